@@ -1,0 +1,1 @@
+"""Vietnamese-aware product search."""

@@ -1,0 +1,55 @@
+# Chợ Quê — `make run` serves the site, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+PG_TEST_URI ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: install translations db demo run test test-fast test-pg browser-deps bench extract-messages clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+translations: install
+	$(BIN)/pybabel compile --statistics -d translations
+
+db: install
+	$(FLASK) db upgrade
+
+demo: db
+	$(FLASK) demo load
+
+run: translations demo
+	$(FLASK) search rebuild --if-needed 2>/dev/null || true
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+# The whole suite: unit, integration and browser tests.
+test: translations browser-deps
+	$(BIN)/python -m pytest -q -W error::SyntaxWarning
+
+test-fast: translations
+	$(BIN)/python -m pytest -q -m "not browser"
+
+test-pg: translations browser-deps
+	TEST_DATABASE_URI=$(PG_TEST_URI) $(BIN)/python -m pytest -q -W error::SyntaxWarning
+
+bench: install
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+extract-messages: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) tests/artifacts

@@ -1,0 +1,66 @@
+from datetime import datetime, timezone
+
+from extensions import db
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Role:
+    PRODUCER = "producer"
+    OFFICER = "officer"
+    HELPER = "helper"
+    ADMIN = "admin"
+    ALL = (PRODUCER, OFFICER, HELPER, ADMIN)
+
+
+class User(db.Model):
+    __tablename__ = "users"
+
+    id = db.Column(db.Integer, primary_key=True)
+    phone = db.Column(db.String(16), nullable=False, unique=True)  # E.164, +84…
+    name = db.Column(db.String(120), nullable=False)
+    password_hash = db.Column(db.String(255), nullable=False)
+    role = db.Column(db.String(16), nullable=False, default=Role.PRODUCER)
+    is_active = db.Column(db.Boolean, nullable=False, default=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_login_at = db.Column(db.DateTime)
+
+    communes = db.relationship("CommuneAssignment", back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def commune_codes(self):
+        return [a.commune_code for a in self.communes]
+
+    @property
+    def is_admin(self):
+        return self.role == Role.ADMIN
+
+    @property
+    def works_for_communes(self):
+        """Officers and helpers act on behalf of producers of their communes."""
+        return self.role in (Role.OFFICER, Role.HELPER)
+
+
+class CommuneAssignment(db.Model):
+    """An officer or helper works for one or more communes."""
+
+    __tablename__ = "commune_assignments"
+
+    user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    commune_code = db.Column(db.Integer, primary_key=True)
+
+    user = db.relationship("User", back_populates="communes")
+
+
+class LoginThrottle(db.Model):
+    """Failed log-ins per account and per address: a back-off that doubles,
+    shared by every worker process (the in-memory limiter is per process)."""
+
+    __tablename__ = "login_throttles"
+
+    key = db.Column(db.String(80), primary_key=True)
+    failures = db.Column(db.Integer, nullable=False, default=0)
+    blocked_until = db.Column(db.DateTime)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow)

@@ -1,0 +1,74 @@
+from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from accounts import bp, services
+from accounts.auth import load_logged_in_user, log_in, log_out
+from accounts.forms import LoginForm, RegisterForm
+from accounts.models import Role
+from core.urls import safe_next_url
+from extensions import db, limiter
+
+bp.before_app_request(load_logged_in_user)
+
+
+def _login_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        keys = services.throttle_keys(form.phone.data, request.remote_addr)
+        wait = services.blocked_for(keys)
+        if wait:
+            db.session.commit()
+            message = _("Too many wrong attempts. Please wait %(seconds)s seconds and try again.", seconds=wait)
+            return render_template("accounts/login.html", form=form, wait_message=message), 429
+        user = services.authenticate(form.phone.data, form.password.data, request.remote_addr)
+        db.session.commit()
+        if user is not None:
+            log_in(user)
+            return redirect(safe_next_url(form.next.data, default=_home_for(user)))
+        form.password.errors.append(_("The mobile number or password is wrong."))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/login.html", form=form), status
+
+
+def _home_for(user):
+    if user.role == Role.PRODUCER:
+        return url_for("producers.dashboard")
+    if user.role in (Role.OFFICER, Role.HELPER, Role.ADMIN):
+        return url_for("producers.officer_queue")
+    return url_for("catalog.index")
+
+
+@bp.post("/dang-xuat")
+def logout():
+    log_out()
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("catalog.index"))
+
+
+@bp.route("/dang-ky", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    """Step 1 of the producer wizard: the account."""
+    if g.get("user") is not None:
+        return redirect(_home_for(g.user))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(form.phone.data, form.password.data, form.name.data)
+        except services.PhoneTaken:
+            form.phone.errors.append(_("This number already has an account. Please log in instead."))
+        else:
+            db.session.commit()
+            log_in(user)
+            flash(_("Your account is ready. Next, tell us about your business."), "success")
+            return redirect(url_for("producers.wizard_start"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("accounts/register.html", form=form), status

@@ -1,0 +1,89 @@
+"""Account operations. They change the session and never commit."""
+from datetime import timedelta
+
+from flask import current_app
+
+from accounts.models import CommuneAssignment, LoginThrottle, Role, User, utcnow
+from accounts.passwords import hash_password, needs_rehash, verify_password
+from extensions import db
+
+MAX_BACKOFF = timedelta(minutes=15)
+FREE_FAILURES = 3
+# Verified against when the phone is unknown, so both paths cost one hash.
+_DUMMY_HASH = None
+
+
+class PhoneTaken(Exception):
+    pass
+
+
+def _method():
+    return current_app.config["PASSWORD_HASH_METHOD"]
+
+
+def create_user(phone, password, name, role=Role.PRODUCER, commune_codes=()):
+    if db.session.scalar(db.select(User.id).filter_by(phone=phone)) is not None:
+        raise PhoneTaken(phone)
+    user = User(phone=phone, name=name.strip(), role=role, password_hash=hash_password(password, _method()))
+    user.communes = [CommuneAssignment(commune_code=int(code)) for code in commune_codes]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user, password):
+    user.password_hash = hash_password(password, _method())
+
+
+def _dummy_hash():
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None or not _DUMMY_HASH.startswith(_method() + "$"):
+        _DUMMY_HASH = hash_password("not-a-real-password", _method())
+    return _DUMMY_HASH
+
+
+def blocked_for(keys):
+    """Seconds to wait before another attempt is allowed for any of the keys."""
+    now = utcnow()
+    rows = db.session.scalars(db.select(LoginThrottle).where(LoginThrottle.key.in_(keys))).all()
+    waits = [(row.blocked_until - now).total_seconds() for row in rows if row.blocked_until and row.blocked_until > now]
+    return int(max(waits)) + 1 if waits else 0
+
+
+def _record_failure(keys):
+    now = utcnow()
+    for key in keys:
+        row = db.session.get(LoginThrottle, key) or LoginThrottle(key=key, failures=0)
+        row.failures += 1
+        row.updated_at = now
+        if row.failures > FREE_FAILURES:
+            delay = timedelta(seconds=2 ** (row.failures - FREE_FAILURES - 1))
+            row.blocked_until = now + min(delay, MAX_BACKOFF)
+        db.session.add(row)
+
+
+def _clear_failures(keys):
+    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+
+
+def throttle_keys(phone, remote_addr):
+    return [f"user:{phone}", f"ip:{remote_addr or '-'}"]
+
+
+def authenticate(phone, password, remote_addr):
+    """The user for these credentials, or None. Unknown phones and wrong passwords
+    take the same time and give the same answer."""
+    keys = throttle_keys(phone, remote_addr)
+    user = db.session.scalar(db.select(User).filter_by(phone=phone)) if phone else None
+    if user is None or not user.is_active:
+        verify_password(_dummy_hash(), password)
+        _record_failure(keys)
+        return None
+    if not verify_password(user.password_hash, password):
+        _record_failure(keys)
+        return None
+    _clear_failures(keys)
+    if needs_rehash(user.password_hash, _method()):
+        set_password(user, password)
+    user.last_login_at = utcnow()
+    return user

@@ -1,0 +1,43 @@
+"""Code defaults. Environment variables with the FLASK_ prefix override them,
+and a mapping passed to create_app() overrides both (tests)."""
+import os
+import secrets
+
+
+def defaults(instance_path: str) -> dict:
+    return {
+        "SQLALCHEMY_DATABASE_URI": "sqlite:///" + os.path.join(instance_path, "choque.sqlite3"),
+        "UPLOAD_DIR": os.path.join(instance_path, "uploads"),
+        "SEARCH_INDEX_DIR": os.path.join(instance_path, "search-index"),
+        "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
+        # 20 MB photos plus form overhead; larger bodies get a friendly 413 page.
+        "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
+        "BABEL_DEFAULT_LOCALE": "vi",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+        "LANGUAGES": ["vi", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": False,
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+        "PASSWORD_HASH_METHOD": "scrypt:32768:8:1",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LOGIN_RATE_LIMIT": "10 per minute",
+        "PAGE_SIZE": 24,
+        "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+    }
+
+
+def load_or_create_secret_key(instance_path: str) -> str:
+    """A random key kept in the instance folder, so a fresh clone runs safely
+    without anyone inventing a secret."""
+    path = os.path.join(instance_path, "secret_key")
+    if os.path.exists(path):
+        with open(path, encoding="ascii") as fh:
+            return fh.read().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as fh:
+        fh.write(key)
+    return key

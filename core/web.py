@@ -1,0 +1,147 @@
+"""App-wide web behaviour: headers, error pages, static fingerprints, template helpers."""
+import hashlib
+import os
+
+from flask import current_app, g, jsonify, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from core.forms import EmptyForm, LanguageForm
+from core.i18n import LANGUAGE_NAMES, format_vnd
+from extensions import db
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'"
+)
+
+ERROR_TEXTS = {
+    400: (_l("Something in the request was not right"), _l("Please go back, check what you entered and try again.")),
+    403: (_l("You cannot do that"), _l("Your account does not have permission for this page.")),
+    404: (_l("Page not found"), _l("The page does not exist or is not public.")),
+    405: (_l("Not allowed"), _l("This address cannot be used this way.")),
+    413: (_l("The file is too large"), _l("Please choose a smaller photo (at most 20 MB) and try again.")),
+    429: (_l("Too many attempts"), _l("Please wait a minute and try again.")),
+    500: (_l("Something went wrong on our side"), _l("Nothing you saved was lost. Please try again in a moment.")),
+    503: (_l("The site is busy"), _l("Please try again in a moment. Nothing you saved was lost.")),
+}
+CSRF_TEXT = (_l("The form expired"), _l("Please reload the page and submit the form again."))
+
+
+def init_app(app):
+    app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    app.context_processor(_template_helpers)
+    app.jinja_env.filters["vnd"] = format_vnd
+    app.add_template_global(static_url)
+    app.add_template_global(get_locale)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _security_headers(response):
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    if current_app.config.get("SESSION_COOKIE_SECURE"):
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if request.endpoint == "static" and request.args.get("v"):
+        response.cache_control.max_age = 365 * 24 * 3600
+        response.cache_control.public = True
+        response.cache_control.immutable = True
+    return response
+
+
+def _wants_json():
+    if request.path.startswith("/api/") or request.path.startswith("/feeds/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json"
+
+
+def error_response(code, title=None, message=None):
+    default_title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[400] if code < 500 else ERROR_TEXTS[500])
+    title, message = title or default_title, message or default_message
+    if _wants_json():
+        return jsonify({"error": str(title), "message": str(message), "status": code}), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
+
+
+def _csrf_error(error):
+    db.session.rollback()
+    return error_response(400, *CSRF_TEXT)
+
+
+def _http_error(error):
+    if error.code and error.code < 400:
+        return error
+    db.session.rollback()
+    response = error_response(error.code or 500)
+    if error.code == 405 and getattr(error, "valid_methods", None):
+        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+    return response
+
+
+def _unexpected_error(error):
+    db.session.rollback()
+    current_app.logger.exception("Unhandled error on %s", request.path)
+    return error_response(500)
+
+
+def _template_helpers():
+    return {
+        "current_user": g.get("user"),
+        "language_form": LanguageForm(formdata=None),
+        "language_names": LANGUAGE_NAMES,
+        "empty_form": EmptyForm(formdata=None),
+    }
+
+
+_fingerprints = {}
+
+
+def static_url(filename):
+    """URL with a content hash, so static files can be cached for a year."""
+    digest = _fingerprints.get(filename)
+    if digest is None or current_app.debug:
+        path = os.path.join(current_app.static_folder, filename)
+        with open(path, "rb") as fh:
+            digest = hashlib.sha256(fh.read()).hexdigest()[:10]
+        _fingerprints[filename] = digest
+    return url_for("static", filename=filename, v=digest)
+
+
+class DrainOversizedBody:
+    """Read and discard an over-limit request body before Flask answers 413.
+
+    Browsers only show a response once they have sent the body; closing early
+    shows a 'connection reset' instead of our friendly page (pallets/flask#2662).
+    Bodies beyond `drain_limit` are not worth reading and get a bare close.
+    """
+
+    def __init__(self, wsgi_app, max_length, drain_limit=200 * 1024 * 1024):
+        self.wsgi_app = wsgi_app
+        self.max_length = max_length
+        self.drain_limit = drain_limit
+
+    def __call__(self, environ, start_response):
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if self.max_length and self.max_length < length <= self.drain_limit:
+            stream = environ["wsgi.input"]
+            remaining = length
+            while remaining > 0:
+                chunk = stream.read(min(remaining, 1024 * 1024))
+                if not chunk:
+                    break
+                remaining -= len(chunk)
+            environ["choque.body_drained"] = True
+        return self.wsgi_app(environ, start_response)

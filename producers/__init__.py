@@ -1,0 +1,7 @@
+"""Producers: onboarding wizard, documents, OCOP certificates, bank details,
+commune verification and the audit log."""
+from flask import Blueprint
+
+bp = Blueprint("producers", __name__)
+
+from producers import routes  # noqa: E402,F401

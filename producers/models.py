@@ -1,0 +1,207 @@
+from datetime import date
+
+from sqlalchemy import DDL, event
+
+from accounts.models import utcnow
+from extensions import db
+from producers.ocop import certificate_valid_until, product_set
+
+
+class ProducerKind:
+    COOPERATIVE = "cooperative"  # hợp tác xã
+    COOPERATIVE_GROUP = "cooperative_group"  # tổ hợp tác
+    HOUSEHOLD = "household"  # hộ kinh doanh
+    ENTERPRISE = "enterprise"  # doanh nghiệp
+    ALL = (COOPERATIVE, COOPERATIVE_GROUP, HOUSEHOLD, ENTERPRISE)
+
+
+class ProducerStatus:
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+    SUSPENDED = "suspended"
+    ALL = (DRAFT, SUBMITTED, CHANGES_REQUESTED, VERIFIED, REJECTED, SUSPENDED)
+
+
+class Producer(db.Model):
+    __tablename__ = "producers"
+
+    id = db.Column(db.Integer, primary_key=True)
+    owner_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+    kind = db.Column(db.String(24), nullable=False, default=ProducerKind.COOPERATIVE)
+    legal_name = db.Column(db.String(200), nullable=False, default="")
+    slug = db.Column(db.String(90), nullable=False, default="")
+    tax_code = db.Column(db.String(20))  # 10/13-digit MST, or a 12-digit personal ID for households
+    representative = db.Column(db.String(120))
+    province_code = db.Column(db.Integer, index=True)
+    commune_code = db.Column(db.Integer, index=True)
+    address = db.Column(db.String(300))
+    phone = db.Column(db.String(16))  # E.164
+    zalo = db.Column(db.String(16))  # E.164 of the Zalo account
+    description = db.Column(db.Text)
+    status = db.Column(db.String(24), nullable=False, default=ProducerStatus.DRAFT, index=True)
+    status_reason = db.Column(db.Text)
+    wizard_step = db.Column(db.Integer, nullable=False, default=2)
+    claim_code_hash = db.Column(db.String(255))
+    source = db.Column(db.String(16), nullable=False, default="wizard")  # wizard or import
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
+    submitted_at = db.Column(db.DateTime)
+    verified_at = db.Column(db.DateTime)
+
+    owner = db.relationship("User", foreign_keys=[owner_id])
+    created_by = db.relationship("User", foreign_keys=[created_by_id])
+    certificates = db.relationship("Certificate", back_populates="producer", cascade="all, delete-orphan",
+                                   order_by="Certificate.decision_date.desc()")
+    documents = db.relationship("ProducerDocument", back_populates="producer", cascade="all, delete-orphan",
+                                order_by="ProducerDocument.id")
+    payment_accounts = db.relationship("PaymentAccount", back_populates="producer", cascade="all, delete-orphan",
+                                       order_by="PaymentAccount.version")
+
+    @property
+    def is_public(self):
+        return self.status == ProducerStatus.VERIFIED
+
+    @classmethod
+    def public(cls):
+        """Select only what buyers may see."""
+        return db.select(cls).where(cls.status == ProducerStatus.VERIFIED)
+
+    @property
+    def approved_payment_account(self):
+        """The bank account buyers may pay into: the newest approved version,
+        unless a newer version is awaiting review (then nothing is shown)."""
+        latest = self.payment_accounts[-1] if self.payment_accounts else None
+        if latest is None or latest.status != PaymentAccount.APPROVED:
+            return None
+        return latest
+
+    @property
+    def pending_payment_account(self):
+        latest = self.payment_accounts[-1] if self.payment_accounts else None
+        return latest if latest is not None and latest.status == PaymentAccount.PENDING else None
+
+
+class Certificate(db.Model):
+    """An OCOP recognition decision for one product (stars are per product)."""
+
+    __tablename__ = "certificates"
+
+    id = db.Column(db.Integer, primary_key=True)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producers.id", ondelete="CASCADE"), nullable=False, index=True)
+    decision_no = db.Column(db.String(60), nullable=False)  # e.g. 3981/QĐ-UBND
+    issuing_body = db.Column(db.String(200), nullable=False)
+    decision_date = db.Column(db.Date, nullable=False)
+    stars = db.Column(db.Integer, nullable=False)
+    potential_5_star = db.Column(db.Boolean, nullable=False, default=False)
+    product_set_code = db.Column(db.Integer, nullable=False)
+    product_name = db.Column(db.String(200))
+    legal_basis = db.Column(db.String(60), nullable=False, default="148/QĐ-TTg")
+    image_key = db.Column(db.String(80))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    producer = db.relationship("Producer", back_populates="certificates")
+
+    __table_args__ = (db.CheckConstraint("stars BETWEEN 3 AND 5", name="stars_range"),)
+
+    @property
+    def valid_until(self):
+        return certificate_valid_until(self.decision_date)
+
+    def is_valid(self, today=None):
+        return (today or date.today()) <= self.valid_until
+
+    @property
+    def product_set(self):
+        return product_set(self.product_set_code)
+
+
+class ProducerDocument(db.Model):
+    """A photo of the business registration or another supporting paper."""
+
+    __tablename__ = "producer_documents"
+
+    id = db.Column(db.Integer, primary_key=True)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producers.id", ondelete="CASCADE"), nullable=False, index=True)
+    kind = db.Column(db.String(32), nullable=False, default="business_registration")
+    image_key = db.Column(db.String(80), nullable=False)
+    uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+
+    producer = db.relationship("Producer", back_populates="documents")
+
+
+class PaymentAccount(db.Model):
+    """One version of a producer's bank details. Versions are never edited:
+    a change adds a version, which an officer approves as seen."""
+
+    __tablename__ = "payment_accounts"
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+    id = db.Column(db.Integer, primary_key=True)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producers.id", ondelete="CASCADE"), nullable=False, index=True)
+    version = db.Column(db.Integer, nullable=False)
+    bank_bin = db.Column(db.String(6), nullable=False)
+    account_number = db.Column(db.String(19), nullable=False)
+    holder_name = db.Column(db.String(100), nullable=False)
+    status = db.Column(db.String(16), nullable=False, default=PENDING)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    reviewed_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+    reviewed_at = db.Column(db.DateTime)
+
+    producer = db.relationship("Producer", back_populates="payment_accounts")
+    created_by = db.relationship("User", foreign_keys=[created_by_id])
+    reviewed_by = db.relationship("User", foreign_keys=[reviewed_by_id])
+
+    __table_args__ = (db.UniqueConstraint("producer_id", "version", name="uq_payment_accounts_version"),)
+
+    @property
+    def masked_account(self):
+        return mask_account(self.account_number)
+
+
+def mask_account(number):
+    if not number:
+        return ""
+    return "•" * max(len(number) - 4, 0) + number[-4:]
+
+
+class AuditEvent(db.Model):
+    """Append-only: the database refuses UPDATE and DELETE on this table."""
+
+    __tablename__ = "audit_events"
+
+    id = db.Column(db.Integer, primary_key=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow, index=True)
+    actor_id = db.Column(db.Integer, db.ForeignKey("users.id"))
+    producer_id = db.Column(db.Integer, db.ForeignKey("producers.id"), index=True)
+    action = db.Column(db.String(48), nullable=False)
+    reason = db.Column(db.Text)
+    changes = db.Column(db.JSON, nullable=False, default=dict)
+    ip = db.Column(db.String(45))
+
+    actor = db.relationship("User")
+
+
+_APPEND_ONLY_SQLITE = [
+    DDL("CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END").execute_if(dialect="sqlite"),
+    DDL("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
+        "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END").execute_if(dialect="sqlite"),
+]
+_APPEND_ONLY_POSTGRES = [
+    DDL("CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
+        "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql").execute_if(
+        dialect="postgresql"),
+    DDL("CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()").execute_if(dialect="postgresql"),
+]
+for _ddl in _APPEND_ONLY_SQLITE + _APPEND_ONLY_POSTGRES:
+    event.listen(AuditEvent.__table__, "after_create", _ddl)

@@ -1,0 +1,142 @@
+"""Shared fixtures. The suite runs on SQLite by default and on PostgreSQL when
+TEST_DATABASE_URI points at one (each run gets its own schema, so parallel
+runs on the same server never meet)."""
+import os
+import re
+import uuid
+
+import pytest
+import sqlalchemy as sa
+
+from app import create_app
+from extensions import db, limiter
+
+PG_URI = os.environ.get("TEST_DATABASE_URI", "")
+TEST_PASSWORD = "rau-sach-2025"
+
+
+@pytest.fixture(scope="session")
+def pg_schema():
+    if not PG_URI.startswith("postgresql"):
+        yield None
+        return
+    schema = f"test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
+    engine = sa.create_engine(PG_URI)
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    yield schema
+    with engine.begin() as conn:
+        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _pg_tables_created(pg_schema):
+    return {"created": False}
+
+
+def make_test_config(tmp_path, pg_schema, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-that-is-long-enough-for-tests",
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "PUBLIC_BASE_URL": "https://choque.example",
+    }
+    if pg_schema:
+        config["SQLALCHEMY_DATABASE_URI"] = PG_URI
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"options": f"-csearch_path={pg_schema}"}}
+    else:
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + str(tmp_path / "test.sqlite3")
+    config.update(overrides)
+    return config
+
+
+@pytest.fixture
+def app_config():
+    """Override in a test module to change settings for its app."""
+    return {}
+
+
+@pytest.fixture
+def app(tmp_path, pg_schema, _pg_tables_created, app_config):
+    application = create_app(make_test_config(tmp_path, pg_schema, **app_config))
+    with application.app_context():
+        if pg_schema:
+            if not _pg_tables_created["created"]:
+                db.create_all()
+                _pg_tables_created["created"] = True
+            tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        else:
+            db.create_all()
+    limiter.reset()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1)
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def token(self, path="/dang-nhap"):
+        return csrf_token_from(self.client.get(path).get_data(as_text=True))
+
+    def login(self, phone, password=TEST_PASSWORD):
+        return self.client.post("/dang-nhap", data={
+            "phone": phone, "password": password, "csrf_token": self.token()})
+
+    def post(self, path, data=None, form_page=None, **kwargs):
+        """POST with a valid CSRF token taken from a page of this session."""
+        payload = dict(data or {})
+        payload.setdefault("csrf_token", self.token(form_page or "/dang-nhap"))
+        return self.client.post(path, data=payload, **kwargs)
+
+    def logout(self):
+        return self.post("/dang-xuat")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def make_user(app):
+    from accounts import services
+    from accounts.models import Role
+
+    counter = {"n": 0}
+
+    def factory(role=Role.PRODUCER, communes=(), phone=None, name=None, password=TEST_PASSWORD):
+        counter["n"] += 1
+        phone = phone or f"+8491{counter['n']:07d}"
+        with app.app_context():
+            user = services.create_user(phone, password, name or f"User {counter['n']}", role, communes)
+            db.session.commit()
+            return user.id, phone
+
+    return factory

@@ -1,4 +1,5 @@
 """Chợ Quê application factory (`flask --app app ...`)."""
+import importlib
 import os
 
 from flask import Flask
@@ -46,29 +47,21 @@ def _init_extensions(app):
     babel.init_app(app, locale_selector=select_locale)
 
 
+# Each domain package may expose `bp` (a blueprint), `init_app(app)` and
+# `cli_group` (a click group); the factory wires up whatever it finds.
+DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments", "search")
+
+
 def _register_blueprints(app):
-    from accounts import bp as accounts_bp
-    from catalog import bp as catalog_bp
-    from core import bp as core_bp
     from core import web
-    from producers import bp as producers_bp
 
     web.init_app(app)
-    for blueprint in (core_bp, accounts_bp, producers_bp, catalog_bp):
-        app.register_blueprint(blueprint)
-    _register_optional(app, "payments")
-    _register_optional(app, "search")
-
-
-def _register_optional(app, package):
-    """Domains whose web layer lands in later increments expose `bp` when ready."""
-    module = __import__(package)
-    blueprint = getattr(module, "bp", None)
-    if blueprint is not None:
-        app.register_blueprint(blueprint)
-    init_app = getattr(module, "init_app", None)
-    if init_app is not None:
-        init_app(app)
+    for name in DOMAINS:
+        module = importlib.import_module(name)
+        if getattr(module, "bp", None) is not None:
+            app.register_blueprint(module.bp)
+        if getattr(module, "init_app", None) is not None:
+            module.init_app(app)
 
 
 def _register_commands(app):
@@ -77,8 +70,7 @@ def _register_commands(app):
 
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
-    for package in ("catalog", "producers", "payments", "search"):
-        module = __import__(package)
-        command = getattr(module, "cli_group", None)
+    for name in DOMAINS:
+        command = getattr(importlib.import_module(name), "cli_group", None)
         if command is not None:
             app.cli.add_command(command)

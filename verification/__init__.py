@@ -1,0 +1,1 @@
+"""Commune verification: the officer queue, decisions, payment-detail approvals and the audit log."""

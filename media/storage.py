@@ -1,0 +1,197 @@
+"""Keep image renditions on disk under generated names, written atomically.
+
+Pure module (no Flask). A stored image is a key (32 lowercase hex digits from uuid4) and one file
+per rendition width: `<root>/<key[:2]>/<key>-<width>.webp`. No user-supplied name ever reaches
+the file system, and keys are checked strictly, so nothing like `../` can leave the root.
+
+Upload order (reference §4): process -> `save()` -> commit the DB row -> `delete()` if the commit
+fails. A crash between save and commit leaves only unreferenced files, which `cleanup_orphans()`
+removes later; a row never points to a file that was not completely written.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+import time
+import uuid
+from contextlib import suppress
+from pathlib import Path
+
+KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
+_FANOUT_DIR_PATTERN = re.compile(r"[0-9a-f]{2}")
+_RENDITION_FILE_PATTERN = re.compile(r"([0-9a-f]{32})-([1-9][0-9]{0,3})\.webp")
+TEMP_SUFFIX = ".tmp"
+MAX_WIDTH = 9999
+FILE_MODE = 0o644  # the web server (another user) serves these files
+DEFAULT_ORPHAN_AGE_SECONDS = 3600
+
+
+class StorageError(Exception):
+    """Saving failed and nothing of that save was left behind. `errno` is the cause's, if any
+    (errno.ENOSPC lets the web layer answer 507 rather than 503)."""
+
+    def __init__(self, message: str, errno_code: int | None = None):
+        super().__init__(message)
+        self.errno = errno_code
+
+
+class InvalidImageKey(ValueError):
+    """A key or width that this store could never have produced (treat as not found)."""
+
+
+class ImageStore:
+    """Renditions of processed images under `root_dir` (created if missing)."""
+
+    def __init__(self, root_dir: str | os.PathLike):
+        self.root = Path(root_dir).resolve()
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def save(self, processed) -> str:
+        """Write every rendition of a `media.images.ProcessedImage` (anything with `.renditions`
+        of objects with `.target_width` and `.data`) and return the new key.
+
+        All or nothing: on any OS error the files of this save are removed and StorageError raised.
+        """
+        renditions = list(processed.renditions)
+        if not renditions:
+            raise ValueError("nothing to store: no renditions")
+        key = uuid.uuid4().hex
+        directory = self.root / key[:2]
+        planned = [(self.path_for(key, rendition.target_width), rendition.data) for rendition in renditions]
+        written: list[Path] = []
+        try:
+            directory_is_new = not directory.is_dir()
+            directory.mkdir(exist_ok=True)
+            for target, data in planned:
+                _write_atomically(target, data)
+                written.append(target)
+            _fsync_directory(directory)
+            if directory_is_new:
+                _fsync_directory(self.root)
+        except OSError as error:
+            for path in written:
+                with suppress(OSError):
+                    path.unlink()
+            raise StorageError(f"could not store image: {error.strerror or error}", error.errno) from error
+        return key
+
+    def path_for(self, key: str, width: int) -> Path:
+        """Where the `width` rendition of `key` lives (whether or not it exists)."""
+        _check_key(key)
+        if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= MAX_WIDTH:
+            raise InvalidImageKey(f"invalid rendition width: {width!r}")
+        return self.root / key[:2] / f"{key}-{width}.webp"
+
+    def exists(self, key: str, width: int) -> bool:
+        return self.path_for(key, width).is_file()
+
+    def widths(self, key: str) -> list[int]:
+        """Widths stored for `key`, ascending (empty when the image is gone)."""
+        return sorted(width for width, _ in self._rendition_files(key))
+
+    def delete(self, key: str) -> int:
+        """Remove every rendition of `key`; returns how many files went. Missing files are fine."""
+        removed = 0
+        for _, path in self._rendition_files(key):
+            with suppress(FileNotFoundError):
+                path.unlink()
+                removed += 1
+        return removed
+
+    def cleanup_orphans(
+        self,
+        referenced_keys,
+        older_than_seconds: float = DEFAULT_ORPHAN_AGE_SECONDS,
+        *,
+        now: float | None = None,
+    ) -> list[Path]:
+        """Remove rendition files whose key is not in `referenced_keys`, and leftover temp files,
+        when last modified more than `older_than_seconds` ago (younger ones may belong to an
+        upload that has not committed its row yet). Files this store did not name are left alone.
+        Returns the removed paths."""
+        referenced = set(referenced_keys)
+        cutoff = (time.time() if now is None else now) - older_than_seconds
+        removed: list[Path] = []
+        for directory in self._fanout_directories():
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    if self._is_orphan(entry, directory.name, referenced, cutoff):
+                        with suppress(FileNotFoundError):
+                            os.unlink(entry.path)
+                            removed.append(Path(entry.path))
+        return removed
+
+    def _fanout_directories(self) -> list[Path]:
+        return sorted(
+            path
+            for path in self.root.iterdir()
+            if _FANOUT_DIR_PATTERN.fullmatch(path.name) and path.is_dir() and not path.is_symlink()
+        )
+
+    @staticmethod
+    def _is_orphan(entry: os.DirEntry, directory_name: str, referenced: set, cutoff: float) -> bool:
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                return False
+            modified = entry.stat(follow_symlinks=False).st_mtime
+        except FileNotFoundError:
+            return False
+        if modified >= cutoff:
+            return False
+        if entry.name.endswith(TEMP_SUFFIX):
+            return True
+        match = _RENDITION_FILE_PATTERN.fullmatch(entry.name)
+        if match is None or match.group(1)[:2] != directory_name:
+            return False
+        return match.group(1) not in referenced
+
+    def _rendition_files(self, key: str) -> list[tuple[int, Path]]:
+        _check_key(key)
+        directory = self.root / key[:2]
+        if not directory.is_dir():
+            return []
+        files = []
+        for path in directory.iterdir():
+            match = _RENDITION_FILE_PATTERN.fullmatch(path.name)
+            if match is not None and match.group(1) == key:
+                files.append((int(match.group(2)), path))
+        return files
+
+
+def _check_key(key) -> None:
+    if not isinstance(key, str) or KEY_PATTERN.fullmatch(key) is None:
+        raise InvalidImageKey(f"invalid image key: {key!r}")
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    """Temp file beside `target`, fully written and fsynced, then renamed over it: readers see the
+    whole file or none. The temp file is removed on any failure, even an interrupt."""
+    temp_path = target.with_name(f"{target.name}.{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}")
+    descriptor = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
+    try:
+        try:
+            remaining = memoryview(data)
+            while remaining:
+                count = os.write(descriptor, remaining)
+                if count <= 0:
+                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                remaining = remaining[count:]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        os.replace(temp_path, target)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temp_path)
+        raise
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the renames in `directory` durable (POSIX needs the directory itself synced)."""
+    descriptor = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)

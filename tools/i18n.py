@@ -16,7 +16,7 @@ TEMPLATE = os.path.join(ROOT, "translations", "messages.pot")
 
 def _pybabel(*args):
     binary = os.path.join(os.path.dirname(sys.executable), "pybabel")
-    subprocess.run([binary, *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([binary, *args], cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def _read(path):

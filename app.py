@@ -28,6 +28,15 @@ def _configure(app, test_config):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(app.instance_path)
     for key in ("UPLOAD_DIR", "SEARCH_INDEX_DIR"):
         os.makedirs(app.config[key], exist_ok=True)
+    if app.config.get("SESSION_COOKIE_SECURE"):
+        # Over HTTPS the __Host- prefix pins the cookie to this host and path /.
+        if app.config["SESSION_COOKIE_NAME"] == "session":
+            app.config["SESSION_COOKIE_NAME"] = "__Host-session"
+    if app.config.get("PROXY_FIX_HOPS"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["PROXY_FIX_HOPS"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"].setdefault("pool_pre_ping", True)

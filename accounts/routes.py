@@ -42,7 +42,7 @@ def _home_for(user):
     if user.role == Role.PRODUCER:
         return url_for("producers.dashboard")
     if user.role in (Role.OFFICER, Role.HELPER, Role.ADMIN):
-        return url_for("producers.officer_queue")
+        return url_for("verification.officer_queue")
     return url_for("catalog.index")
 
 

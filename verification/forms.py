@@ -1,0 +1,123 @@
+"""Officer forms and the labels officers read. Each decision is its own small POST form;
+nothing in them names a status, commune or producer: those come from the URL and the query."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+REASON_MAX = 2000
+
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "changes_requested": _l("Changes requested"),
+    "verified": _l("Verified"),
+    "rejected": _l("Rejected"),
+    "suspended": _l("Suspended"),
+    "payments": _l("Bank details to approve"),
+}
+
+KIND_LABELS = {
+    "cooperative": _l("Cooperative"),
+    "cooperative_group": _l("Cooperative group"),
+    "household": _l("Household business"),
+    "enterprise": _l("Enterprise"),
+}
+
+DOCUMENT_LABELS = {
+    "business_registration": _l("Business registration"),
+}
+
+PAYMENT_STATUS_LABELS = {
+    "pending": _l("Awaiting approval"),
+    "approved": _l("Approved"),
+    "rejected": _l("Rejected"),
+    "superseded": _l("Replaced"),
+}
+
+AUDIT_LABELS = {
+    "created": _l("Profile created"),
+    "profile_updated": _l("Profile changed"),
+    "document_added": _l("Document added"),
+    "certificate_added": _l("Certificate added"),
+    "certificate_removed": _l("Certificate removed"),
+    "payment_details_changed": _l("Bank details changed"),
+    "submitted": _l("Submitted for verification"),
+    "claim_code_issued": _l("Claim code issued"),
+    "claimed": _l("Profile claimed by the producer"),
+    "approved": _l("Dossier approved"),
+    "changes_requested": _l("Changes requested"),
+    "rejected": _l("Dossier rejected"),
+    "suspended": _l("Producer suspended"),
+    "reinstated": _l("Producer reinstated"),
+    "payment_approved": _l("Bank details approved"),
+    "payment_rejected": _l("Bank details rejected"),
+    "payment_link_set": _l("Payment link set"),
+    "payment_link_removed": _l("Payment link removed"),
+    "order_status_changed": _l("Order status changed"),
+}
+
+DECISION_LABELS = {
+    "approve": _l("Approve"),
+    "request_changes": _l("Request changes"),
+    "reject": _l("Reject"),
+    "suspend": _l("Suspend"),
+    "reinstate": _l("Reinstate"),
+}
+
+DECISION_DONE = {
+    "approve": _l("The producer is verified and now public."),
+    "request_changes": _l("Changes requested. The producer will see your reason."),
+    "reject": _l("The dossier was rejected."),
+    "suspend": _l("The producer is suspended and hidden from buyers."),
+    "reinstate": _l("The producer is reinstated and public again."),
+}
+
+REFUSAL_MESSAGES = {
+    "not_allowed": _l("This decision is not possible for a producer in this state. Nothing was changed."),
+    "reason_required": _l("Please write the reason: the producer needs to know what to do."),
+    "own_producer": _l("You cannot decide on a producer you own."),
+    "stale_payment": _l("The bank details changed after you opened this page. Nothing was approved: "
+                        "please check the new details below."),
+    "own_payment": _l("You entered these bank details yourself, so another officer of the commune "
+                      "must approve them."),
+    "no_pending_payment": _l("No bank details are waiting for approval."),
+    "payment_with_dossier": _l("Before verification, bank details are approved together with the dossier."),
+}
+
+
+class ReasonForm(FlaskForm):
+    """Request changes, reject or suspend: the reason is shown to the producer."""
+    reason = TextAreaField(_l("Reason (the producer will see it)"), validators=[
+        DataRequired(_l("Please write the reason: the producer needs to know what to do.")),
+        Length(max=REASON_MAX)])
+
+
+class NoteForm(FlaskForm):
+    """Reinstate: a note is optional."""
+    reason = TextAreaField(_l("Note (optional)"), validators=[Length(max=REASON_MAX)])
+
+
+class ApproveForm(FlaskForm):
+    """Approve a dossier, with the bank-details version the officer was shown (if any)."""
+    payment_version_id = HiddenField()
+    payment_fingerprint = HiddenField()
+
+
+class PaymentApproveForm(FlaskForm):
+    version_id = HiddenField(validators=[DataRequired()])
+    fingerprint = HiddenField(validators=[DataRequired()])
+
+
+class PaymentRejectForm(PaymentApproveForm):
+    reason = TextAreaField(_l("Reason (the producer will see it)"), validators=[
+        DataRequired(_l("Please write the reason: the producer needs to know what to do.")),
+        Length(max=REASON_MAX)])
+
+
+def decision_form_class(name):
+    if name == "approve":
+        return ApproveForm
+    if name == "reinstate":
+        return NoteForm
+    return ReasonForm

@@ -1,0 +1,244 @@
+"""Officer pages: the queue, the dossier, decisions, bank-details approvals, private document images.
+
+Every view finds its producer through `services.producer_or_404(g.user, ...)`, which
+filters by the officer's communes in the query: another commune's producer is a 404.
+"""
+from datetime import date
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+
+from accounts.auth import roles_required
+from accounts.phones import display_phone
+from extensions import db
+from media.storage import ImageStore, InvalidImageKey
+from payments.banks import bank_by_bin
+from places import units
+from producers.models import PaymentAccount
+from verification import bp, forms, rules, services
+
+DECISION_SLUGS = {
+    "approve": "duyet",
+    "request_changes": "yeu-cau-bo-sung",
+    "reject": "tu-choi",
+    "suspend": "tam-dung",
+    "reinstate": "khoi-phuc",
+}
+QUEUE_TABS = (*rules.STATUSES, services.PAYMENTS_TAB)
+DEFAULT_TAB = rules.SUBMITTED
+HISTORY_ON_DOSSIER = 20
+# Documents are private: browsers may keep them briefly, shared caches never.
+PRIVATE_IMAGE_MAX_AGE = 600
+REFUSAL_STATUS = {"reason_required": 400, "own_producer": 403, "own_payment": 403}
+
+
+@bp.context_processor
+def _officer_helpers():
+    return {
+        "status_labels": forms.STATUS_LABELS,
+        "kind_labels": forms.KIND_LABELS,
+        "document_labels": forms.DOCUMENT_LABELS,
+        "payment_status_labels": forms.PAYMENT_STATUS_LABELS,
+        "audit_labels": forms.AUDIT_LABELS,
+        "decision_labels": forms.DECISION_LABELS,
+        "commune_label": _commune_label,
+        "bank_label": _bank_label,
+        "display_phone": display_phone,
+        "image_width": _largest_width,
+    }
+
+
+def _commune_label(commune_code):
+    commune = units.commune(commune_code)
+    if commune is None:
+        return _("Commune not chosen yet")
+    province = units.province(commune.province_code)
+    return f"{commune.name}, {province.short_name}" if province else commune.name
+
+
+def _largest_width(image_key):
+    """Officers read documents: the largest stored rendition, or None if the file is gone."""
+    try:
+        widths = ImageStore(current_app.config["UPLOAD_DIR"]).widths(image_key)
+    except InvalidImageKey:
+        return None
+    return widths[-1] if widths else None
+
+
+def _bank_label(bank_bin):
+    bank = bank_by_bin(bank_bin)
+    return bank.display_name if bank else _("Unknown bank (BIN %(bin)s)", bin=bank_bin)
+
+
+# --- queue ------------------------------------------------------------------------
+
+@bp.get("/can-bo")
+@roles_required(*services.VIEWING_ROLES)
+def officer_queue():
+    tab = request.args.get("tab", DEFAULT_TAB)
+    if tab not in QUEUE_TABS:
+        tab = DEFAULT_TAB
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    producers, has_more = services.queue_page(g.user, tab, page, current_app.config["PAGE_SIZE"])
+    communes = [_commune_label(code) for code in g.user.commune_codes]
+    return render_template("verification/queue.html", tabs=QUEUE_TABS, tab=tab, page=page, has_more=has_more,
+                           counts=services.queue_counts(g.user), producers=producers, communes=communes)
+
+
+# --- dossier ------------------------------------------------------------------------
+
+@bp.get("/can-bo/ho-so/<int:producer_id>")
+@roles_required(*services.VIEWING_ROLES)
+def dossier(producer_id):
+    producer = services.producer_or_404(g.user, producer_id)
+    return _render_dossier(producer)
+
+
+@bp.get("/can-bo/ho-so/<int:producer_id>/nhat-ky")
+@roles_required(*services.VIEWING_ROLES)
+def audit_log(producer_id):
+    """The whole history, read only: the log has no edit or delete route at all."""
+    producer = services.producer_or_404(g.user, producer_id)
+    return render_template("verification/audit_log.html", producer=producer,
+                           events=services.audit_history(producer))
+
+
+def _render_dossier(producer, status=200, submitted=None, error=None):
+    """The dossier page; `submitted` = (form key, form) re-shows a form that failed."""
+    _latest, latest_row = services.latest_payment_version(producer)
+    pending = latest_row if latest_row is not None and latest_row.status == PaymentAccount.PENDING else None
+    approved = next((v for v in reversed(producer.payment_accounts) if v.status == PaymentAccount.APPROVED), None)
+    deciding = services.can_decide(g.user)
+    decision_forms = {}
+    if deciding:
+        for name in rules.allowed_decisions(producer.status):
+            decision_forms[name] = forms.decision_form_class(name)(formdata=None)
+        if "approve" in decision_forms and pending is not None:
+            decision_forms["approve"].payment_version_id.data = pending.id
+            decision_forms["approve"].payment_fingerprint.data = services.fingerprint_of(pending)
+    payment_forms = {}
+    if deciding and pending is not None and producer.status in rules.PAYMENT_REVIEW_STATUSES:
+        for key, form_class in (("approve_payment", forms.PaymentApproveForm),
+                                ("reject_payment", forms.PaymentRejectForm)):
+            form = form_class(formdata=None)
+            form.version_id.data = pending.id
+            form.fingerprint.data = services.fingerprint_of(pending)
+            payment_forms[key] = form
+    if submitted is not None:
+        key, form = submitted
+        target = payment_forms if key in payment_forms else decision_forms
+        if key in target and hasattr(form, "reason"):
+            target[key].reason.data = form.reason.data
+            target[key].reason.errors = form.reason.errors
+    history = services.audit_history(producer, limit=HISTORY_ON_DOSSIER)
+    return render_template(
+        "verification/dossier.html", producer=producer, pending=pending, approved=approved,
+        decision_forms=decision_forms, decision_slugs=DECISION_SLUGS, payment_forms=payment_forms,
+        history=history, today=date.today(), error=error, can_decide=deciding,
+        payment_review=producer.status in rules.PAYMENT_REVIEW_STATUSES), status
+
+
+# --- decisions (POST only) -------------------------------------------------------------
+
+def decide(producer_id, decision):
+    producer = services.producer_or_404(g.user, producer_id, for_update=True)
+    form = forms.decision_form_class(decision)()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _render_dossier(producer, 400, submitted=(decision, form))
+    seen = None
+    if decision == "approve":
+        seen = rules.SeenPayment(form.payment_version_id.data, form.payment_fingerprint.data)
+    reason = form.reason.data if hasattr(form, "reason") else None
+    try:
+        outcome = services.decide(g.user, producer, decision, reason=reason, seen=seen)
+    except rules.DecisionRefused as refusal:
+        return _refused(producer, refusal, (decision, form))
+    db.session.commit()
+    flash(forms.DECISION_DONE[decision], "success")
+    if outcome.payment == "approved":
+        flash(_("The bank details you checked are approved."), "success")
+    elif outcome.payment == "awaits_other_officer":
+        flash(_("You entered the bank details yourself: another officer of the commune must approve them."),
+              "info")
+    return redirect(url_for("verification.dossier", producer_id=producer.id))
+
+
+for _name, _slug in DECISION_SLUGS.items():
+    bp.add_url_rule(f"/can-bo/ho-so/<int:producer_id>/{_slug}", endpoint=_name,
+                    view_func=roles_required(*services.DECIDING_ROLES)(decide),
+                    defaults={"decision": _name}, methods=["POST"])
+
+
+@bp.post("/can-bo/ho-so/<int:producer_id>/tai-khoan/duyet")
+@roles_required(*services.DECIDING_ROLES)
+def approve_payment(producer_id):
+    producer = services.producer_or_404(g.user, producer_id, for_update=True)
+    form = forms.PaymentApproveForm()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _render_dossier(producer, 400, error=forms.REFUSAL_MESSAGES["stale_payment"])
+    try:
+        services.approve_payment(g.user, producer, rules.SeenPayment(form.version_id.data, form.fingerprint.data))
+    except rules.DecisionRefused as refusal:
+        return _refused(producer, refusal, ("approve_payment", form))
+    db.session.commit()
+    flash(_("The new bank details are approved and shown to buyers again."), "success")
+    return redirect(url_for("verification.dossier", producer_id=producer.id))
+
+
+@bp.post("/can-bo/ho-so/<int:producer_id>/tai-khoan/tu-choi")
+@roles_required(*services.DECIDING_ROLES)
+def reject_payment(producer_id):
+    producer = services.producer_or_404(g.user, producer_id, for_update=True)
+    form = forms.PaymentRejectForm()
+    if not form.validate_on_submit():
+        db.session.rollback()
+        return _render_dossier(producer, 400, submitted=("reject_payment", form))
+    seen = rules.SeenPayment(form.version_id.data, form.fingerprint.data)
+    try:
+        services.reject_payment(g.user, producer, seen, form.reason.data)
+    except rules.DecisionRefused as refusal:
+        return _refused(producer, refusal, ("reject_payment", form))
+    db.session.commit()
+    flash(_("The new bank details were rejected. The producer will see your reason."), "success")
+    return redirect(url_for("verification.dossier", producer_id=producer.id))
+
+
+def _refused(producer, refusal, submitted):
+    """Nothing changes: roll back, then show the dossier as it is now, with the reason."""
+    db.session.rollback()
+    status = REFUSAL_STATUS.get(refusal.code, 409)
+    return _render_dossier(producer, status, submitted=submitted, error=forms.REFUSAL_MESSAGES[refusal.code])
+
+
+# --- private images -------------------------------------------------------------------------
+
+@bp.get("/can-bo/tai-lieu/<int:document_id>/<int:width>")
+@roles_required(*services.VIEWING_ROLES)
+def document_image(document_id, width):
+    document = services.document_or_404(g.user, document_id)
+    return _private_image(document.image_key, width)
+
+
+@bp.get("/can-bo/chung-nhan/<int:certificate_id>/<int:width>")
+@roles_required(*services.VIEWING_ROLES)
+def certificate_image(certificate_id, width):
+    certificate = services.certificate_or_404(g.user, certificate_id)
+    return _private_image(certificate.image_key, width)
+
+
+def _private_image(image_key, width):
+    store = ImageStore(current_app.config["UPLOAD_DIR"])
+    try:
+        path = store.path_for(image_key, width)
+    except InvalidImageKey:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/webp", conditional=True, max_age=PRIVATE_IMAGE_MAX_AGE)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.vary.add("Cookie")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

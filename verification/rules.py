@@ -1,0 +1,141 @@
+"""The rules of commune verification, without Flask or the database.
+
+Which decision an officer may take from which producer status, and the fingerprint
+of bank details that ties an approval to exactly the version the officer saw.
+Refusals raise `DecisionRefused(code, **params)`; the web layer translates the code.
+"""
+import hashlib
+from dataclasses import dataclass
+
+# Producer statuses (the same strings as producers.models.ProducerStatus).
+DRAFT = "draft"
+SUBMITTED = "submitted"
+CHANGES_REQUESTED = "changes_requested"
+VERIFIED = "verified"
+REJECTED = "rejected"
+SUSPENDED = "suspended"
+STATUSES = (DRAFT, SUBMITTED, CHANGES_REQUESTED, VERIFIED, REJECTED, SUSPENDED)
+
+# Payment-account statuses (as producers.models.PaymentAccount).
+PAYMENT_PENDING = "pending"
+
+# Once a producer is verified, changed bank details are approved on their own;
+# before that they are approved together with the dossier.
+PAYMENT_REVIEW_STATUSES = frozenset({VERIFIED, SUSPENDED})
+
+REFUSAL_CODES = frozenset({
+    "not_allowed",        # the decision does not apply to the producer's current status
+    "reason_required",    # the producer must be told why
+    "own_producer",       # nobody decides on a producer they own
+    "stale_payment",      # the bank details changed after the officer opened the dossier
+    "own_payment",        # the editor of bank details cannot approve them
+    "no_pending_payment",  # nothing is waiting for approval
+    "payment_with_dossier",  # before verification, bank details go with the dossier decision
+})
+
+
+class DecisionRefused(Exception):
+    def __init__(self, code, **params):
+        if code not in REFUSAL_CODES:
+            raise ValueError(f"unknown refusal code {code!r}")
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Decision:
+    name: str
+    from_statuses: frozenset
+    to_status: str
+    needs_reason: bool
+    audit_action: str
+
+
+DECISIONS = {
+    "approve": Decision("approve", frozenset({SUBMITTED}), VERIFIED, False, "approved"),
+    "request_changes": Decision("request_changes", frozenset({SUBMITTED}), CHANGES_REQUESTED, True,
+                                "changes_requested"),
+    "reject": Decision("reject", frozenset({SUBMITTED, CHANGES_REQUESTED}), REJECTED, True, "rejected"),
+    "suspend": Decision("suspend", frozenset({VERIFIED}), SUSPENDED, True, "suspended"),
+    "reinstate": Decision("reinstate", frozenset({SUSPENDED}), VERIFIED, False, "reinstated"),
+}
+
+
+def allowed_decisions(status):
+    """Names of the decisions that apply to a producer in `status`, in display order."""
+    return [name for name, decision in DECISIONS.items() if status in decision.from_statuses]
+
+
+def check_decision(name, status, reason, actor_id, owner_id):
+    """The Decision to apply, or DecisionRefused explaining why not."""
+    decision = DECISIONS[name]
+    if actor_id is not None and actor_id == owner_id:
+        raise DecisionRefused("own_producer")
+    if status not in decision.from_statuses:
+        raise DecisionRefused("not_allowed", decision=name, status=status)
+    if decision.needs_reason and not (reason or "").strip():
+        raise DecisionRefused("reason_required", decision=name)
+    return decision
+
+
+def payment_fingerprint(version_id, version, bank_bin, account_number, holder_name):
+    """A digest of exactly the bank details an officer is shown. An approval carries it,
+    so details changed in the meantime (even back and forth) never get approved unseen."""
+    fields = (str(version_id), str(version), bank_bin or "", account_number or "", holder_name or "")
+    return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class SeenPayment:
+    """What the officer's form says they looked at."""
+    version_id: object
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class PaymentVersion:
+    """The bank-details version currently waiting, as stored."""
+    id: int
+    version: int
+    bank_bin: str
+    account_number: str
+    holder_name: str
+    status: str
+    created_by_id: object
+
+    @property
+    def fingerprint(self):
+        return payment_fingerprint(self.id, self.version, self.bank_bin, self.account_number, self.holder_name)
+
+
+def seen_matches(seen, latest):
+    """True when the officer saw the newest version, unchanged."""
+    if latest is None or seen is None:
+        return False
+    return str(seen.version_id or "") == str(latest.id) and (seen.fingerprint or "") == latest.fingerprint
+
+
+def check_payment_approval(seen, latest, actor_id, producer_status):
+    """Raise DecisionRefused unless `actor_id` may approve or reject `latest`, the
+    newest bank-details version, having seen `seen`."""
+    if latest is None or latest.status != PAYMENT_PENDING:
+        raise DecisionRefused("no_pending_payment")
+    if producer_status not in PAYMENT_REVIEW_STATUSES:
+        raise DecisionRefused("payment_with_dossier")
+    if not seen_matches(seen, latest):
+        raise DecisionRefused("stale_payment")
+    if actor_id is not None and actor_id == latest.created_by_id:
+        raise DecisionRefused("own_payment")
+
+
+def check_dossier_payment(seen, latest):
+    """On approving a dossier: if bank details are waiting, the officer must have seen
+    exactly them. No details waiting and none seen is fine."""
+    waiting = latest is not None and latest.status == PAYMENT_PENDING
+    if not waiting:
+        if seen is not None and seen.version_id:
+            raise DecisionRefused("stale_payment")
+        return
+    if not seen_matches(seen, latest):
+        raise DecisionRefused("stale_payment")

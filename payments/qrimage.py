@@ -27,6 +27,14 @@ def svg_inline(payload: str, scale: int = 4, title: str | None = None) -> str:
     return svg.replace("<svg ", '<svg role="img" ', 1)
 
 
+def svg_document(payload: str, scale: int = 8) -> str:
+    """A standalone SVG file (XML declaration and namespace), for download or <img src>."""
+    buffer = io.BytesIO()
+    make_qr(payload).save(buffer, kind="svg", scale=scale, border=QR_BORDER_MODULES, xmldecl=True, svgns=True,
+                          light="#fff")  # white paper: readable in dark-mode viewers too
+    return buffer.getvalue().decode("utf-8")
+
+
 def png_bytes(payload: str, scale: int = 8) -> bytes:
     buffer = io.BytesIO()
     make_qr(payload).save(buffer, kind="png", scale=scale, border=QR_BORDER_MODULES)

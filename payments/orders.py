@@ -1,0 +1,169 @@
+"""Order pages: buyers order without an account and follow the order by code +
+phone; producers (and their commune's officers and helpers) manage their orders."""
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from accounts.auth import login_required
+from accounts.phones import display_phone
+from core.web import error_response
+from extensions import db, limiter
+from payments import bp, services
+from payments.forms import SPAM_MESSAGES, LookupForm, OrderForm, StatusForm
+from payments.models import Order
+from payments.routes import order_lookup_limit, qr_markup
+from payments.rules import OrderRefused, OrderStatus, link_host, next_statuses
+from payments.services import PaymentState
+from payments.texts import STATUS_ACTIONS, STATUS_EXPLANATIONS, STATUS_LABELS, refusal_message
+
+
+def _order_limit():
+    return current_app.config.get("ORDER_RATE_LIMIT", "10 per hour")
+
+
+def _no_store(response):
+    response = current_app.make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- buyers -------------------------------------------------------------------------
+
+@bp.errorhandler(429)
+def _too_many(error):
+    # Raised by Flask-Limiter for this blueprint's routes: say what was limited.
+    if request.endpoint == "payments.place_order":
+        title, message = _("Too many orders"), _("You sent many orders in a short time. Please wait an hour, "
+                                                 "or call the producer.")
+    else:
+        title, message = _("Too many attempts"), _("Please wait a while before looking up orders again.")
+    return error_response(429, title, message)
+
+
+@bp.route("/dat-hang/<int:product_id>", methods=["GET", "POST"])
+@limiter.limit(_order_limit, methods=["POST"])
+def place_order(product_id):
+    """The order form on its own page (the product page embeds the same box)."""
+    product = services.public_product(product_id)
+    if product is None:
+        abort(404)
+    form = OrderForm()
+    problem = order_error = None
+    if request.method == "POST" and form.validate_on_submit():
+        problem = form.spam_problem(product.id)
+        if problem is None:
+            try:
+                order = services.create_order(
+                    product, quantity=form.quantity.data, buyer_name=form.buyer_name.data,
+                    buyer_phone=form.buyer_phone.data, delivery_address=form.delivery_address.data,
+                    note=form.note.data)
+            except OrderRefused as refused:
+                db.session.rollback()
+                order_error = refusal_message(refused)
+            else:
+                db.session.commit()
+                services.remember_order(order.code)
+                flash(_("Your order %(code)s is sent to the producer.", code=order.code), "success")
+                return redirect(url_for("payments.order_page", code=order.code))
+    form.start(product.id)  # after a refusal too: a fresh start time for the next attempt
+    status = 400 if request.method == "POST" else 200
+    if problem:
+        order_error = SPAM_MESSAGES[problem]
+    return render_template("payments/order_new.html", product=product, order_form=form,
+                           order_error=order_error), status
+
+
+def _order_view(order):
+    payload = services.order_payload(order)
+    target = services.payment_target(order.producer) if payload else None
+    link = services.order_payment_link(order)
+    return {
+        "order": order,
+        "payload": payload,
+        "target": target,
+        "memo": services.order_memo(order) if payload else None,
+        "qr": qr_markup(payload, _("VietQR code for order %(code)s", code=order.code)) if payload else None,
+        "pending": order.status == OrderStatus.NEW
+        and services.payment_state(order.producer) == PaymentState.PENDING,
+        "link": link,
+        "link_host": link_host(link) if link else None,
+        "link_qr": qr_markup(link, _("Payment link for order %(code)s", code=order.code), scale=4) if link else None,
+        "status_label": STATUS_LABELS[order.status],
+        "status_explanation": STATUS_EXPLANATIONS[order.status],
+        "display_phone": display_phone,
+    }
+
+
+@bp.get("/don-hang/<code>")
+def order_page(code):
+    order = services.accessible_order(code)
+    if order is None:
+        # Same answer whether the code exists or not: the lookup form asks for the phone.
+        return redirect(url_for("payments.order_lookup", ma=code[:20]))
+    return _no_store(render_template("payments/order.html", **_order_view(order)))
+
+
+@bp.route("/tra-cuu-don-hang", methods=["GET", "POST"])
+@order_lookup_limit
+def order_lookup():
+    form = LookupForm()
+    if request.method == "GET":
+        form.code.data = request.args.get("ma", "")[:20]
+    not_found = False
+    if form.validate_on_submit():
+        order = services.find_order(form.code.data, form.phone.data)
+        if order is not None:
+            services.remember_order(order.code)
+            return redirect(url_for("payments.order_page", code=order.code))
+        not_found = True
+    status = 404 if not_found else (400 if request.method == "POST" else 200)
+    return render_template("payments/lookup.html", form=form, not_found=not_found), status
+
+
+# --- producers, and officers or helpers on their behalf -------------------------------
+
+def _managed_order_or_404(code):
+    code = (code or "").upper()
+    return db.first_or_404(services.managed_orders_query(g.user).where(Order.code == code))
+
+
+@bp.get("/nha-san-xuat/don-hang")
+@login_required
+def producer_orders():
+    query = services.managed_orders_query(g.user)
+    status = request.args.get("trang-thai")
+    if status in OrderStatus.ALL:
+        query = query.where(Order.status == status)
+    page = db.paginate(query, page=request.args.get("trang", 1, type=int),
+                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    several_producers = len(services.managed_producers(g.user)) > 1
+    return _no_store(render_template("payments/producer_orders.html", page=page, status=status,
+                                     statuses=OrderStatus.ALL, status_labels=STATUS_LABELS,
+                                     several_producers=several_producers, display_phone=display_phone))
+
+
+@bp.get("/nha-san-xuat/don-hang/<code>")
+@login_required
+def producer_order(code):
+    order = _managed_order_or_404(code)
+    return _no_store(render_template(
+        "payments/producer_order.html", order=order, status_labels=STATUS_LABELS, actions=STATUS_ACTIONS,
+        next_statuses=next_statuses(order.status), form=StatusForm(formdata=None), display_phone=display_phone))
+
+
+@bp.post("/nha-san-xuat/don-hang/<code>/trang-thai")
+@login_required
+def producer_order_status(code):
+    order = _managed_order_or_404(code)
+    form = StatusForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.change_status(order, form.status.data, g.user)
+    except services.StatusChangeRefused:
+        db.session.rollback()
+        flash(_("This change is not possible: the order is %(status)s.", status=STATUS_LABELS[order.status]),
+              "error")
+        return redirect(url_for("payments.producer_order", code=order.code), 303)
+    db.session.commit()
+    flash(_("Order %(code)s: %(status)s.", code=order.code, status=STATUS_LABELS[order.status]), "success")
+    return redirect(url_for("payments.producer_order", code=order.code), 303)

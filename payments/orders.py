@@ -63,7 +63,8 @@ def place_order(product_id):
                 db.session.commit()
                 services.remember_order(order.code)
                 flash(_("Your order %(code)s is sent to the producer.", code=order.code), "success")
-                return redirect(url_for("payments.order_page", code=order.code))
+                # The form posted to …#dat-hang; an explicit fragment stops the browser carrying it over.
+                return redirect(url_for("payments.order_page", code=order.code, _anchor="don-hang"))
     form.start(product.id)  # after a refusal too: a fresh start time for the next attempt
     status = 400 if request.method == "POST" else 200
     if problem:

@@ -94,6 +94,14 @@ def approve_latest_bank_details(app, producer_id, officer_id=None):
         db.session.commit()
 
 
+def set_payment_link_directly(app, producer_id, url):
+    from payments.models import PaymentLink
+
+    with app.app_context():
+        db.session.add(PaymentLink(producer_id=producer_id, url=url))
+        db.session.commit()
+
+
 def set_producer_status(app, producer_id, status):
     with app.app_context():
         db.session.get(Producer, producer_id).status = status
@@ -122,7 +130,7 @@ def place_order(client, product_id, **overrides) -> str:
     """The new order's code (the client keeps access through its session)."""
     response = post_order(client, product_id, **overrides)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    return response.headers["Location"].rsplit("/", 1)[-1]
+    return response.headers["Location"].split("#")[0].rsplit("/", 1)[-1]
 
 
 def decode_image(data: bytes) -> list[str]:

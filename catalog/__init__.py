@@ -3,4 +3,12 @@ from flask import Blueprint
 
 bp = Blueprint("catalog", __name__)
 
-from catalog import routes  # noqa: E402,F401
+
+def init_app(app):
+    from catalog import http, present
+
+    http.init_app(app)
+    present.init_app(app)
+
+
+from catalog import api, manage, routes  # noqa: E402,F401

@@ -1,5 +1,7 @@
 from datetime import date
 
+from sqlalchemy import event
+
 from accounts.models import utcnow
 from extensions import db
 from producers.models import Producer, ProducerStatus
@@ -55,6 +57,11 @@ class Product(db.Model):
     __table_args__ = (
         db.UniqueConstraint("producer_id", "ref", name="uq_products_producer_ref"),
         db.Index("ix_products_public_listing", "status", "product_set_code", "price_vnd"),
+        # The catalogue walks these in order and stops after one page (bench/bench_pages.py):
+        # newest first, by price, and newest within one product set.
+        db.Index("ix_products_listing_newest", "status", "published_at", "id"),
+        db.Index("ix_products_listing_price", "status", "price_vnd", "id"),
+        db.Index("ix_products_listing_set_newest", "status", "product_set_code", "published_at", "id"),
     )
 
     @classmethod
@@ -96,10 +103,19 @@ class ProductPhoto(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), nullable=False, index=True)
-    image_key = db.Column(db.String(80), nullable=False)
+    image_key = db.Column(db.String(80), nullable=False, index=True)  # the image route looks keys up
     position = db.Column(db.Integer, nullable=False, default=0)  # 0 is the cover
     width = db.Column(db.Integer)
     height = db.Column(db.Integer)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
 
     product = db.relationship("Product", back_populates="photos")
+
+
+@event.listens_for(Product, "before_insert")
+@event.listens_for(Product, "before_update")
+def _stamp_first_publication(_mapper, _connection, product):
+    """Every published product has a publication time, whoever wrote it (form, import, script):
+    the catalogue sorts newest first on it."""
+    if product.status == ProductStatus.PUBLISHED and product.published_at is None:
+        product.published_at = utcnow()

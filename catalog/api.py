@@ -1,0 +1,100 @@
+"""JSON API over the public catalogue: `GET /api/products` (the browse filters, paginated) and
+`GET /api/products/<id>`. Only public products; errors are JSON with a message, never a 500."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, jsonify, request, url_for
+from flask_babel import gettext as _
+
+from catalog import bp, images, queries
+from catalog.filters import FilterError, parse_catalogue_args, query_args
+from catalog.http import conditional
+from catalog.present import absolute, commune_name, producer_path, product_path, province_name
+from catalog.routes import filter_error_message
+
+MAX_PER_PAGE = 100
+
+
+def _bad_request(message, param=None):
+    response = jsonify({"error": _("Bad request"), "message": message, "param": param, "status": 400})
+    response.status_code = 400
+    return response
+
+
+def _image_urls(photo) -> dict:
+    return {str(width): absolute(images.image_url(photo.image_key, width)) for width in images.WIDTHS}
+
+
+def product_summary(product, today: date) -> dict:
+    producer = product.producer
+    return {
+        "id": product.id,
+        "ref": product.ref,
+        "name": product.name,
+        "url": absolute(product_path(product)),
+        "price_vnd": product.price_vnd,
+        "currency": "VND",
+        "unit": product.unit,
+        "stars": product.stars(today),
+        "product_set": product.product_set_code,
+        "availability": product.availability,
+        "province": {"code": producer.province_code, "name": province_name(producer.province_code)},
+        "producer": {"id": producer.id, "name": producer.legal_name, "url": absolute(producer_path(producer))},
+        "image": _image_urls(product.cover) if product.cover else None,
+    }
+
+
+def product_detail(product, today: date) -> dict:
+    data = product_summary(product, today)
+    certificate = product.certificate
+    data.update({
+        "description": product.description,
+        "weight_g": product.weight_g,
+        "season_months": product.months,
+        "harvest_season": product.harvest_season,
+        "commune": {"code": product.producer.commune_code, "name": commune_name(product.producer.commune_code)},
+        "certificate": None if certificate is None else {
+            "number": certificate.decision_no,
+            "issued_by": certificate.issuing_body,
+            "decision_date": certificate.decision_date.isoformat(),
+            "valid_until": certificate.valid_until.isoformat(),
+            "expired": not certificate.is_valid(today),
+            "stars": certificate.stars,
+        },
+        "images": [_image_urls(photo) for photo in product.photos],
+    })
+    return data
+
+
+@bp.get("/api/products")
+def api_products():
+    try:
+        query = parse_catalogue_args(request.args, per_page=int(current_app.config.get("PAGE_SIZE", 24)),
+                                     max_per_page=MAX_PER_PAGE, allow_per_page=True)
+    except FilterError as error:
+        return _bad_request(filter_error_message(error), error.param)
+    today = date.today()
+    page = queries.catalogue_page(query, today)
+    next_url = None
+    if page.has_more:
+        next_url = absolute(url_for("catalog.api_products", **query_args(query, page=query.page + 1),
+                                    per_page=query.per_page))
+    return conditional(jsonify({
+        "items": [product_summary(product, today) for product in page.items],
+        "page": page.page,
+        "per_page": page.per_page,
+        "has_more": page.has_more,
+        "next": next_url,
+    }))
+
+
+@bp.get("/api/products/<int:product_id>")
+def api_product(product_id):
+    product = queries.public_product(product_id)
+    if product is None:
+        response = jsonify({"error": _("Not found"), "message": _("There is no public product with this number."),
+                            "status": 404})
+        response.status_code = 404
+        return response
+    return conditional(jsonify(product_detail(product, date.today())))

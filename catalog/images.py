@@ -1,0 +1,149 @@
+"""Product photos on the Flask side: uploads through media.images and media.storage, and the
+public image route's file look-up.
+
+Order of work (security.md §4): decode and re-encode every upload first (no database work,
+no files), then write the files, then add rows and commit; if the commit fails the new files
+are deleted, so no row ever points at a missing file.
+"""
+from __future__ import annotations
+
+import errno
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+from flask import current_app, url_for
+
+from extensions import db
+from media.images import DEFAULT_WIDTHS, ImageRejected, process_upload
+from media.messages import STORAGE_FAILURE_MESSAGE, rejection_message
+from media.storage import KEY_PATTERN, ImageStore, InvalidImageKey, StorageError
+
+WIDTHS = DEFAULT_WIDTHS  # 160, 480, 1200
+THUMBNAIL_WIDTHS = (160, 480)  # cards never need the 1200 rendition
+
+
+def store() -> ImageStore:
+    return ImageStore(current_app.config["UPLOAD_DIR"])
+
+
+@dataclass
+class UploadProblem:
+    """One refused file: its name as sent (for the message only) and the reason in words."""
+
+    filename: str
+    message: str
+
+
+@dataclass
+class ProcessedUpload:
+    filename: str
+    processed: object  # media.images.ProcessedImage
+
+
+def chosen_files(files) -> list:
+    """The FileStorage objects that hold a file (browsers send an empty part for 'no file')."""
+    return [item for item in files if item is not None and (item.filename or "").strip()]
+
+
+def process_files(files) -> tuple[list[ProcessedUpload], list[UploadProblem]]:
+    """Check and re-encode each file in memory. Nothing is written anywhere."""
+    accepted, problems = [], []
+    for item in chosen_files(files):
+        try:
+            accepted.append(ProcessedUpload(item.filename, process_upload(item.stream)))
+        except ImageRejected as error:
+            problems.append(UploadProblem(_display_name(item.filename), rejection_message(error)))
+    return accepted, problems
+
+
+def _display_name(filename: str) -> str:
+    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    return name[:80]
+
+
+@dataclass
+class StoredImage:
+    key: str
+    width: int
+    height: int
+
+
+def save_files(uploads: list[ProcessedUpload]) -> list[StoredImage]:
+    """Write every processed upload; all or nothing (raises StorageError after cleaning up)."""
+    image_store = store()
+    saved: list[StoredImage] = []
+    try:
+        for upload in uploads:
+            key = image_store.save(upload.processed)
+            saved.append(StoredImage(key, upload.processed.original_width, upload.processed.original_height))
+    except StorageError:
+        discard([image.key for image in saved])
+        raise
+    return saved
+
+
+def copy_image(key: str) -> str:
+    """A new key holding the same renditions (a duplicated product owns its own files)."""
+    image_store = store()
+    renditions = []
+    for width in image_store.widths(key):
+        with open(image_store.path_for(key, width), "rb") as fh:
+            renditions.append(SimpleNamespace(target_width=width, data=fh.read()))
+    if not renditions:
+        raise StorageError("nothing to copy", errno.ENOENT)
+    return image_store.save(SimpleNamespace(renditions=renditions))
+
+
+def discard(keys) -> None:
+    image_store = store()
+    for key in keys:
+        try:
+            image_store.delete(key)
+        except (InvalidImageKey, OSError):
+            current_app.logger.warning("could not delete image %s", key)
+
+
+def commit_or_discard(new_keys) -> None:
+    """Commit the session; if that fails, roll back, delete the files just written, re-raise."""
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        discard(new_keys)
+        raise
+
+
+def delete_unreferenced(keys) -> None:
+    """After a commit that removed photo rows: delete files no row refers to any more."""
+    from catalog.models import ProductPhoto
+
+    for key in keys:
+        still_used = db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1))
+        if still_used is None:
+            discard([key])
+
+
+def storage_failure_message(error: StorageError) -> str:
+    return str(STORAGE_FAILURE_MESSAGE)
+
+
+def storage_failure_status(error: StorageError) -> int:
+    return 507 if error.errno == errno.ENOSPC else 503
+
+
+def is_valid_key(key: str) -> bool:
+    return isinstance(key, str) and KEY_PATTERN.fullmatch(key) is not None
+
+
+def image_url(key: str, width: int, external: bool = False) -> str:
+    return url_for("catalog.image", key=key, width=width, _external=external)
+
+
+def srcset(key: str, widths=WIDTHS) -> str:
+    return ", ".join(f"{image_url(key, width)} {width}w" for width in widths)
+
+
+def rendition_path(key: str, width: int):
+    """The file for a rendition, or None when it is missing (deleted or never written)."""
+    path = store().path_for(key, width)
+    return path if path.is_file() else None

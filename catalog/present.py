@@ -1,0 +1,89 @@
+"""How products and producers appear on pages and in the API: URLs, place names, contact
+links, image sources. Registered as Jinja globals so every template (search results too)
+links to products the same way."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import current_app, url_for
+from flask_babel import format_date, get_locale
+
+from accounts.phones import display_phone
+from catalog import images
+from catalog.rules import product_slug, tel_url, zalo_url
+from places import units
+
+CARD_SIZES = "(min-width: 64rem) 240px, (min-width: 40rem) 30vw, 46vw"
+GALLERY_SIZES = "(min-width: 40rem) 36rem, 100vw"
+
+
+def product_path(product) -> str:
+    return url_for("catalog.product", slug=product.slug or product_slug(product.name), product_id=product.id)
+
+
+def producer_path(producer) -> str:
+    return url_for("catalog.producer", slug=producer.slug or product_slug(producer.legal_name),
+                   producer_id=producer.id)
+
+
+def absolute(path: str) -> str:
+    """A public absolute URL (feeds, JSON-LD, API) on the site's configured address."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
+
+
+def province_name(code) -> str:
+    found = units.province(code) if code is not None else None
+    return found.short_name if found else ""
+
+
+def commune_name(code) -> str:
+    found = units.commune(code) if code is not None else None
+    return found.name if found else ""
+
+
+def place_line(producer) -> str:
+    return ", ".join(part for part in (commune_name(producer.commune_code), province_name(producer.province_code))
+                     if part)
+
+
+def contact_links(producer) -> dict:
+    phone = producer.phone or ""
+    zalo = producer.zalo or phone
+    return {"tel": tel_url(phone), "phone": display_phone(phone), "zalo": zalo_url(zalo)}
+
+
+def photo_src(photo, width=480) -> str:
+    return images.image_url(photo.image_key, width)
+
+
+def photo_srcset(photo, widths=images.WIDTHS) -> str:
+    return images.srcset(photo.image_key, widths)
+
+
+def shown_stars(product, today: date | None = None):
+    """Stars a buyer sees today (None when there is no valid certificate)."""
+    return product.stars(today)
+
+
+def day(value) -> str:
+    """A date as Vietnamese readers write it (14/03/2028); English gets Babel's medium form."""
+    if value is None:
+        return ""
+    if str(get_locale()).startswith("vi"):
+        return format_date(value, "dd/MM/yyyy")
+    return format_date(value, "medium")
+
+
+def init_app(app):
+    app.add_template_filter(day)
+    app.add_template_global(product_path, "product_url")
+    app.add_template_global(producer_path, "producer_url")
+    app.add_template_global(province_name)
+    app.add_template_global(commune_name)
+    app.add_template_global(place_line)
+    app.add_template_global(contact_links)
+    app.add_template_global(photo_src)
+    app.add_template_global(photo_srcset)
+    app.add_template_global(CARD_SIZES, "card_sizes")
+    app.add_template_global(GALLERY_SIZES, "gallery_sizes")
+    app.add_template_global(images.THUMBNAIL_WIDTHS, "thumbnail_widths")

@@ -1,0 +1,184 @@
+"""Public catalogue queries: what buyers may see, filtered, sorted and paginated.
+
+Pages are fetched as `LIMIT per_page + 1` (one extra row says whether a next page exists), so
+no COUNT over the whole table runs on every page. The ids of a page come from one lean query
+that walks an index in sort order (see the indexes on catalog.models.Product); the page's
+products are then loaded with their producer, certificate and photos in two more queries.
+
+Sorting by stars cannot follow an index, because stars count only while the certificate is
+valid on the day of the request. For a large candidate set the page is built from star tiers
+(5, 4, 3, then no valid stars), each walking the newest-first index; when a province narrows
+the set to a few thousand products, one query sorts them by a CASE expression instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, literal, or_, select, union_all
+from sqlalchemy.orm import contains_eager, selectinload
+
+from catalog.filters import CatalogueQuery
+from catalog.models import Product, ProductStatus
+from catalog.rules import earliest_valid_decision_date
+from extensions import db
+from producers.models import Certificate, Producer, ProducerStatus
+
+
+@dataclass
+class Page:
+    items: list
+    page: int
+    per_page: int
+    has_more: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _public_ids_base(columns):
+    return (select(*columns)
+            .select_from(Product)
+            .join(Producer, Producer.id == Product.producer_id)
+            .outerjoin(Certificate, Certificate.id == Product.certificate_id)
+            .where(Product.status == ProductStatus.PUBLISHED, Producer.status == ProducerStatus.VERIFIED))
+
+
+def _valid_stars(bound):
+    return and_(Certificate.id.is_not(None), Certificate.decision_date >= bound)
+
+
+def _filtered(statement, query: CatalogueQuery, bound, *, sorting_by_price: bool):
+    codes = query.set_codes
+    if codes is not None:
+        if len(codes) == 1:
+            statement = statement.where(Product.product_set_code == codes[0])
+        else:
+            # A whole group is most of the catalogue: walk the sort index and filter, rather than
+            # gather the group and sort it (`+ 0` keeps SQLite off the set index).
+            statement = statement.where((Product.product_set_code + 0).in_(codes))
+    if query.province_code is not None:
+        statement = statement.where(Producer.province_code == query.province_code)
+    if query.min_stars is not None:
+        statement = statement.where(_valid_stars(bound), Certificate.stars >= query.min_stars)
+    price = Product.price_vnd if sorting_by_price else Product.price_vnd + 0
+    if query.price_min is not None:
+        statement = statement.where(price >= query.price_min)
+    if query.price_max is not None:
+        statement = statement.where(price <= query.price_max)
+    if query.price_min is not None or query.price_max is not None:
+        statement = statement.where(Product.price_vnd.is_not(None))
+    if query.availability is not None:
+        statement = statement.where(Product.availability == query.availability)
+    return statement
+
+
+NEWEST = (Product.published_at.desc(), Product.id.desc())
+
+
+def _page_ids(query: CatalogueQuery, today: date) -> list[int]:
+    bound = earliest_valid_decision_date(today)
+    limit = query.per_page + 1
+    if query.sort == "stars":
+        return _ids_by_stars(query, bound, limit)
+    order = {
+        "newest": NEWEST,
+        "price_asc": (Product.price_vnd.asc(), Product.id.asc()),
+        "price_desc": (Product.price_vnd.desc(), Product.id.desc()),
+    }[query.sort]
+    statement = _filtered(_public_ids_base([Product.id]), query, bound, sorting_by_price=query.sort != "newest")
+    if query.sort != "newest":
+        statement = statement.where(Product.price_vnd.is_not(None))
+    statement = statement.order_by(*order).offset(query.offset).limit(limit)
+    return list(db.session.scalars(statement))
+
+
+def _ids_by_stars(query: CatalogueQuery, bound, limit) -> list[int]:
+    valid = _valid_stars(bound)
+    if query.province_code is not None:
+        tier = case((valid, Certificate.stars), else_=0)
+        statement = _filtered(_public_ids_base([Product.id]), query, bound, sorting_by_price=False)
+        statement = statement.order_by(tier.desc(), *NEWEST).offset(query.offset).limit(limit)
+        return list(db.session.scalars(statement))
+    reach = query.offset + limit
+    tiers = []
+    for stars in (5, 4, 3):
+        if query.min_stars is not None and stars < query.min_stars:
+            continue
+        part = _filtered(_public_ids_base([literal(stars).label("tier"), Product.published_at.label("published_at"),
+                                           Product.id.label("id")]), query, bound, sorting_by_price=False)
+        tiers.append(part.where(valid, Certificate.stars == stars).order_by(*NEWEST).limit(reach).subquery())
+    if query.min_stars is None:
+        part = _filtered(_public_ids_base([literal(0).label("tier"), Product.published_at.label("published_at"),
+                                           Product.id.label("id")]), query, bound, sorting_by_price=False)
+        unstarred = or_(Certificate.id.is_(None), Certificate.decision_date < bound)
+        tiers.append(part.where(unstarred).order_by(*NEWEST).limit(reach).subquery())
+    combined = union_all(*(select(t.c.tier, t.c.published_at, t.c.id) for t in tiers)).subquery()
+    statement = (select(combined.c.id)
+                 .order_by(combined.c.tier.desc(), combined.c.published_at.desc(), combined.c.id.desc())
+                 .offset(query.offset).limit(limit))
+    return list(db.session.scalars(statement))
+
+
+def load_products(ids) -> list:
+    """Products by id, in the given order, with producer, certificate and photos loaded."""
+    if not ids:
+        return []
+    statement = (select(Product)
+                 .join(Product.producer)
+                 .outerjoin(Product.certificate)
+                 .options(contains_eager(Product.producer), contains_eager(Product.certificate),
+                          selectinload(Product.photos))
+                 .where(Product.id.in_(ids)))
+    by_id = {product.id: product for product in db.session.scalars(statement).unique()}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def catalogue_page(query: CatalogueQuery, today: date | None = None) -> Page:
+    ids = _page_ids(query, today or date.today())
+    has_more = len(ids) > query.per_page
+    return Page(load_products(ids[:query.per_page]), query.page, query.per_page, has_more)
+
+
+MAX_ID = 2**31 - 1  # ids beyond a 32-bit integer cannot exist (and PostgreSQL would refuse them)
+
+
+def public_product(product_id: int):
+    """A product buyers may see, with everything its page shows; None otherwise."""
+    if not 0 < product_id <= MAX_ID:
+        return None
+    statement = (select(Product)
+                 .join(Product.producer)
+                 .outerjoin(Product.certificate)
+                 .options(contains_eager(Product.producer), contains_eager(Product.certificate),
+                          selectinload(Product.photos))
+                 .where(Product.id == product_id, Product.status == ProductStatus.PUBLISHED,
+                        Producer.status == ProducerStatus.VERIFIED))
+    return db.session.scalars(statement).unique().first()
+
+
+def public_producer(producer_id: int):
+    if not 0 < producer_id <= MAX_ID:
+        return None
+    return db.session.scalar(Producer.public().where(Producer.id == producer_id))
+
+
+def producer_page(producer, page: int, per_page: int) -> Page:
+    statement = (select(Product.id)
+                 .where(Product.producer_id == producer.id, Product.status == ProductStatus.PUBLISHED)
+                 .order_by(*NEWEST).offset((page - 1) * per_page).limit(per_page + 1))
+    ids = list(db.session.scalars(statement))
+    return Page(load_products(ids[:per_page]), page, per_page, len(ids) > per_page)
+
+
+def latest_products(limit: int) -> list:
+    return catalogue_page(CatalogueQuery(per_page=limit)).items
+
+
+def more_from_producer(product, limit: int = 4) -> list:
+    statement = (select(Product.id)
+                 .where(Product.producer_id == product.producer_id, Product.status == ProductStatus.PUBLISHED,
+                        Product.id != product.id)
+                 .order_by(*NEWEST).limit(limit))
+    return load_products(list(db.session.scalars(statement)))

@@ -122,9 +122,11 @@ def next_ref(taken) -> str:
 
 
 def ref_with_suffix(ref: str, taken) -> str:
-    """A free reference for a copy: 'MO-500' -> 'MO-500-2', then '-3'...; never over 50 characters."""
+    """A free reference for a copy: 'MO-500' -> 'MO-500-2', then '-3'...; never over 50 characters.
+    A copy of a copy counts on from the original ('MO-500-2' -> 'MO-500-3') when the original exists."""
     taken = {item.upper() for item in taken}
-    base = re.sub(r"-\d+$", "", ref) or ref
+    stripped = re.sub(r"-\d+$", "", ref)
+    base = stripped if stripped and stripped != ref and stripped.upper() in taken else ref
     for number in range(2, len(taken) + 3):
         suffix = f"-{number}"
         candidate = base[:REF_MAX_LENGTH - len(suffix)] + suffix

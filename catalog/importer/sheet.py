@@ -1,0 +1,216 @@
+"""Read an import file: CSV (UTF-8 with or without BOM), XLSX, or a ZIP holding one of them and
+its photos. Pure module (no Flask, no database).
+
+    with open_sheet(path, photo_dir=folder_or_None) as sheet:
+        for row in sheet.rows: row.number, row.cells   # {column: raw value}
+        sheet.photos.read("mat-ong.jpg")               # bytes, or CellProblem warning
+
+The type is decided by the content, not the file name. Text cells that an export guarded
+against formula injection get their apostrophe back off (catalog.exporters.cells.restore_cell).
+Row numbers are those a spreadsheet program shows (the header row included).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import posixpath
+import xml.etree.ElementTree as ElementTree
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import openpyxl
+from openpyxl.utils.exceptions import InvalidFileException
+
+from catalog.exporters.cells import restore_cell
+
+from .archive import MB, FolderPhotos, NoPhotos, PhotoLibrary, ZipLimits, ZipPhotos, check_zip, is_junk, \
+    safe_member_name
+from .columns import HeaderMap, find_header
+from .messages import ImportFileError
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and other old Office files
+SHEET_SUFFIXES = (".csv", ".xlsx")
+_DELIMITERS = (",", ";", "\t")
+
+
+@dataclass(frozen=True)
+class SheetLimits:
+    max_sheet_bytes: int = 50 * MB  # the spreadsheet itself (photos have their own cap)
+    max_rows: int = 50_000
+    zip: ZipLimits = ZipLimits()  # a ZIP of a sheet and its photos
+    xlsx_zip: ZipLimits = ZipLimits(max_total_bytes=200 * MB)  # the XML inside a workbook
+
+
+@dataclass
+class SheetRow:
+    number: int
+    cells: dict[str, object]
+
+
+@dataclass
+class Sheet:
+    kind: str  # "csv" or "xlsx"
+    header: HeaderMap
+    header_row: int
+    rows: list[SheetRow]
+    photos: PhotoLibrary
+    in_zip: bool = False
+    _closers: list = field(default_factory=list, repr=False)
+
+    @property
+    def labels(self) -> dict[str, str]:
+        return self.header.labels
+
+    def close(self) -> None:
+        while self._closers:
+            self._closers.pop()()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()
+
+
+def open_sheet(path, *, photo_dir=None, limits: SheetLimits = SheetLimits()) -> Sheet:
+    """Open and read an import file. `photo_dir` is where photos of a lone CSV/XLSX are looked
+    for (the command line passes the file's folder; the web passes None). Raises ImportFileError."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise ImportFileError("file_empty")
+    if head.startswith(OLE2_MAGIC):
+        raise ImportFileError("file_xls_old")
+    folder_photos = FolderPhotos(photo_dir) if photo_dir is not None else NoPhotos()
+    if not head.startswith(ZIP_MAGIC):
+        if path.stat().st_size > limits.max_sheet_bytes:
+            raise ImportFileError("file_too_large", max_mb=limits.max_sheet_bytes // MB)
+        return _build("csv", _csv_rows(path.read_bytes()), folder_photos, limits)
+    archive = _open_zip(path)
+    try:
+        if _is_xlsx(archive):
+            check_zip(archive, limits.xlsx_zip)
+            sheet = _build("xlsx", _xlsx_rows(path, limits), folder_photos, limits)
+            archive.close()
+            return sheet
+        sheet = _bundle(archive, check_zip(archive, limits.zip), limits)
+    except BaseException:
+        archive.close()
+        raise
+    sheet._closers.append(archive.close)
+    return sheet
+
+
+def _open_zip(source) -> zipfile.ZipFile:
+    try:
+        return zipfile.ZipFile(source)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise ImportFileError("zip_damaged") from None
+
+
+def _is_xlsx(archive: zipfile.ZipFile) -> bool:
+    return "xl/workbook.xml" in archive.namelist()
+
+
+def _bundle(archive: zipfile.ZipFile, members, limits: SheetLimits) -> Sheet:
+    """A ZIP holding one spreadsheet and its photos."""
+    sheets = [m for m in members if not m.is_dir() and not is_junk(safe_member_name(m.filename))
+              and m.filename.lower().endswith(SHEET_SUFFIXES)]
+    if not sheets:
+        raise ImportFileError("zip_no_sheet")
+    if len(sheets) > 1:
+        raise ImportFileError("zip_many_sheets", names=", ".join(m.filename for m in sheets[:5]))
+    member = sheets[0]
+    if member.file_size > limits.max_sheet_bytes:
+        raise ImportFileError("file_too_large", max_mb=limits.max_sheet_bytes // MB)
+    try:
+        data = archive.read(member)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise ImportFileError("zip_damaged") from None
+    folder = posixpath.dirname(safe_member_name(member.filename))
+    photos = ZipPhotos(archive, members, folder)
+    if data.startswith(ZIP_MAGIC):
+        inner = _open_zip(io.BytesIO(data))
+        with inner:
+            check_zip(inner, limits.xlsx_zip)
+            if not _is_xlsx(inner):
+                raise ImportFileError("xlsx_unreadable")
+        return _build("xlsx", _xlsx_rows(io.BytesIO(data), limits), photos, limits, in_zip=True)
+    if data.startswith(OLE2_MAGIC):
+        raise ImportFileError("file_xls_old")
+    return _build("csv", _csv_rows(data), photos, limits, in_zip=True)
+
+
+def _build(kind, raw_rows, photos, limits: SheetLimits, in_zip=False) -> Sheet:
+    rows = list(_limited(raw_rows, limits.max_rows))
+    if not any(any(cell not in (None, "") for cell in row) for row in rows):
+        raise ImportFileError("sheet_empty")
+    header_index, header = find_header(rows)
+    data_rows = []
+    for index in range(header_index + 1, len(rows)):
+        cells = header.cells_of(rows[index])
+        if any(value not in (None, "") and not (isinstance(value, str) and not value.strip())
+               for value in cells.values()):
+            data_rows.append(SheetRow(index + 1, cells))
+    return Sheet(kind, header, header_index + 1, data_rows, photos, in_zip)
+
+
+def _limited(rows, max_rows):
+    for count, row in enumerate(rows):
+        if count > max_rows:
+            raise ImportFileError("too_many_rows", max=max_rows)
+        yield row
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise ImportFileError("file_not_utf8") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ImportFileError("file_not_utf8") from None
+
+
+def _delimiter(text: str) -> str:
+    """Comma unless the first line clearly uses semicolons (Excel in some locales) or tabs."""
+    first_line = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {delimiter: first_line.count(delimiter) for delimiter in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda delimiter: counts[delimiter])
+    return best if counts[best] > 0 else ","
+
+
+def _csv_rows(data: bytes):
+    text = _decode(data)
+    if "\x00" in text:
+        raise ImportFileError("file_type_unknown")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    try:
+        for row in reader:
+            yield [restore_cell(cell) for cell in row]
+    except csv.Error:
+        raise ImportFileError("file_type_unknown") from None
+
+
+def _xlsx_rows(source, limits: SheetLimits):
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError,
+            ElementTree.ParseError, TypeError):
+        raise ImportFileError("xlsx_unreadable") from None
+    try:
+        worksheet = workbook.active or workbook.worksheets[0]
+        worksheet.reset_dimensions()  # some programs write a wrong size; read what is there
+        for row in worksheet.iter_rows(values_only=True):
+            yield [restore_cell(cell) if isinstance(cell, str) else cell for cell in row]
+    except (KeyError, ValueError, IndexError, EOFError, zipfile.BadZipFile, ElementTree.ParseError, TypeError):
+        raise ImportFileError("xlsx_unreadable") from None
+    finally:
+        workbook.close()

@@ -2,7 +2,7 @@
 import hashlib
 import os
 
-from flask import current_app, g, jsonify, render_template, request, url_for
+from flask import current_app, g, jsonify, make_response, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -82,9 +82,9 @@ def _http_error(error):
     if error.code and error.code < 400:
         return error
     db.session.rollback()
-    response = error_response(error.code or 500)
+    response = make_response(error_response(error.code or 500))
     if error.code == 405 and getattr(error, "valid_methods", None):
-        response[0].headers["Allow"] = ", ".join(error.valid_methods)
+        response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
 
 

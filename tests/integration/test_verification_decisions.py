@@ -51,12 +51,17 @@ def test_approve_verifies_and_approves_the_bank_details_seen(app, client, auth, 
 
 
 def test_only_verified_producers_are_public(app, client, auth, world):
-    assert "HTX Mật ong Gia Phú" not in client.get("/").get_data(as_text=True)
+    w.add_product(app, world.pa, "Mật ong bạc hà Gia Phú")
+    w.add_product(app, world.pb, "Gạo nếp Yên Mô")
+    assert "Mật ong bạc hà Gia Phú" not in client.get("/").get_data(as_text=True)
+    assert w.public_producer_status(client, world.pa) == 404
     auth.login(world.oa[1])
     approve(auth, app, world.pa)
     home = client.get("/").get_data(as_text=True)
-    assert "HTX Mật ong Gia Phú" in home
-    assert "HTX Nông sản Yên Mô" not in home
+    assert "Mật ong bạc hà Gia Phú" in home
+    assert "Gạo nếp Yên Mô" not in home
+    assert w.public_producer_status(client, world.pa) == 200
+    assert w.public_producer_status(client, world.pb) == 404
     with app.app_context():
         assert [p.id for p in db.session.scalars(Producer.public())] == [world.pa]
 
@@ -108,18 +113,21 @@ def test_transitions_that_are_not_allowed_change_nothing(app, auth, world, statu
 
 
 def test_suspend_hides_the_producer_and_reinstate_shows_it_again(app, client, auth, world):
+    w.add_product(app, world.pa, "Mật ong bạc hà Gia Phú")
     auth.login(world.oa[1])
     approve(auth, app, world.pa)
     assert decide(auth, world.pa, "tam-dung", reason="Bán hàng giả").status_code == 302
     assert w.producer_status(app, world.pa) == "suspended"
-    assert "HTX Mật ong Gia Phú" not in client.get("/").get_data(as_text=True)
+    assert "Mật ong bạc hà Gia Phú" not in client.get("/").get_data(as_text=True)
+    assert w.public_producer_status(client, world.pa) == 404
     with app.app_context():
         assert db.session.get(Producer, world.pa).status_reason == "Bán hàng giả"
     assert decide(auth, world.pa, "khoi-phuc").status_code == 302
     with app.app_context():
         producer = db.session.get(Producer, world.pa)
         assert (producer.status, producer.status_reason) == ("verified", None)
-    assert "HTX Mật ong Gia Phú" in client.get("/").get_data(as_text=True)
+    assert "Mật ong bạc hà Gia Phú" in client.get("/").get_data(as_text=True)
+    assert w.public_producer_status(client, world.pa) == 200
     assert [a[0] for a in audit_events(app, world.pa)] == ["approved", "payment_approved", "suspended", "reinstated"]
 
 
@@ -129,7 +137,8 @@ def test_suspended_producers_products_are_hidden(app, auth, world):
     auth.login(world.oa[1])
     approve(auth, app, world.pa)
     with app.app_context():
-        product = Product(producer_id=world.pa, ref="MO-01", name="Mật ong bạc hà", status="published", product_set_code=1,
+        product = Product(producer_id=world.pa, ref="MO-01", name="Mật ong bạc hà", status="published",
+                          product_set_code=1,
                           price_vnd=250000)
         db.session.add(product)
         db.session.commit()

@@ -33,7 +33,7 @@ class World:
     pb: int
 
 
-def jpeg_bytes(size=(640, 480), color=(200, 180, 90)):
+def jpeg_bytes(size=(240, 180), color=(200, 180, 90)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, "JPEG")
     return buffer.getvalue()
@@ -154,3 +154,40 @@ def pending_fields(app, producer_id):
         producer = db.session.get(Producer, producer_id)
         _latest, row = services.latest_payment_version(producer)
         return str(row.id), services.fingerprint_of(row)
+
+
+def add_product(app, producer_id, name):
+    """A published product, so the public pages have something of this producer to show."""
+    from catalog.models import Product
+
+    with app.app_context():
+        product = Product(producer_id=producer_id, ref=f"P-{producer_id}", name=name, status="published",
+                          product_set_code=1, price_vnd=150000, unit="hộp 500g", published_at=utcnow())
+        db.session.add(product)
+        db.session.commit()
+        return product.id
+
+
+def public_producer_status(client, producer_id):
+    """Status of the public producer page (the slug is not checked here: any slug redirects)."""
+    return client.get(f"/nha-san-xuat/x-{producer_id}", follow_redirects=True).status_code
+
+
+APPROVE_PAYMENT = "/can-bo/ho-so/{}/tai-khoan/duyet"
+REJECT_PAYMENT = "/can-bo/ho-so/{}/tai-khoan/tu-choi"
+
+
+def build_with_bank_change(app, make_user):
+    """Both producers verified with approved bank details; PA's owner then changed them (version 2)."""
+    world = build(app, make_user, with_images=False)
+    for producer_id in (world.pa, world.pb):
+        set_status(app, producer_id, "verified")
+        approve_all_payments(app, producer_id, world.admin[0])
+    add_payment_version(app, world.pa, world.owner_a[0])
+    return world
+
+
+def seen_payment(app, producer_id):
+    """The hidden fields of the payment approval form, as the dossier shows them now."""
+    version_id, fingerprint = pending_fields(app, producer_id)
+    return {"version_id": version_id, "fingerprint": fingerprint}

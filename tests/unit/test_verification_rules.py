@@ -74,7 +74,8 @@ def test_fingerprint_covers_every_shown_field_and_the_version():
 
 
 def test_fingerprint_fields_cannot_be_shifted_into_each_other():
-    assert rules.payment_fingerprint(1, 1, "970405", "12", "3A") != rules.payment_fingerprint(1, 1, "970405", "123", "A")
+    shifted = rules.payment_fingerprint(1, 1, "970405", "123", "A")
+    assert rules.payment_fingerprint(1, 1, "970405", "12", "3A") != shifted
 
 
 def test_payment_approval_of_the_version_seen():

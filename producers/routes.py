@@ -1,27 +1,269 @@
-from flask import g, redirect, render_template, url_for
+"""The producer's side: dashboard, the onboarding wizard (steps 2–5) and its helpers.
+Steps 3 and the on-behalf/claim pages live in routes_documents.py and routes_behalf.py."""
+from flask import abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 
-from accounts.auth import login_required, roles_required
-from accounts.models import Role
-from extensions import db
-from producers import bp
-from producers.models import Producer
+from accounts.auth import login_required
+from accounts.passwords import verify_password
+from core.forms import EmptyForm
+from extensions import db, limiter
+from media.storage import InvalidImageKey
+from accounts.phones import display_phone
+from payments.banks import bank_by_bin
+from places.units import commune, communes, province
+from producers import bp, services, texts, wizard
+from producers.forms import BankAccountChangeForm, BankAccountForm, ProfileForm
+from producers.identifiers import mask_personal_id
 
+STEP_ENDPOINTS = {
+    wizard.PROFILE: "producers.step_profile",
+    wizard.DOCUMENTS: "producers.step_documents",
+    wizard.BANK: "producers.step_bank",
+    wizard.REVIEW: "producers.step_review",
+}
+COMMUNES_CACHE_SECONDS = 7 * 24 * 3600
+
+
+def step_url(producer, step):
+    return url_for(STEP_ENDPOINTS[wizard.clamp_step(step)], producer_id=producer.id)
+
+
+def resume_url(producer):
+    return step_url(producer, wizard.resume_step(producer.status, producer.wizard_step))
+
+
+def place_name(producer):
+    """'Xã Gia Phú, Tỉnh Lào Cai' for display; empty while no commune is chosen."""
+    chosen = commune(producer.commune_code)
+    if chosen is None:
+        return ""
+    return f"{chosen.name}, {province(chosen.province_code).name}"
+
+
+def bank_name(bank_bin):
+    bank = bank_by_bin(bank_bin)
+    return bank.short_name if bank else bank_bin
+
+
+@bp.context_processor
+def _wizard_helpers():
+    return {"step_url": step_url, "resume_url": resume_url, "wizard": wizard, "texts": texts,
+            "place_name": place_name, "bank_name": bank_name, "display_phone": display_phone,
+            "mask_personal_id": mask_personal_id}
+
+
+def load_producer(producer_id):
+    """The producer if the logged-in user may work on it, else 404 (never 403: no hint it exists)."""
+    return services.producer_or_404(producer_id, g.user)
+
+
+def closed_step(producer, step, editable):
+    """A redirect when this step cannot be used now, else None."""
+    if not editable:
+        flash(texts.locked_message(producer.status), "info")
+        return redirect(step_url(producer, wizard.REVIEW))
+    if not wizard.step_is_open(step, producer.wizard_step):
+        return redirect(resume_url(producer))
+    return None
+
+
+# --- dashboard and the place look-up ----------------------------------------------------------
 
 @bp.get("/nha-san-xuat")
 @login_required
 def dashboard():
-    producers = db.session.scalars(db.select(Producer).filter_by(owner_id=g.user.id)).all()
-    return render_template("producers/dashboard.html", producers=producers)
+    if g.user.works_for_communes:
+        return redirect(url_for("producers.helper_home"))
+    return render_template("producers/dashboard.html", producers=services.owned_producers(g.user))
 
 
-@bp.get("/nha-san-xuat/ho-so")
+@bp.get("/api/communes")
+def api_communes():
+    """Communes of a province for the JavaScript filter; public data, cached by browsers."""
+    chosen = province(request.args.get("province", ""))
+    if chosen is None:
+        abort(404)
+    response = jsonify({"province": chosen.code,
+                        "communes": [{"code": c.code, "name": c.name} for c in communes(chosen.code)]})
+    response.cache_control.public = True
+    response.cache_control.max_age = COMMUNES_CACHE_SECONDS
+    return response
+
+
+# --- step 2: the producer profile -------------------------------------------------------------
+
+@bp.route("/nha-san-xuat/ho-so", methods=["GET", "POST"])
 @login_required
 def wizard_start():
-    return redirect(url_for("producers.dashboard"))
+    """Right after registering: the producer's first profile. A producer has one profile,
+    so a repeated submission (double tap, retry after a dropped connection) updates it."""
+    if g.user.works_for_communes:
+        return redirect(url_for("producers.start_on_behalf"))
+    existing = services.owned_producers(g.user)
+    if existing and request.method == "GET":
+        return redirect(resume_url(existing[0]) if len(existing) == 1 else url_for("producers.dashboard"))
+    if existing:
+        producer = existing[0]
+        if not wizard.can_edit_profile(producer.status):
+            return closed_step(producer, wizard.PROFILE, False)
+        return profile_step(producer)
+    return profile_step(None)
 
 
-@bp.get("/can-bo")
-@roles_required(Role.OFFICER, Role.HELPER, Role.ADMIN)
+@bp.route("/nha-san-xuat/ho-so/<int:producer_id>/buoc-2", methods=["GET", "POST"])
+@login_required
+def step_profile(producer_id):
+    producer = load_producer(producer_id)
+    closed = closed_step(producer, wizard.PROFILE, wizard.can_edit_profile(producer.status))
+    return closed or profile_step(producer)
+
+
+def profile_step(producer, on_behalf=False):
+    """Shared by the producer's own wizard and a helper starting a profile for a farmer."""
+    allowed = g.user.commune_codes if g.user.works_for_communes else None
+    if request.method == "GET":
+        initial = ProfileForm.initial(producer, default_phone=None if on_behalf else g.user.phone)
+        form = ProfileForm(data=initial, allowed_communes=allowed)
+        return render_profile(form, producer, on_behalf)
+    form = ProfileForm(allowed_communes=allowed)
+    if request.form.get("action") == "choose_province":
+        # The two-step place choice without JavaScript: nothing is saved, every typed field is kept.
+        if form.commune.data not in [code for code, _label in form.commune.choices[1:]]:
+            form.commune.data = None
+        return render_profile(form, producer, on_behalf, focus_commune=True)
+    if not form.validate_on_submit():
+        return render_profile(form, producer, on_behalf), 400
+    profile = form.profile()
+    if producer is None:
+        producer = services.recent_duplicate(g.user, profile) if on_behalf else None
+    if producer is None:
+        producer = services.create_producer(profile, g.user, owner=None if on_behalf else g.user)
+    else:
+        services.update_profile(producer, profile, g.user)
+    db.session.commit()
+    flash(_("Saved. Next: your documents and OCOP certificates."), "success")
+    return redirect(step_url(producer, wizard.DOCUMENTS))
+
+
+def render_profile(form, producer, on_behalf, focus_commune=False):
+    if producer is not None:
+        action = url_for("producers.step_profile", producer_id=producer.id)
+    elif on_behalf:
+        action = url_for("producers.start_on_behalf")
+    else:
+        action = url_for("producers.wizard_start")
+    return render_template("producers/step_profile.html", form=form, producer=producer, action=action,
+                           on_behalf=on_behalf, focus_commune=focus_commune,
+                           js_filter=not g.user.works_for_communes)
+
+
+# --- step 4: bank account ---------------------------------------------------------------------
+
+@bp.route("/nha-san-xuat/ho-so/<int:producer_id>/buoc-4", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+@login_required
+def step_bank(producer_id):
+    producer = load_producer(producer_id)
+    closed = closed_step(producer, wizard.BANK, wizard.can_edit_bank(producer.status))
+    if closed:
+        return closed
+    change = services.needs_reapproval(producer)
+    form_class = BankAccountChangeForm if change else BankAccountForm
+    if request.method == "GET":
+        latest = services.latest_payment_account(producer)
+        data = {name: getattr(latest, name) for name in services.PAYMENT_FIELDS} if latest else None
+        return render_bank(form_class(data=data), producer, change)
+    form = form_class()
+    if change and not services.payment_change_allowed(producer):
+        return render_bank(form, producer, change, limit_reached=True), 429
+    if not form.validate_on_submit():
+        return render_bank(form, producer, change), 400
+    if change and not verify_password(g.user.password_hash, form.current_password.data):
+        form.current_password.errors.append(_("The password is wrong."))
+        return render_bank(form, producer, change), 400
+    try:
+        _version, changed = services.save_payment_account(producer, form.normalised, g.user)
+    except services.TooManyPaymentChanges:
+        return render_bank(form, producer, change, limit_reached=True), 429
+    db.session.commit()
+    if changed and change:
+        flash(_("Your new bank details are saved. Your QR code is hidden until an officer of your commune "
+                "approves them."), "info")
+        return redirect(url_for("producers.dashboard") if producer.owner_id == g.user.id
+                        else step_url(producer, wizard.REVIEW))
+    flash(_("Bank details saved.") if changed else _("Nothing changed."), "success")
+    return redirect(step_url(producer, wizard.REVIEW))
+
+
+def render_bank(form, producer, change, limit_reached=False):
+    return render_template("producers/step_bank.html", form=form, producer=producer, change=change,
+                           limit_reached=limit_reached, max_changes=services.MAX_PAYMENT_CHANGES_PER_DAY)
+
+
+# --- step 5: review and submit ----------------------------------------------------------------
+
+@bp.get("/nha-san-xuat/ho-so/<int:producer_id>/buoc-5")
+@login_required
+def step_review(producer_id):
+    producer = load_producer(producer_id)
+    if not wizard.step_is_open(wizard.REVIEW, producer.wizard_step) and wizard.can_edit_profile(producer.status):
+        return redirect(resume_url(producer))
+    return render_review(producer)
+
+
+def render_review(producer, status=200):
+    return render_template("producers/step_review.html", producer=producer,
+                           missing=wizard.missing_items(producer),
+                           payment=services.latest_payment_account(producer)), status
+
+
+@bp.post("/nha-san-xuat/ho-so/<int:producer_id>/gui")
+@login_required
+def submit(producer_id):
+    producer = load_producer(producer_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.submit(producer, g.user)
+    except services.NotAllowedNow:
+        flash(texts.locked_message(producer.status), "info")
+        return redirect(step_url(producer, wizard.REVIEW))
+    except services.IncompleteProfile:
+        flash(_("Some information is still missing. Please complete the items listed below."), "error")
+        return render_review(producer, 400)
+    db.session.commit()
+    flash(_("Sent! The officer of your commune will check your profile, usually within a few working days."),
+          "success")
+    return redirect(url_for("producers.dashboard") if producer.owner_id == g.user.id
+                    else url_for("producers.helper_home"))
+
+
+# --- private document images ------------------------------------------------------------------
+
+@bp.get("/nha-san-xuat/ho-so/<int:producer_id>/anh/<key>/<int:width>")
+@login_required
+def document_image(producer_id, key, width):
+    """A document or certificate photo, only for those who may open the producer."""
+    producer = load_producer(producer_id)
+    if width not in services.DOCUMENT_WIDTHS or not services.image_belongs_to(producer, key):
+        abort(404)
+    try:
+        path = services.image_store().path_for(key, width)
+    except InvalidImageKey:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype="image/webp", max_age=3600, conditional=True)
+    response.cache_control.private = True
+    response.cache_control.public = False
+    return response
+
+
+@bp.get("/nha-san-xuat/can-bo")
 def officer_queue():
-    return render_template("producers/queue.html", producers=[])
+    """The old name of the officer's queue: base.html and accounts still link here until
+    they switch to verification.officer_queue (which now owns /can-bo)."""
+    return redirect(url_for("verification.officer_queue"))
 
+
+from producers import routes_behalf, routes_documents  # noqa: E402,F401

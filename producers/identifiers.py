@@ -1,0 +1,107 @@
+"""Identifiers a producer types into the wizard: tax codes, personal IDs, OCOP
+decision numbers, bank account numbers and holder names.
+
+Pure module (no Flask). Each `normalise_*` returns the canonical form to store or
+raises `IdentifierError(code, **params)`; the web layer turns the code into a
+translated message.
+"""
+import re
+
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
+from stdnum.vn import mst
+
+from vntext import fold, nfc
+
+HOUSEHOLD = "household"  # producers.models.ProducerKind.HOUSEHOLD (no model import: this module is pure)
+PERSONAL_ID_LENGTH = 12
+ACCOUNT_NUMBER_MIN, ACCOUNT_NUMBER_MAX = 6, 19
+HOLDER_NAME_MAX = 100
+DECISION_NUMBER_MAX = 60
+
+_SEPARATORS = re.compile(r"[\s.]+")
+# 3-digit place code, then the century/sex digit: 0/1 born in the 1900s, 2/3 in the 2000s
+# (Circular 07/2016/TT-BCA Art. 7). A living representative is born in one of those.
+_PERSONAL_ID = re.compile(r"[0-9]{3}[0-3][0-9]{8}")
+_ASCII_DIGITS = re.compile(r"[0-9]+")  # str.isdigit() also accepts digits of other scripts
+# "3981/QĐ-UBND", "12/2024/QĐ-UBND", "275a/QĐ-SNN": a number, optional parts, then QĐ-<issuer>.
+_DECISION_NUMBER = re.compile(r"[0-9]{1,6}[A-Z]?(/[0-9]{1,4})?/QĐ-[A-ZĐ0-9]+([.\-/][A-ZĐ0-9]+)*")
+# What bank apps print on a beneficiary name once accents are gone.
+_HOLDER_NAME = re.compile(r"[A-Z0-9 .,&()/\-]+")
+
+
+class IdentifierError(ValueError):
+    """Bad input; `code` names the problem, `params` fill the translated message."""
+
+    def __init__(self, code, **params):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def normalise_tax_code(kind, text):
+    """A tax code as stored: 10 digits, or 13 written NNNNNNNNNN-NNN; for a household
+    business also the representative's 12-digit personal ID. None when empty."""
+    compact = _SEPARATORS.sub("", text or "")
+    if not compact:
+        return None
+    if len(compact) == PERSONAL_ID_LENGTH and _ASCII_DIGITS.fullmatch(compact):
+        if kind != HOUSEHOLD:
+            raise IdentifierError("personal_id_not_allowed")
+        if not _PERSONAL_ID.fullmatch(compact):
+            raise IdentifierError("personal_id_format")
+        return compact
+    try:
+        number = mst.validate(compact)
+    except (InvalidLength, InvalidFormat):
+        raise IdentifierError("tax_code_format") from None
+    except InvalidChecksum:
+        raise IdentifierError("tax_code_checksum") from None
+    except (InvalidComponent, ValidationError):
+        raise IdentifierError("tax_code_invalid") from None
+    return mst.format(number)
+
+
+def is_personal_id(value):
+    return bool(value) and len(value) == PERSONAL_ID_LENGTH and bool(_ASCII_DIGITS.fullmatch(value))
+
+
+def mask_personal_id(value):
+    """Personal IDs are personal data: show only the last 4 digits."""
+    if not is_personal_id(value):
+        return value
+    return "•" * (len(value) - 4) + value[-4:]
+
+
+def normalise_decision_number(text):
+    """'3981 / qđ-ubnd' -> '3981/QĐ-UBND'. 'QD' typed without the stroke becomes 'QĐ'."""
+    compact = re.sub(r"\s+", "", nfc(text or "")).upper()
+    if not compact:
+        raise IdentifierError("decision_number_missing")
+    compact = re.sub(r"/QD-", "/QĐ-", compact)
+    if len(compact) > DECISION_NUMBER_MAX or not _DECISION_NUMBER.fullmatch(compact):
+        raise IdentifierError("decision_number_format")
+    return compact
+
+
+def normalise_account_number(text):
+    """Digits only (spaces and dots people copy from a bank card are dropped), 6–19 long."""
+    compact = re.sub(r"[\s.\-]+", "", text or "")
+    if not compact:
+        raise IdentifierError("account_number_missing")
+    if not _ASCII_DIGITS.fullmatch(compact):
+        raise IdentifierError("account_number_digits")
+    if not ACCOUNT_NUMBER_MIN <= len(compact) <= ACCOUNT_NUMBER_MAX:
+        raise IdentifierError("account_number_length", min=ACCOUNT_NUMBER_MIN, max=ACCOUNT_NUMBER_MAX)
+    return compact
+
+
+def normalise_holder_name(text):
+    """'Nguyễn Thị Hoà' -> 'NGUYEN THI HOA': upper case without diacritics, as banks show it."""
+    name = re.sub(r"\s+", " ", fold(nfc(text or "")).upper()).strip()
+    if not name:
+        raise IdentifierError("holder_name_missing")
+    if len(name) > HOLDER_NAME_MAX:
+        raise IdentifierError("holder_name_length", max=HOLDER_NAME_MAX)
+    if not _HOLDER_NAME.fullmatch(name):
+        raise IdentifierError("holder_name_characters")
+    return name

@@ -1,0 +1,129 @@
+"""Step 3 of the wizard: the business registration photo and the OCOP certificates.
+Each upload is its own small form, so a photo that fails on a slow connection costs
+only that photo; a refused file keeps everything else that was typed."""
+from flask import abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+
+from accounts.auth import login_required
+from core.forms import EmptyForm
+from extensions import db, limiter
+from media.images import ImageRejected
+from media.messages import STORAGE_FAILURE_MESSAGE, rejection_message
+from media.storage import StorageError
+from producers import bp, services, wizard
+from producers.forms import CertificateForm, DocumentForm, product_set_choices
+from producers.ocop import certificate_valid_until
+from producers.routes import closed_step, load_producer, step_url
+
+UPLOAD_LIMIT = "60 per hour"
+
+
+def _open_documents_step(producer_id):
+    producer = load_producer(producer_id)
+    return producer, closed_step(producer, wizard.DOCUMENTS, wizard.can_edit_profile(producer.status))
+
+
+@bp.get("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3")
+@login_required
+def step_documents(producer_id):
+    producer, closed = _open_documents_step(producer_id)
+    return closed or render_documents(producer, DocumentForm(formdata=None), CertificateForm(formdata=None))
+
+
+def render_documents(producer, document_form, certificate_form, status=200):
+    typed_date = certificate_form.decision_date.data if not certificate_form.decision_date.errors else None
+    return render_template(
+        "producers/step_documents.html", producer=producer, document_form=document_form,
+        certificate_form=certificate_form, product_groups=product_set_choices(),
+        typed_valid_until=certificate_valid_until(typed_date) if typed_date else None,
+        today=certificate_form.today, needs_registration=wizard.needs_business_registration(producer.kind),
+        registration=next((d for d in producer.documents if d.kind == services.BUSINESS_REGISTRATION), None),
+    ), status
+
+
+def _store_photo(field):
+    """The stored image key, or None with the reason added to the field's errors."""
+    try:
+        return services.store_document_image(field.data)
+    except ImageRejected as error:
+        field.errors.append(rejection_message(error))
+    except StorageError:
+        field.errors.append(str(STORAGE_FAILURE_MESSAGE))
+    return None
+
+
+def _commit_with_image(new_key, old_keys=()):
+    """Commit, then drop replaced files; if the commit fails the new files go, not the row."""
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        services.discard_images([new_key])
+        raise
+    services.discard_images(old_keys)
+
+
+@bp.post("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/dang-ky-kinh-doanh")
+@limiter.limit(UPLOAD_LIMIT)
+@login_required
+def upload_registration(producer_id):
+    producer, closed = _open_documents_step(producer_id)
+    if closed:
+        return closed
+    form = DocumentForm()
+    key = _store_photo(form.photo) if form.validate_on_submit() else None
+    if key is None:
+        return render_documents(producer, form, CertificateForm(formdata=None), 400)
+    old_keys = services.replace_business_registration(producer, key, g.user)
+    _commit_with_image(key, old_keys)
+    flash(_("The photo of the business registration is saved."), "success")
+    return redirect(step_url(producer, wizard.DOCUMENTS) + "#registration")
+
+
+@bp.post("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/chung-nhan")
+@limiter.limit(UPLOAD_LIMIT)
+@login_required
+def add_certificate(producer_id):
+    producer, closed = _open_documents_step(producer_id)
+    if closed:
+        return closed
+    form = CertificateForm()
+    key = _store_photo(form.photo) if form.validate_on_submit() else None
+    if key is None:
+        return render_documents(producer, DocumentForm(formdata=None), form, 400)
+    certificate = services.add_certificate(producer, form.certificate(), key, g.user)
+    _commit_with_image(key)
+    if certificate.is_valid():
+        flash(_("The certificate is saved."), "success")
+    else:
+        flash(_("The certificate is saved, but it expired on %(date)s. Buyers will not see its stars until "
+                "it is renewed.", date=certificate.valid_until.strftime("%d/%m/%Y")), "error")
+    return redirect(step_url(producer, wizard.DOCUMENTS) + "#certificates")
+
+
+@bp.post("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/chung-nhan/<int:certificate_id>/xoa")
+@login_required
+def remove_certificate(producer_id, certificate_id):
+    producer, closed = _open_documents_step(producer_id)
+    if closed:
+        return closed
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    key = services.remove_certificate(producer, certificate_id, g.user)
+    db.session.commit()
+    services.discard_images([key])
+    flash(_("The certificate was removed."), "info")
+    return redirect(step_url(producer, wizard.DOCUMENTS) + "#certificates")
+
+
+@bp.post("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/tiep-tuc")
+@login_required
+def documents_done(producer_id):
+    producer, closed = _open_documents_step(producer_id)
+    if closed:
+        return closed
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    services.finish_documents(producer)
+    db.session.commit()
+    return redirect(url_for("producers.step_bank", producer_id=producer.id))

@@ -1,0 +1,300 @@
+"""Wizard operations: profile, documents, certificates, bank details, submission and
+claims. They change the session and never commit (the view commits once); each
+change is written to the audit log with the acting user."""
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_
+
+from accounts.models import utcnow
+from extensions import db
+from media.images import process_upload
+from media.storage import ImageStore
+from producers import audit, claims, wizard
+from producers.identifiers import is_personal_id, mask_personal_id
+from producers.models import Certificate, PaymentAccount, Producer, ProducerDocument, ProducerStatus
+from producers.ocop import product_set
+from vntext import slugify
+
+PROFILE_FIELDS = ("kind", "legal_name", "tax_code", "representative", "province_code", "commune_code",
+                  "address", "phone", "zalo")
+PAYMENT_FIELDS = ("bank_bin", "account_number", "holder_name")
+BUSINESS_REGISTRATION = "business_registration"
+# Documents are read, not browsed: a thumbnail for lists and one size to read the text.
+DOCUMENT_WIDTHS = (160, 1200)
+MAX_PAYMENT_CHANGES_PER_DAY = 3
+# A helper's double tap on a slow connection must not create the same farm twice.
+DUPLICATE_WINDOW = timedelta(hours=1)
+
+
+class NotAllowedNow(Exception):
+    """The producer's status does not allow this change."""
+
+
+class IncompleteProfile(Exception):
+    def __init__(self, missing):
+        super().__init__("incomplete profile")
+        self.missing = missing
+
+
+class TooManyPaymentChanges(Exception):
+    pass
+
+
+# --- who may see what -------------------------------------------------------------------------
+
+def producer_query(user):
+    """Producers `user` may open in the wizard: their own, and for helpers and officers
+    those of the communes they work for. Everything else is a 404."""
+    query = db.select(Producer)
+    if user.works_for_communes:
+        return query.where(or_(Producer.owner_id == user.id,
+                               Producer.commune_code.in_(user.commune_codes or [-1])))
+    return query.where(Producer.owner_id == user.id)
+
+
+def producer_or_404(producer_id, user):
+    return db.first_or_404(producer_query(user).where(Producer.id == producer_id))
+
+
+def owned_producers(user):
+    return db.session.scalars(db.select(Producer).where(Producer.owner_id == user.id)
+                              .order_by(Producer.id)).all()
+
+
+def commune_producers(user):
+    """For a helper or officer: the producers of their communes, unclaimed ones first."""
+    if not user.works_for_communes:
+        return []
+    return db.session.scalars(producer_query(user).order_by(
+        Producer.owner_id.is_not(None), Producer.updated_at.desc())).all()
+
+
+def is_on_behalf(producer, user):
+    return producer.owner_id != user.id
+
+
+# --- step 2: the profile ----------------------------------------------------------------------
+
+def _snapshot(producer):
+    return {name: getattr(producer, name) for name in PROFILE_FIELDS}
+
+
+def _loggable(values):
+    """Personal IDs are personal data: the log keeps only their last digits."""
+    return {key: mask_personal_id(value) if key == "tax_code" and is_personal_id(value) else value
+            for key, value in values.items()}
+
+
+def _apply_profile(producer, profile):
+    for name in PROFILE_FIELDS:
+        setattr(producer, name, profile[name])
+    producer.slug = slugify(profile["legal_name"])
+
+
+def recent_duplicate(actor, profile, now=None):
+    """A producer this helper created moments ago with the same name and commune."""
+    since = (now or utcnow()) - DUPLICATE_WINDOW
+    return db.session.scalar(db.select(Producer).where(
+        Producer.created_by_id == actor.id, Producer.owner_id.is_(None),
+        Producer.legal_name == profile["legal_name"], Producer.commune_code == profile["commune_code"],
+        Producer.created_at >= since).limit(1))
+
+
+def create_producer(profile, actor, owner=None):
+    """A new draft; `owner` None means a helper fills it in for a farmer who claims it later."""
+    producer = Producer(owner_id=owner.id if owner is not None else None, created_by_id=actor.id,
+                        status=ProducerStatus.DRAFT, wizard_step=wizard.DOCUMENTS)
+    _apply_profile(producer, profile)
+    db.session.add(producer)
+    db.session.flush()
+    changes = {key: {"from": None, "to": value} for key, value in _loggable(profile).items() if value is not None}
+    audit.record("created", producer, changes=changes, actor=actor)
+    return producer
+
+
+def update_profile(producer, profile, actor):
+    if not wizard.can_edit_profile(producer.status):
+        raise NotAllowedNow(producer.status)
+    before = _snapshot(producer)
+    _apply_profile(producer, profile)
+    changes = audit.diff(_loggable(before), _loggable(_snapshot(producer)))
+    if changes:
+        audit.record("profile_updated", producer, changes=changes, actor=actor)
+    producer.wizard_step = wizard.step_after_saving(wizard.PROFILE, producer.wizard_step)
+    return changes
+
+
+# --- step 3: documents and certificates -------------------------------------------------------
+
+def image_store():
+    return ImageStore(current_app.config["UPLOAD_DIR"])
+
+
+def store_document_image(upload):
+    """Check and re-encode an uploaded photo, write its renditions; returns the image key.
+    Raises media.images.ImageRejected or media.storage.StorageError. Call before any DB change:
+    Pillow's work must not sit inside a transaction."""
+    processed = process_upload(upload.stream, widths=DOCUMENT_WIDTHS)
+    return image_store().save(processed)
+
+
+def discard_images(keys):
+    store = image_store()
+    for key in keys:
+        if key:
+            store.delete(key)
+
+
+def replace_business_registration(producer, image_key, actor):
+    """Returns the image keys no longer used (delete their files after the commit)."""
+    if not wizard.can_edit_profile(producer.status):
+        raise NotAllowedNow(producer.status)
+    old = [doc for doc in producer.documents if doc.kind == BUSINESS_REGISTRATION]
+    for doc in old:
+        producer.documents.remove(doc)
+    producer.documents.append(ProducerDocument(kind=BUSINESS_REGISTRATION, image_key=image_key,
+                                               uploaded_by_id=actor.id))
+    audit.record("document_added", producer, changes={"kind": BUSINESS_REGISTRATION,
+                                                      "replaced": len(old)}, actor=actor)
+    return [doc.image_key for doc in old]
+
+
+def add_certificate(producer, values, image_key, actor):
+    if not wizard.can_edit_profile(producer.status):
+        raise NotAllowedNow(producer.status)
+    certificate = Certificate(image_key=image_key, legal_basis=product_set(values["product_set_code"]).legal_basis,
+                              **values)
+    producer.certificates.append(certificate)
+    db.session.flush()
+    audit.record("certificate_added", producer, changes=_certificate_facts(certificate), actor=actor)
+    return certificate
+
+
+def remove_certificate(producer, certificate_id, actor):
+    """Returns the removed certificate's image key (delete its files after the commit)."""
+    if not wizard.can_edit_profile(producer.status):
+        raise NotAllowedNow(producer.status)
+    certificate = db.first_or_404(db.select(Certificate).where(
+        Certificate.id == certificate_id, Certificate.producer_id == producer.id))
+    audit.record("certificate_removed", producer, changes=_certificate_facts(certificate), actor=actor)
+    producer.certificates.remove(certificate)
+    return certificate.image_key
+
+
+def _certificate_facts(certificate):
+    return {"certificate_id": certificate.id, "decision_no": certificate.decision_no,
+            "decision_date": certificate.decision_date.isoformat(), "stars": certificate.stars,
+            "product_set_code": certificate.product_set_code, "product_name": certificate.product_name}
+
+
+def image_belongs_to(producer, key):
+    keys = {doc.image_key for doc in producer.documents} | {c.image_key for c in producer.certificates}
+    return key in keys
+
+
+def finish_documents(producer):
+    producer.wizard_step = wizard.step_after_saving(wizard.DOCUMENTS, producer.wizard_step)
+
+
+# --- step 4: bank details ---------------------------------------------------------------------
+
+def latest_payment_account(producer):
+    return producer.payment_accounts[-1] if producer.payment_accounts else None
+
+
+def needs_reapproval(producer):
+    """Once buyers may have paid into an account, a change must be approved again by an officer."""
+    return producer.status == ProducerStatus.VERIFIED or any(
+        account.status == PaymentAccount.APPROVED for account in producer.payment_accounts)
+
+
+def payment_changes_last_day(producer, now=None):
+    """Versions created in the last 24 hours since the last approved one."""
+    approved = [a.version for a in producer.payment_accounts if a.status == PaymentAccount.APPROVED]
+    since = (now or utcnow()) - timedelta(days=1)
+    return db.session.scalar(db.select(func.count(PaymentAccount.id)).where(
+        PaymentAccount.producer_id == producer.id, PaymentAccount.created_at >= since,
+        PaymentAccount.version > max(approved, default=0)))
+
+
+def payment_change_allowed(producer, now=None):
+    return not needs_reapproval(producer) or payment_changes_last_day(producer, now) < MAX_PAYMENT_CHANGES_PER_DAY
+
+
+def save_payment_account(producer, details, actor):
+    """Add a pending version unless the details are unchanged; returns (version, changed).
+
+    Versions are never edited. Older pending versions become superseded, so an officer can
+    only approve the newest one; an approved version stays approved, but
+    `Producer.approved_payment_account` hides it while a newer one waits for review."""
+    if not wizard.can_edit_bank(producer.status):
+        raise NotAllowedNow(producer.status)
+    latest = latest_payment_account(producer)
+    if latest is not None and latest.status in (PaymentAccount.PENDING, PaymentAccount.APPROVED) and all(
+            getattr(latest, name) == details[name] for name in PAYMENT_FIELDS):
+        return latest, False
+    if not payment_change_allowed(producer):
+        raise TooManyPaymentChanges()
+    for account in producer.payment_accounts:
+        if account.status == PaymentAccount.PENDING:
+            account.status = PaymentAccount.SUPERSEDED
+    version = PaymentAccount(version=(latest.version if latest else 0) + 1, status=PaymentAccount.PENDING,
+                             created_by_id=actor.id, **{name: details[name] for name in PAYMENT_FIELDS})
+    producer.payment_accounts.append(version)
+    db.session.flush()
+    before = {name: getattr(latest, name) for name in PAYMENT_FIELDS} if latest else {}
+    changes = audit.diff(before, details)
+    changes["version"] = version.version
+    changes["needs_reapproval"] = needs_reapproval(producer)
+    audit.record("payment_details_changed", producer, changes=changes, actor=actor)
+    producer.wizard_step = wizard.step_after_saving(wizard.BANK, producer.wizard_step)
+    return version, True
+
+
+# --- step 5: submission -----------------------------------------------------------------------
+
+def submit(producer, actor, today=None):
+    if not wizard.can_submit(producer.status):
+        raise NotAllowedNow(producer.status)
+    missing = wizard.missing_items(producer, today)
+    if missing:
+        raise IncompleteProfile(missing)
+    before = producer.status
+    producer.status = ProducerStatus.SUBMITTED
+    producer.submitted_at = utcnow()
+    producer.status_reason = None
+    audit.record("submitted", producer, changes={"status": {"from": before, "to": ProducerStatus.SUBMITTED}},
+                 actor=actor)
+
+
+# --- claims -----------------------------------------------------------------------------------
+
+class AlreadyClaimed(Exception):
+    pass
+
+
+def issue_claim_code(producer, actor):
+    """A fresh code (the previous one stops working). Returned once; only its hash is kept."""
+    if producer.owner_id is not None:
+        raise AlreadyClaimed()
+    code = claims.new_code()
+    producer.claim_code_hash = claims.stored_value(code, method=current_app.config["PASSWORD_HASH_METHOD"])
+    audit.record("claim_code_issued", producer, changes={}, actor=actor)
+    return code
+
+
+def claim(user, typed_code):
+    """Make `user` the owner of the unclaimed producer with this code; None if no code matches."""
+    code = claims.normalise(typed_code)
+    if code is None:
+        return None
+    candidates = db.session.scalars(db.select(Producer).where(
+        Producer.owner_id.is_(None), Producer.claim_code_hash.like(claims.stored_prefix(code) + "%"))).all()
+    for producer in candidates:
+        if claims.matches(producer.claim_code_hash, code):
+            producer.owner_id = user.id
+            producer.claim_code_hash = None
+            audit.record("claimed", producer, changes={"owner_id": {"from": None, "to": user.id}}, actor=user)
+            return producer
+    return None

@@ -101,10 +101,11 @@ def test_transitions_that_are_not_allowed_change_nothing(app, sellers, auth, pat
     assert "flash-error" in follow
 
 
-def test_status_change_needs_csrf(app, sellers, auth):
+def test_status_change_needs_post_and_csrf(app, sellers, auth):
     a, _b = sellers
     code = place_order(app.test_client(), a.product_id)
     auth.login(a.phone)
+    assert auth.client.get(f"{ORDERS}/{code}/trang-thai").status_code == 405
     assert auth.client.post(f"{ORDERS}/{code}/trang-thai", data={"status": "paid"}).status_code == 400
     assert status_of(app, code) == OrderStatus.NEW
 

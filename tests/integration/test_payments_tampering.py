@@ -37,6 +37,9 @@ def every_rendering(client, seller, code):
         ("producer svg", client.get(f"/ma-qr/nha-san-xuat/{producer}.svg")),
         ("producer sign", client.get(f"/ma-qr/nha-san-xuat/{producer}/bien-a6.svg")),
         ("order form", client.get(f"/dat-hang/{seller.product_id}")),
+        # The catalogue's pages include payments/_order_box.html and payments/_producer_qr.html.
+        ("catalogue product page", client.get(f"/san-pham/{seller.product_id}", follow_redirects=True)),
+        ("catalogue producer page", client.get(f"/nha-san-xuat/htx-{producer}", follow_redirects=True)),
     ]
 
 
@@ -53,6 +56,9 @@ def test_pending_bank_details_hide_every_code_until_approved(app, client, seller
     code = place_order(client, seller.product_id)
     before = {name: codes_in(response) for name, response in every_rendering(client, seller, code)}
     assert parse_payload(before["order png"][0]).account == seller.account  # codes were there
+    assert parse_payload(before["catalogue producer page"][0]).account == seller.account
+    assert 'name="started"' in client.get(f"/san-pham/{seller.product_id}", follow_redirects=True).get_data(
+        as_text=True)  # the product page offered the order form
 
     submit_new_bank_details(app, seller.producer_id, NEW_BANK, user_id=seller.user_id)
     for name, response in every_rendering(client, seller, code):
@@ -72,7 +78,7 @@ def test_pending_bank_details_hide_every_code_until_approved(app, client, seller
     approve_latest_bank_details(app, seller.producer_id)
     after = {name: codes_in(response) for name, response in every_rendering(client, seller, code)}
     for name in ("order page", "order png", "order svg", "producer qr page", "producer png", "producer svg",
-                 "producer sign"):
+                 "producer sign", "catalogue producer page"):
         [payload] = after[name]
         parsed = parse_payload(payload)
         assert (parsed.bin, parsed.account) == NEW_BANK[:2], name
@@ -128,3 +134,25 @@ def test_an_officer_never_sees_a_code_for_unapproved_details_either(app, client,
     page = auth.client.get(f"/nha-san-xuat/don-hang/{code}").get_data(as_text=True)
     assert inline_qr_codes(page) == [] and NEW_BANK[1] not in page
     assert csrf_token_from(page)  # the producer can still manage the order
+
+
+def test_officer_approval_on_the_site_switches_every_code_to_the_new_account(app, seller, make_user, auth):
+    """End to end with the verification pages: the owner's change waits, a commune officer approves it."""
+    from tests.integration.payments_factories import COMMUNE_A
+    from tests.integration.verification_world import APPROVE_PAYMENT, seen_payment
+
+    buyer = app.test_client()  # `client` is the officer's browser below
+    code = place_order(buyer, seller.product_id)
+    submit_new_bank_details(app, seller.producer_id, NEW_BANK, user_id=seller.user_id)
+    assert inline_qr_codes(buyer.get(f"/don-hang/{code}").get_data(as_text=True)) == []
+
+    _officer_id, officer_phone = make_user(role="officer", communes=(COMMUNE_A,))
+    auth.login(officer_phone)
+    response = auth.post(APPROVE_PAYMENT.format(seller.producer_id), seen_payment(app, seller.producer_id),
+                         form_page="/can-bo")
+    assert response.status_code == 302
+    [payload] = inline_qr_codes(buyer.get(f"/don-hang/{code}").get_data(as_text=True))
+    parsed = parse_payload(payload)
+    assert (parsed.bin, parsed.account, parsed.amount) == (NEW_BANK[0], NEW_BANK[1], 2 * seller.price)
+    [static] = decode_png(buyer.get(f"/ma-qr/nha-san-xuat/{seller.producer_id}.png").data)
+    assert parse_payload(static).account == NEW_BANK[1]

@@ -96,7 +96,7 @@ def recent_duplicate(actor, profile, now=None):
     """A producer this helper created moments ago with the same name and commune."""
     since = (now or utcnow()) - DUPLICATE_WINDOW
     return db.session.scalar(db.select(Producer).where(
-        Producer.created_by_id == actor.id, Producer.owner_id.is_(None),
+        Producer.created_by_id == actor.id, Producer.owner_id.is_(None), Producer.status == ProducerStatus.DRAFT,
         Producer.legal_name == profile["legal_name"], Producer.commune_code == profile["commune_code"],
         Producer.created_at >= since).limit(1))
 

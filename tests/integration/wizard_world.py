@@ -35,8 +35,9 @@ def profile_data(**overrides):
 
 
 def certificate_data(**overrides):
-    data = {"product_name": "Mật ong bạc hà", "product_set": "2", "stars": "4", "decision_no": "3981/QĐ-UBND",
-            "issuing_body": "UBND tỉnh Lào Cai", "decision_date": RECENT_DECISION.isoformat(), "photo": photo("cert.jpg")}
+    data = {"product_name": "Mật ong bạc hà", "product_set": "4", "stars": "4", "decision_no": "3981/QĐ-UBND",
+            "issuing_body": "UBND tỉnh Lào Cai", "decision_date": RECENT_DECISION.isoformat(),
+            "photo": photo("cert.jpg")}
     data.update(overrides)
     return data
 

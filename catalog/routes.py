@@ -92,7 +92,8 @@ def browse():
         "catalog/browse.html", query=query, result=result, groups=_groups(locale), provinces=units.provinces(),
         stars_choices=STAR_RATINGS, sorts=[(key, SORT_LABELS[key]) for key in SORTS],
         availabilities=[(key, AVAILABILITY_LABELS[key]) for key in AVAILABILITIES],
-        query_args=query_args, heading=_browse_heading(query, locale))
+        query_args=query_args, heading=_browse_heading(query, locale),
+        active_filters=len([key for key in query_args(query, page=1) if key != "sort"]))
     return conditional(make_response(page))
 
 

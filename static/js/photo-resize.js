@@ -9,37 +9,74 @@
   var QUALITY = 0.85;
   var SMALL_ENOUGH = 350 * 1024;
   var DECODABLE = /^image\/(jpeg|png|webp)$/i;
-  // Browsers that draw <img> upright from EXIF; older ones would lose the rotation in a canvas.
+  // Browsers that draw images upright from their EXIF orientation.
   var ORIENTS = !!(window.CSS && CSS.supports && CSS.supports("image-orientation", "from-image"));
 
-  if (!window.DataTransfer || !window.URL || !HTMLCanvasElement.prototype.toBlob) { return; }
+  if (!window.DataTransfer || !window.createImageBitmap || !HTMLCanvasElement.prototype.toBlob) { return; }
 
-  function load(file) {
-    return new Promise(function (resolve, reject) {
-      var url = URL.createObjectURL(file);
-      var image = new Image();
-      image.onload = function () { resolve({ image: image, url: url }); };
-      image.onerror = function () { URL.revokeObjectURL(url); reject(new Error("decode")); };
-      image.src = url;
+  // EXIF orientation and stored size of a JPEG, from its first 256 KB (null for other files).
+  function jpegInfo(file) {
+    return file.slice(0, 262144).arrayBuffer().then(function (buffer) {
+      var view = new DataView(buffer), offset = 2, info = { orientation: 1, width: 0, height: 0 };
+      if (view.byteLength < 4 || view.getUint16(0) !== 0xFFD8) { return null; }
+      while (offset + 4 <= view.byteLength) {
+        var marker = view.getUint16(offset), length = view.getUint16(offset + 2);
+        if (marker === 0xFFE1 && view.getUint32(offset + 4) === 0x45786966) { readOrientation(view, offset + 10, info); }
+        if (marker >= 0xFFC0 && marker <= 0xFFCF && [0xFFC4, 0xFFC8, 0xFFCC].indexOf(marker) < 0) {
+          info.height = view.getUint16(offset + 5);
+          info.width = view.getUint16(offset + 7);
+          return info;
+        }
+        if ((marker & 0xFF00) !== 0xFF00) { break; }
+        offset += 2 + length;
+      }
+      return info;
     });
   }
 
-  function shrink(file, longEdge) {
-    if (!DECODABLE.test(file.type) || file.size <= SMALL_ENOUGH || (!ORIENTS && /jpe?g/i.test(file.type))) {
-      return Promise.resolve(file);
+  function readOrientation(view, tiff, info) {
+    try {
+      var little = view.getUint16(tiff) === 0x4949;
+      var ifd = tiff + view.getUint32(tiff + 4, little), count = view.getUint16(ifd, little);
+      for (var i = 0; i < count; i++) {
+        var entry = ifd + 2 + i * 12;
+        if (view.getUint16(entry, little) === 0x0112) { info.orientation = view.getUint16(entry + 8, little); }
+      }
+    } catch (error) { info.orientation = 0; } // unreadable: do not guess, send the original
+  }
+
+  function decode(file) {
+    return createImageBitmap(file, { imageOrientation: "from-image" }).catch(function () {
+      return createImageBitmap(file);
+    });
+  }
+
+  // True when the decoded bitmap is upright, as the server would make it.
+  function upright(info, bitmap) {
+    if (!info || info.orientation === 1) { return true; }
+    if (info.orientation >= 5 && info.orientation <= 8) {
+      return bitmap.width === info.height && bitmap.height === info.width;
     }
-    return load(file).then(function (loaded) {
-      var image = loaded.image;
-      var width = image.naturalWidth, height = image.naturalHeight;
-      var scale = Math.min(1, longEdge / Math.max(width, height));
+    return info.orientation > 1 && info.orientation <= 4 && ORIENTS;
+  }
+
+  function shrink(file, longEdge) {
+    if (!DECODABLE.test(file.type) || file.size <= SMALL_ENOUGH) { return Promise.resolve(file); }
+    var info;
+    return (/jpe?g/i.test(file.type) ? jpegInfo(file) : Promise.resolve(null)).then(function (found) {
+      info = found;
+      return decode(file);
+    }).then(function (bitmap) {
+      if (!upright(info, bitmap)) { bitmap.close(); return file; } // the server will turn it
+      var scale = Math.min(1, longEdge / Math.max(bitmap.width, bitmap.height));
       var canvas = document.createElement("canvas");
-      canvas.width = Math.round(width * scale);
-      canvas.height = Math.round(height * scale);
+      canvas.width = Math.round(bitmap.width * scale);
+      canvas.height = Math.round(bitmap.height * scale);
       var context = canvas.getContext("2d");
       context.fillStyle = "#fff"; // transparent PNG areas become white, as on the server
       context.fillRect(0, 0, canvas.width, canvas.height);
-      context.drawImage(image, 0, 0, canvas.width, canvas.height);
-      URL.revokeObjectURL(loaded.url);
+      context.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+      bitmap.close();
       return new Promise(function (resolve) {
         canvas.toBlob(function (blob) {
           if (!blob || blob.size >= file.size) { resolve(file); return; }

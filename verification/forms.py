@@ -58,9 +58,9 @@ AUDIT_LABELS = {
 }
 
 DECISION_LABELS = {
-    "approve": _l("Approve"),
+    "approve": _l("Approve the dossier"),
     "request_changes": _l("Request changes"),
-    "reject": _l("Reject"),
+    "reject": _l("Reject the dossier"),
     "suspend": _l("Suspend"),
     "reinstate": _l("Reinstate"),
 }

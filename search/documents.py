@@ -1,0 +1,74 @@
+"""What the search index holds for a product: public text only.
+
+A product is indexed when buyers may see it (published, verified producer).
+The document carries its name; as context the producer's name, commune,
+province under today's name and every former name now inside it (Bắc Kạn for
+Thái Nguyên), unit and description; the OCOP group and product-set names as a
+weak category; and facet values. Never bank details, phone numbers,
+representatives, tax codes, addresses, drafts or unverified producers.
+
+``build_document`` works on plain values (the relevance suite uses it);
+``product_document`` reads a catalogue ``Product`` without importing the models
+(nor ``producers``, whose package imports the web layer).
+"""
+from datetime import date
+
+from places.units import commune as find_commune
+from places.units import former_province_names, province as find_province
+from search.engine import IndexDocument
+from search.facets import GROUP_NAMES_VI, GROUP_SLUGS
+
+PUBLISHED, VERIFIED = "published", "verified"
+
+
+def place_names(province_code=None, commune_code=None) -> list:
+    """Commune, province (today's name) and the provinces merged into it."""
+    names = []
+    commune = find_commune(commune_code) if commune_code else None
+    if commune is not None:
+        names.append(commune.short_name)
+    province = find_province(province_code) if province_code else None
+    if province is not None:
+        names.append(province.short_name)
+        names.extend(former_province_names(province.code))
+    return names
+
+
+def build_document(*, id, name, description="", producer="", province_code=None,
+                   commune_code=None, product_set=None, group=None, unit="", slug="",
+                   stars=0, valid_until=None) -> IndexDocument:
+    """``product_set`` is a ``producers.ocop.ProductSet`` (or None with a group slug)."""
+    if product_set is not None:
+        group = group or GROUP_SLUGS.get(product_set.group_code)
+        category = [product_set.group_vi, product_set.name_vi]
+    else:
+        category = [GROUP_NAMES_VI[group]] if group in GROUP_NAMES_VI else []
+    context = [producer or "", unit or "", description or ""]
+    return IndexDocument(
+        id=str(id), name=name or "", slug=slug or "",
+        places=" \n".join(place_names(province_code, commune_code)),
+        context=" \n".join(part for part in context if part),
+        category=" \n".join(category), group=group or "",
+        province=int(province_code or 0), stars=int(stars or 0),
+        valid_until=valid_until.toordinal() if isinstance(valid_until, date) else int(valid_until or 0),
+    )
+
+
+def is_public(product) -> bool:
+    producer = product.producer
+    return product.status == PUBLISHED and producer is not None and producer.status == VERIFIED
+
+
+def product_document(product):
+    """The index document for a catalogue product, or None when it is not public."""
+    if not is_public(product):
+        return None
+    producer, certificate = product.producer, product.certificate
+    return build_document(
+        id=product.id, name=product.name, description=product.description,
+        producer=producer.legal_name, province_code=producer.province_code,
+        commune_code=producer.commune_code, product_set=product.product_set,
+        unit=product.unit, slug=product.slug,
+        stars=certificate.stars if certificate is not None else 0,
+        valid_until=certificate.valid_until if certificate is not None else None,
+    )

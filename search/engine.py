@@ -1,0 +1,630 @@
+"""Whoosh behind one module: schema, index versions, writing, reading postings.
+
+Besides ``search.analysis`` this is the only module that imports whoosh, so the
+frozen ``whoosh-reloaded`` package can be replaced here alone. No Flask.
+
+Layout under the index root (SEARCH_INDEX_DIR)::
+
+    current -> index-20250101120000-ab12cd   (symlink, swapped atomically)
+    index-20250101120000-ab12cd/             (one complete Whoosh index)
+
+Nothing the user types reaches a query parser: ``search.plan`` cuts the text
+into words, this module looks each term up in the index and turns its posting
+list into a bitset, and ``search.ranking`` matches and ranks with those. (Whoosh's
+own matcher tree costs several Python calls per posting: 150 ms for one query
+over 20,000 products; bitsets keep it to a few milliseconds.)
+"""
+import os
+import shutil
+import threading
+import time
+import uuid
+from array import array
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from whoosh import formats
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec, W3FieldWriter, W3PostingsWriter
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
+from whoosh.index import LockError
+from whoosh.matching.wrappers import FilterMatcher
+from whoosh.writing import SegmentWriter
+
+from search.analysis import exact_analyzer, folded_analyzer, folded_bigram_analyzer, index_terms
+from search.facets import (
+    GROUP_BY_NUMBER, GROUP_NUMBERS, FacetBits, Filters, count_and_filter, empty_counts, valid_stars,
+    value_bits,
+)
+from search.plan import Vocabulary, last_word_as_prefix, plan_query, with_corrections
+from search.ranking import FOLDED_FIELDS, TermSource, bits_from_ids, match, priors_from_lengths, top
+from vntext import fold_key
+
+POINTER = "current"
+VERSION_PREFIX = "index-"
+TIME_LIMIT_SECONDS = 1.0
+MAX_PREFIX_TERMS = 64
+MAX_CONTEXT_TERMS = 120  # distinct context syllables per product: a long description adds little
+TERM_CACHE_SIZE = 512
+_COLUMNS = ("group", "province", "stars", "valid_until", "name_len")
+
+
+def make_schema() -> Schema:
+    """Name as exact, folded and folded-bigram terms; places folded with bigrams;
+    context (producer, unit, description) and OCOP category folded; facet values
+    as integer columns. Terms only record presence: ranking is ``search.ranking``'s.
+    The analyzers are recorded for the index format; documents arrive as term
+    lists made by ``search.analysis.index_terms`` (the same functions)."""
+    def terms(analyzer, stored=False):
+        text = TEXT(analyzer=analyzer, stored=stored, phrase=False)
+        text.format, text.scorable = formats.Existence(), False
+        return text
+
+    return Schema(
+        id=ID(stored=True, unique=True), slug=STORED(),
+        name=terms(exact_analyzer(), stored=True), name_f=terms(folded_analyzer()),
+        name_bi=terms(folded_bigram_analyzer()),
+        place_f=terms(folded_analyzer()), place_bi=terms(folded_bigram_analyzer()),
+        ctx_f=terms(folded_analyzer()), cat_f=terms(folded_analyzer()),
+        **{name: COLUMN(NumericColumn("i", default=0)) for name in _COLUMNS},
+    )
+
+
+class PresenceCodec(W3Codec):
+    """W3 postings without length statistics (part of the index format).
+
+    Length statistics only serve Whoosh's BM25 scorer, which is not used;
+    without them the writer skips a column read for every posting. Bigger
+    blocks mean fewer steps when a posting list is read into a bitset.
+    """
+    length_stats = False
+
+    def __init__(self, blocklimit=1024, compression=3, inlinelimit=1):
+        super().__init__(blocklimit, compression, inlinelimit)
+
+    def field_writer(self, storage, segment):
+        return _GroupedFieldWriter(self, storage, segment)
+
+    def postings_writer(self, dbfile, byteids=False):
+        return _BlockPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,
+                                    compression=self._compression, inlinelimit=self._inlinelimit)
+
+
+def _codec():
+    return PresenceCodec()
+
+
+class _BlockPostingsWriter(W3PostingsWriter):
+    def add_documents(self, docnums) -> None:
+        """A whole sorted posting list of presence-only postings, a block at a time."""
+        limit = self._blocklimit
+        for start in range(0, len(docnums), limit):
+            if len(self._ids) >= limit:
+                self._write_block()
+            chunk = docnums[start:start + limit]
+            self._ids.extend(chunk)
+            self._weights.extend([1.0] * len(chunk))
+            self._maxweight = max(self._maxweight, 1.0)
+
+
+class _GroupedPostings(dict):
+    """(fieldname, term bytes) -> array of ascending docnums."""
+
+
+class _GroupedFieldWriter(W3FieldWriter):
+    def add_postings(self, schema, lengths, items):
+        if not isinstance(items, _GroupedPostings):
+            return super().add_postings(schema, lengths, items)  # merges of older segments
+        current = None
+        for fieldname, btext in sorted(items):
+            if fieldname != current:
+                if current is not None:
+                    self.finish_field()
+                self.start_field(fieldname, schema[fieldname])
+                current = fieldname
+            self.start_term(btext)
+            self._postwriter.add_documents(items[fieldname, btext])
+            self.finish_term()
+        if current is not None:
+            self.finish_field()
+
+
+class _TermListPool:
+    """Build-time postings pool: documents arrive in docnum order, so every
+    term's list is already sorted and only the distinct terms need sorting
+    (Whoosh's pool sorts one tuple per posting and spills runs to disk)."""
+
+    def __init__(self):
+        self.fieldnames, self.lists = set(), _GroupedPostings()
+
+    def add_term(self, fieldname: str, btext: bytes, docnum: int) -> None:
+        docnums = self.lists.get((fieldname, btext))
+        if docnums is None:
+            self.fieldnames.add(fieldname)
+            docnums = self.lists[fieldname, btext] = array("I")
+        docnums.append(docnum)
+
+    def add(self, item) -> None:
+        self.add_term(item[0], item[1], item[2])
+
+    def iter_postings(self):
+        return self.lists
+
+    def save(self):
+        pass
+
+    def cleanup(self):
+        self.lists = _GroupedPostings()
+
+
+class _BulkWriter(SegmentWriter):
+    """Writer for a full build from ``IndexDocument.fields()`` dicts: terms go
+    straight into the grouped pool, without Whoosh's per-posting pipeline."""
+
+    def __init__(self, ix, **kwargs):
+        super().__init__(ix, codec=_codec(), **kwargs)
+        self.pool = _TermListPool()
+
+    def add_document(self, **fields):
+        perdoc, docnum, schema = self.perdocwriter, self.docnum, self.schema
+        perdoc.start_doc(docnum)
+        for fieldname in sorted(name for name in fields if not name.startswith("_")):
+            value, field_type = fields[fieldname], schema[fieldname]
+            if field_type.indexed:
+                terms = value if isinstance(value, list) else [value]
+                for term in dict.fromkeys(terms):
+                    self.pool.add_term(fieldname, term.encode("utf-8"), docnum)
+            stored = fields.get(f"_stored_{fieldname}", value) if field_type.stored else None
+            perdoc.add_field(fieldname, field_type, stored, 0)
+            if field_type.column_type:
+                perdoc.add_column_value(fieldname, field_type.column_type, field_type.to_column_value(value))
+        perdoc.finish_doc()
+        self._added = True
+        self.docnum += 1
+
+
+class IndexUnavailable(Exception):
+    """The index is missing or damaged; ``reason`` says which."""
+
+    def __init__(self, reason: str, detail: str = ""):
+        self.reason, self.detail = reason, detail
+        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+
+class IndexBusy(Exception):
+    """Another process held the writer lock through every retry."""
+
+
+@dataclass(frozen=True)
+class IndexDocument:
+    id: str
+    name: str
+    places: str = ""  # commune, province (today's and former names)
+    context: str = ""  # producer, unit, description
+    category: str = ""  # OCOP group and product-set names
+    slug: str = ""
+    group: str = ""  # facets.GROUP_SLUGS value
+    province: int = 0
+    stars: int = 0
+    valid_until: int = 0  # date ordinal of the certificate's last valid day
+
+    def fields(self) -> dict:
+        name, name_folded, name_bigrams = index_terms(self.name)
+        _, place_folded, place_bigrams = index_terms(self.places)
+        context = list(dict.fromkeys(index_terms(self.context)[1]))[:MAX_CONTEXT_TERMS]
+        return {"id": self.id, "slug": self.slug, "name": name, "_stored_name": self.name,
+                "name_f": name_folded, "name_bi": name_bigrams,
+                "place_f": place_folded, "place_bi": place_bigrams,
+                "ctx_f": context, "cat_f": index_terms(self.category)[1],
+                "group": GROUP_NUMBERS.get(self.group, 0), "province": self.province or 0,
+                "stars": self.stars or 0, "valid_until": self.valid_until or 0,
+                "name_len": len(name)}
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    text: str = ""
+    filters: Filters = Filters()
+    page: int = 1
+    per_page: int = 24
+    today: int = 0  # date ordinal, for certificate validity
+
+
+@dataclass
+class Hit:
+    id: str
+    name: str
+    slug: str
+    score: float = 0.0
+
+
+@dataclass
+class SearchResult:
+    total: int = 0
+    hits: list = field(default_factory=list)
+    facets: object = field(default_factory=empty_counts)
+    plan: object = None  # the search.plan.QueryPlan that found the hits
+    corrected: bool = False  # hits are for plan.display, not what was typed
+    did_you_mean: str = ""  # nothing matched; this query would
+    timed_out: bool = False
+
+
+@dataclass
+class Health:
+    ok: bool
+    reason: str = ""
+    path: str = ""
+    doc_count: int = 0
+
+
+class IndexStore:
+    """An index root with versioned directories and per-thread cached snapshots."""
+
+    def __init__(self, root: str):
+        self.root = os.path.abspath(root)
+        self._local = threading.local()
+
+    # --- Versions and writing ---------------------------------------------------------
+
+    def current_path(self):
+        try:
+            target = os.readlink(os.path.join(self.root, POINTER))
+        except OSError:
+            return None
+        path = os.path.join(self.root, target)
+        return path if os.path.isdir(path) else None
+
+    def open(self):
+        path = self.current_path()
+        if path is None:
+            raise IndexUnavailable("missing", self.root)
+        try:
+            return whoosh_index.open_dir(path)
+        except Exception as error:  # EmptyIndexError, unpickling, truncated TOC...
+            raise IndexUnavailable("damaged", repr(error)) from error
+
+    def build(self, documents, progress=None) -> str:
+        """Write every document into a new version, then point ``current`` at it."""
+        os.makedirs(self.root, exist_ok=True)
+        name = f"{VERSION_PREFIX}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
+        path = os.path.join(self.root, name)
+        os.makedirs(path)
+        try:
+            writer = _BulkWriter(whoosh_index.create_in(path, make_schema()))
+            try:
+                for document in documents:
+                    writer.add_document(**document.fields())
+                    if progress:
+                        progress(1)
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+        except BaseException:
+            shutil.rmtree(path, ignore_errors=True)
+            raise
+        self._swap(name)
+        return path
+
+    def _swap(self, name: str) -> None:
+        staging = os.path.join(self.root, f".{POINTER}-{uuid.uuid4().hex[:6]}")
+        os.symlink(name, staging)
+        os.replace(staging, os.path.join(self.root, POINTER))
+        for entry in os.listdir(self.root):
+            if entry.startswith(VERSION_PREFIX) and entry != name:
+                shutil.rmtree(os.path.join(self.root, entry), ignore_errors=True)
+
+    def apply(self, upserts=(), deletes=(), *, timeout: float = 0.5, retries: int = 3,
+              backoff: float = 0.2) -> None:
+        """Add/replace and delete documents under Whoosh's writer lock.
+
+        ``writer(timeout=…)`` waits for another process's writer; when every
+        retry fails, IndexBusy tells the caller to keep the work as pending.
+        """
+        ix = self.open()
+        for attempt in range(retries + 1):
+            try:
+                writer = ix.writer(timeout=timeout, codec=_codec())
+                break
+            except LockError:
+                if attempt == retries:
+                    raise IndexBusy(self.root) from None
+                time.sleep(backoff * (2 ** attempt))
+        try:
+            for doc_id in deletes:
+                writer.delete_by_term("id", str(doc_id))
+            for document in upserts:
+                writer.update_document(**document.fields())
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit()
+
+    def health(self) -> Health:
+        """Open the current version and read a little of everything."""
+        path = self.current_path() or ""
+        try:
+            snapshot = self.snapshot()
+            count = snapshot.reader.doc_count()
+            for name in FOLDED_FIELDS:
+                next(iter(snapshot.reader.lexicon(name)), None)
+            snapshot.facet_bits(0)
+            if count:
+                snapshot.searcher.stored_fields(_first_live(snapshot.live))
+        except IndexUnavailable as error:
+            return Health(False, error.reason, path)
+        except Exception as error:
+            self.forget()
+            return Health(False, f"damaged: {error!r}"[:200], path)
+        return Health(True, "", path, count)
+
+    # --- Reading ----------------------------------------------------------------------
+
+    def snapshot(self) -> "Snapshot":
+        """This thread's view of the index, reopened only when the index changed."""
+        local = self._local
+        path = self.current_path()
+        if path is None:
+            self.forget()
+            raise IndexUnavailable("missing", self.root)
+        try:
+            current = getattr(local, "snapshot", None)
+            if current is None or current.path != path:
+                self.forget()
+                local.segments = OrderedDict()
+                local.snapshot = Snapshot(path, self.open().searcher(), local.segments)
+            elif not current.searcher.up_to_date():
+                local.snapshot = Snapshot(path, current.searcher.refresh(), local.segments)
+        except IndexUnavailable:
+            self.forget()
+            raise
+        except Exception as error:
+            self.forget()
+            raise IndexUnavailable("damaged", repr(error)) from error
+        return local.snapshot
+
+    def forget(self) -> None:
+        snapshot = getattr(self._local, "snapshot", None)
+        self._local.snapshot = None
+        if snapshot is not None:
+            try:
+                snapshot.searcher.close()
+            except Exception:
+                pass
+
+    def _guarded(self, method, *args):
+        try:
+            return method(self.snapshot(), *args)
+        except IndexUnavailable:
+            raise
+        except Exception as error:  # a damaged segment surfaces while reading
+            self.forget()
+            raise IndexUnavailable("damaged", repr(error)) from error
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        return self._guarded(_search, request)
+
+    def suggest(self, text: str, limit: int = 8) -> list:
+        return self._guarded(_suggest, text, limit)
+
+
+def _first_live(live: int) -> int:
+    return (live & -live).bit_length() - 1
+
+
+class Snapshot(TermSource):
+    """One searcher generation: term and column bitsets, cached per segment."""
+
+    def __init__(self, path, searcher, segment_cache: OrderedDict):
+        self.path, self.searcher = path, searcher
+        self.reader = searcher.reader()
+        self.leaves = list(self.reader.leaf_readers())
+        self.doc_count = self.reader.doc_count_all()
+        self._segments = segment_cache
+        keys = [self._segment_key(leaf) for leaf, _ in self.leaves]
+        for stale in [key for key in segment_cache if key not in keys]:
+            del segment_cache[stale]
+        self._terms, self._cache = OrderedDict(), {}
+        self.live = 0
+        for leaf, offset in self.leaves:
+            size = leaf.doc_count_all()
+            deleted = bits_from_ids(leaf.deleted_docs_set, size) if leaf.has_deletions() else 0
+            self.live |= (((1 << size) - 1) & ~deleted) << offset
+        self.vocabulary = Vocabulary(self.knows_folded, self.knows_exact, self.neighbours)
+
+    @staticmethod
+    def _segment_key(leaf):
+        return leaf.segment().segment_id()
+
+    def _segment(self, leaf) -> dict:
+        return self._segments.setdefault(self._segment_key(leaf), {"terms": OrderedDict()})
+
+    # Vocabulary
+
+    def knows_folded(self, folded: str) -> bool:
+        return any((name, folded) in self.reader for name in FOLDED_FIELDS)
+
+    def knows_exact(self, text: str) -> bool:
+        """Exact forms exist for names only; elsewhere the folded form decides."""
+        folded = fold_key(text)
+        return ("name", text) in self.reader or (
+            ("name_f", folded) not in self.reader and self.knows_folded(folded))
+
+    def neighbours(self, folded: str) -> list:
+        found = set(self.reader.terms_within("name_f", folded, 1))
+        found.discard(folded)
+        return sorted(found, key=lambda term: (-self.reader.doc_frequency("name_f", term), term))
+
+    # TermSource
+
+    def bits(self, fieldname: str, text: str) -> int:
+        key = (fieldname, text)
+        bits = self._terms.pop(key, None)
+        if bits is None:
+            bits = 0
+            for leaf, offset in self.leaves:
+                bits |= self._leaf_bits(leaf, fieldname, text) << offset
+            bits &= self.live
+        self._terms[key] = bits
+        if len(self._terms) > TERM_CACHE_SIZE:
+            self._terms.popitem(last=False)
+        return bits
+
+    def _leaf_bits(self, leaf, fieldname, text) -> int:
+        cache = self._segment(leaf)["terms"]
+        key = (fieldname, text)
+        bits = cache.pop(key, None)
+        if bits is None:
+            bits = bits_from_ids(_posting_ids(leaf, fieldname, text), leaf.doc_count_all())
+        cache[key] = bits
+        if len(cache) > TERM_CACHE_SIZE:
+            cache.popitem(last=False)
+        return bits
+
+    def prefix_bits(self, prefix: str, fields) -> int:
+        found = []
+        for name in fields:
+            for term in self.reader.expand_prefix(name, prefix):
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                found.append((-self.reader.doc_frequency(name, term), name, term))
+        bits = 0
+        for _, name, term in sorted(found)[:MAX_PREFIX_TERMS]:
+            bits |= self.bits(name, term)
+        return bits
+
+    def _column_bits(self, key, build) -> dict:
+        """{value: bitset} for the whole snapshot from per-segment column values."""
+        if key not in self._cache:
+            combined = {}
+            for leaf, offset in self.leaves:
+                segment = self._segment(leaf)
+                if key not in segment:
+                    columns = {name: list(leaf.column_reader(name, translate=False))
+                               for name in _COLUMNS}
+                    segment[key] = build(columns)
+                for value, bits in segment[key].items():
+                    combined[value] = combined.get(value, 0) | ((bits << offset) & self.live)
+            self._cache[key] = combined
+        return self._cache[key]
+
+    def length_bits(self) -> dict:
+        return self._column_bits("name_len", lambda c: value_bits(c["name_len"]))
+
+    def facet_bits(self, today: int) -> FacetBits:
+        groups = self._column_bits("group", lambda c: value_bits(c["group"]))
+        return FacetBits(
+            group={GROUP_BY_NUMBER.get(number, ""): bits for number, bits in groups.items()},
+            province=self._column_bits("province", lambda c: value_bits(c["province"])),
+            stars=self._column_bits(("stars", today), lambda c: value_bits(
+                zip(c["stars"], c["valid_until"]), lambda v: valid_stars(v[0], v[1], today))))
+
+    def hit(self, docnum: int, score: float) -> Hit:
+        stored = self.searcher.stored_fields(docnum)
+        return Hit(stored["id"], stored.get("name", ""), stored.get("slug", ""), score)
+
+    def display_form(self, folded: str) -> str:
+        """The most common accented spelling of a folded name word."""
+        if "display_forms" not in self._cache:
+            forms, best = {}, {}
+            for term, info in self.reader.iter_field("name"):
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                key = fold_key(term)
+                if info.doc_frequency() > best.get(key, -1):
+                    forms[key], best[key] = term, info.doc_frequency()
+            self._cache["display_forms"] = forms
+        return self._cache["display_forms"].get(folded, folded)
+
+
+def _posting_ids(leaf, fieldname: str, text: str):
+    """Local document numbers of one term in one segment, deletions included.
+
+    Reads W3LeafMatcher blocks directly (frozen whoosh-reloaded 2.7.5 internals):
+    one Python step per block instead of several per posting.
+    """
+    if (fieldname, text) not in leaf:
+        return []
+    matcher = leaf.postings(fieldname, text)
+    if isinstance(matcher, FilterMatcher):
+        matcher = matcher.child
+    if not hasattr(matcher, "_read_ids"):
+        return list(matcher.all_ids())  # short lists are stored inline
+    ids = []
+    while matcher.is_active():
+        if matcher._ids is None:
+            matcher._read_ids()
+        ids.extend(matcher._ids[matcher._i:])
+        matcher._next_block()
+    return ids
+
+
+# --- Searching ------------------------------------------------------------------------
+
+def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
+    deadline = time.monotonic() + TIME_LIMIT_SECONDS
+    plan = plan_query(request.text, snapshot.vocabulary)
+    if plan.empty:
+        if not request.filters:
+            return SearchResult(plan=plan)
+        return _results(snapshot, snapshot.live, [], plan, request, deadline)
+    ranked = match(plan, snapshot)
+    if ranked.candidates:
+        return _results(snapshot, ranked.candidates, ranked.terms, plan, request, deadline)
+    fallbacks = (lambda: last_word_as_prefix(plan),
+                 lambda: with_corrections(plan, snapshot.vocabulary),
+                 lambda: with_corrections(plan, snapshot.vocabulary, known_words=True))
+    for make_fallback in fallbacks:
+        fallback = make_fallback()
+        if fallback is plan:
+            continue
+        ranked = match(fallback, snapshot)
+        if ranked.candidates:
+            return _results(snapshot, ranked.candidates, ranked.terms, fallback, request, deadline,
+                            corrected=fallback.corrected)
+    return SearchResult(plan=plan, did_you_mean=_did_you_mean(snapshot, plan))
+
+
+def _results(snapshot, candidates, terms, plan, request, deadline, corrected=False):
+    kept, facets = count_and_filter(candidates, snapshot.facet_bits(request.today), request.filters)
+    result = SearchResult(total=kept.bit_count(), facets=facets, plan=plan, corrected=corrected)
+    first = (request.page - 1) * request.per_page
+    if first >= result.total:
+        return result
+    limit = first + request.per_page
+    terms = [(weight, bits & kept) for weight, bits in terms]
+    ranked, result.timed_out = top(kept, terms, priors_from_lengths(snapshot.length_bits()), limit,
+                                   deadline)
+    result.hits = [snapshot.hit(docnum, score) for score, docnum in ranked[first:limit]]
+    return result
+
+
+def _did_you_mean(snapshot: Snapshot, plan) -> str:
+    """A corrected query, from the folded-name corrector, that finds something."""
+    corrector = snapshot.searcher.corrector("name_f")
+    words, changed = [], False
+    for word in plan.user_words():
+        if snapshot.knows_folded(word.folded):
+            words.append(word.text)
+            continue
+        # Short syllables are one edit away from many others: stay close for them.
+        maxdist = 1 if len(word.folded) <= 4 else 2
+        options = corrector.suggest(word.folded, limit=1, maxdist=maxdist)
+        if not options:
+            return ""
+        words.append(snapshot.display_form(options[0]))
+        changed = True
+    if not changed:
+        return ""
+    suggestion = " ".join(words)
+    return suggestion if match(plan_query(suggestion, snapshot.vocabulary), snapshot).candidates else ""
+
+
+def _suggest(snapshot: Snapshot, text: str, limit: int) -> list:
+    plan = plan_query(text, snapshot.vocabulary, prefix_last=True)
+    if plan.empty:
+        return []
+    ranked = match(plan, snapshot, names_only=True)
+    deadline = time.monotonic() + TIME_LIMIT_SECONDS
+    best, _ = top(ranked.candidates, ranked.terms, priors_from_lengths(snapshot.length_bits()),
+                  limit, deadline)
+    return [snapshot.hit(docnum, score) for score, docnum in best]

@@ -196,7 +196,7 @@ def order_qr_svg(code):
 
 # --- payment links ------------------------------------------------------------------------------
 
-def _managed_verified_producer():
+def _producer_from_request():
     """The producer whose link is edited: ?producer=<id> among those the user manages (404 otherwise),
     or the only one it manages. None when the user must choose."""
     producers = services.managed_producers(g.user)
@@ -212,7 +212,7 @@ def _managed_verified_producer():
 @bp.route("/nha-san-xuat/lien-ket-thanh-toan", methods=["GET", "POST"])
 @login_required
 def payment_link_page():
-    producer, producers = _managed_verified_producer()
+    producer, producers = _producer_from_request()
     if producer is None:
         return render_template("payments/payment_link_choose.html", producers=producers)
     link = services.payment_link(producer)
@@ -232,7 +232,7 @@ def payment_link_page():
 @bp.post("/nha-san-xuat/lien-ket-thanh-toan/xoa")
 @login_required
 def payment_link_remove():
-    producer, _producers = _managed_verified_producer()
+    producer, _producers = _producer_from_request()
     if producer is None:
         abort(404)
     if EmptyForm().validate_on_submit() and services.remove_payment_link(producer, g.user):

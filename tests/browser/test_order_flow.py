@@ -19,8 +19,10 @@ def app_config():
 def test_buyer_orders_pays_by_qr_and_sees_the_producer_confirm(phone, live_server, app, make_user, browser, request):
     seller = make_seller(app, make_user)
 
-    # The buyer opens the product's order form (catalogue pages include the same box).
-    phone.goto(f"{live_server}/dat-hang/{seller.product_id}")
+    # The buyer opens the product page; the catalogue includes payments/_order_box.html.
+    phone.goto(f"{live_server}/san-pham/{seller.product_id}")
+    phone.shot("product-page")
+    phone.locator("#dat-hang").scroll_into_view_if_needed()
     phone.shot("order-form")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.fill("#quantity", "2")

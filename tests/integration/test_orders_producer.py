@@ -163,3 +163,16 @@ def test_orders_are_paginated(app, sellers, auth):
     second = auth.client.get(ORDERS + "?trang=2").get_data(as_text=True)
     assert codes[2] in first and codes[1] in first and codes[0] not in first
     assert codes[0] in second
+
+
+def test_buyer_text_is_escaped_on_every_page(app, sellers, auth):
+    a, _b = sellers
+    buyer = app.test_client()
+    attack = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+    code = place_order(buyer, a.product_id, buyer_name=attack, note=attack,
+                       delivery_address=attack + " thôn 1, xã Gia Phú")
+    auth.login(a.phone)
+    for page in (auth.client.get(ORDERS), auth.client.get(f"{ORDERS}/{code}"), buyer.get(f"/don-hang/{code}")):
+        html = page.get_data(as_text=True)
+        assert "<script>alert(1)" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html

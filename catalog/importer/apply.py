@@ -171,8 +171,8 @@ class _Run:
     def _issue(self, row, name, problem: CellProblem) -> Issue:
         return Issue(row, name, self.labels.get(name, name), problem.code, problem.params, problem.severity)
 
-    def _warn(self, issues, row, column, code, **params) -> None:
-        issues.append(Issue(row, column, self.labels.get(column, column), code, params, WARNING))
+    def _warn(self, issues, at_row, column, code, **params) -> None:
+        issues.append(Issue(at_row, column, self.labels.get(column, column), code, params, WARNING))
 
     # --- planning (reads only) ---------------------------------------------------------------
 
@@ -216,12 +216,14 @@ class _Run:
         return self.certificates[ident]
 
     def _producer_changes(self, record, producer, ident, issues) -> dict:
+        if self.options.scope.own_business_only:
+            return {}  # producers edit their profile themselves; these columns only name it
         details = record.producer.details
         first_row, first_details = self.first_rows.setdefault(ident, (record.row, details))
         if first_details != details:
             self._warn(issues, record.row, "producer_name", "producer_differs", row=first_row)
             return {}
-        if producer is None or producer.id is None or self.options.scope.own_business_only:
+        if producer is None or producer.id is None:
             return {}
         if producer.owner_id is not None or producer.source != IMPORT_SOURCE:
             return {}  # a producer that manages its own profile keeps it as it wrote it

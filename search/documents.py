@@ -15,7 +15,7 @@ from datetime import date
 
 from places.units import commune as find_commune
 from places.units import former_province_names, province as find_province
-from search.engine import IndexDocument
+from search.records import IndexDocument
 from search.facets import GROUP_NAMES_VI, GROUP_SLUGS
 
 PUBLISHED, VERIFIED = "published", "verified"
@@ -36,7 +36,7 @@ def place_names(province_code=None, commune_code=None) -> list:
 
 def build_document(*, id, name, description="", producer="", province_code=None,
                    commune_code=None, product_set=None, group=None, unit="", slug="",
-                   stars=0, valid_until=None) -> IndexDocument:
+                   stars=0, valid_until=None, producer_id=0) -> IndexDocument:
     """``product_set`` is a ``producers.ocop.ProductSet`` (or None with a group slug)."""
     if product_set is not None:
         group = group or GROUP_SLUGS.get(product_set.group_code)
@@ -45,7 +45,7 @@ def build_document(*, id, name, description="", producer="", province_code=None,
         category = [GROUP_NAMES_VI[group]] if group in GROUP_NAMES_VI else []
     context = [producer or "", unit or "", description or ""]
     return IndexDocument(
-        id=str(id), name=name or "", slug=slug or "",
+        id=str(id), name=name or "", slug=slug or "", producer_id=int(producer_id or 0),
         places=" \n".join(place_names(province_code, commune_code)),
         context=" \n".join(part for part in context if part),
         category=" \n".join(category), group=group or "",
@@ -66,7 +66,7 @@ def product_document(product):
     producer, certificate = product.producer, product.certificate
     return build_document(
         id=product.id, name=product.name, description=product.description,
-        producer=producer.legal_name, province_code=producer.province_code,
+        producer=producer.legal_name, producer_id=producer.id, province_code=producer.province_code,
         commune_code=producer.commune_code, product_set=product.product_set,
         unit=product.unit, slug=product.slug,
         stars=certificate.stars if certificate is not None else 0,

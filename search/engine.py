@@ -21,7 +21,6 @@ import time
 import uuid
 from array import array
 from collections import OrderedDict
-from dataclasses import dataclass, field
 
 from whoosh import formats
 from whoosh import index as whoosh_index
@@ -32,20 +31,17 @@ from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.writing import SegmentWriter
 
-from search.analysis import exact_analyzer, folded_analyzer, folded_bigram_analyzer, index_terms
-from search.facets import (
-    GROUP_BY_NUMBER, GROUP_NUMBERS, FacetBits, Filters, count_and_filter, empty_counts, valid_stars,
-    value_bits,
-)
-from search.plan import Vocabulary, last_word_as_prefix, plan_query, with_corrections
-from search.ranking import FOLDED_FIELDS, TermSource, bits_from_ids, match, priors_from_lengths, top
+from search import querying
+from search.analysis import exact_analyzer, folded_analyzer, folded_bigram_analyzer
+from search.facets import GROUP_BY_NUMBER, FacetBits, valid_stars, value_bits
+from search.plan import Vocabulary
+from search.ranking import FOLDED_FIELDS, TermSource, bits_from_ids
+from search.records import Health, Hit, SearchRequest, SearchResult
 from vntext import fold_key
 
 POINTER = "current"
 VERSION_PREFIX = "index-"
-TIME_LIMIT_SECONDS = 1.0
 MAX_PREFIX_TERMS = 64
-MAX_CONTEXT_TERMS = 120  # distinct context syllables per product: a long description adds little
 TERM_CACHE_SIZE = 512
 _COLUMNS = ("group", "province", "stars", "valid_until", "name_len")
 
@@ -62,7 +58,7 @@ def make_schema() -> Schema:
         return text
 
     return Schema(
-        id=ID(stored=True, unique=True), slug=STORED(),
+        id=ID(stored=True, unique=True), producer=ID(), slug=STORED(),
         name=terms(exact_analyzer(), stored=True), name_f=terms(folded_analyzer()),
         name_bi=terms(folded_bigram_analyzer()),
         place_f=terms(folded_analyzer()), place_bi=terms(folded_bigram_analyzer()),
@@ -196,68 +192,6 @@ class IndexBusy(Exception):
     """Another process held the writer lock through every retry."""
 
 
-@dataclass(frozen=True)
-class IndexDocument:
-    id: str
-    name: str
-    places: str = ""  # commune, province (today's and former names)
-    context: str = ""  # producer, unit, description
-    category: str = ""  # OCOP group and product-set names
-    slug: str = ""
-    group: str = ""  # facets.GROUP_SLUGS value
-    province: int = 0
-    stars: int = 0
-    valid_until: int = 0  # date ordinal of the certificate's last valid day
-
-    def fields(self) -> dict:
-        name, name_folded, name_bigrams = index_terms(self.name)
-        _, place_folded, place_bigrams = index_terms(self.places)
-        context = list(dict.fromkeys(index_terms(self.context)[1]))[:MAX_CONTEXT_TERMS]
-        return {"id": self.id, "slug": self.slug, "name": name, "_stored_name": self.name,
-                "name_f": name_folded, "name_bi": name_bigrams,
-                "place_f": place_folded, "place_bi": place_bigrams,
-                "ctx_f": context, "cat_f": index_terms(self.category)[1],
-                "group": GROUP_NUMBERS.get(self.group, 0), "province": self.province or 0,
-                "stars": self.stars or 0, "valid_until": self.valid_until or 0,
-                "name_len": len(name)}
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    text: str = ""
-    filters: Filters = Filters()
-    page: int = 1
-    per_page: int = 24
-    today: int = 0  # date ordinal, for certificate validity
-
-
-@dataclass
-class Hit:
-    id: str
-    name: str
-    slug: str
-    score: float = 0.0
-
-
-@dataclass
-class SearchResult:
-    total: int = 0
-    hits: list = field(default_factory=list)
-    facets: object = field(default_factory=empty_counts)
-    plan: object = None  # the search.plan.QueryPlan that found the hits
-    corrected: bool = False  # hits are for plan.display, not what was typed
-    did_you_mean: str = ""  # nothing matched; this query would
-    timed_out: bool = False
-
-
-@dataclass
-class Health:
-    ok: bool
-    reason: str = ""
-    path: str = ""
-    doc_count: int = 0
-
-
 class IndexStore:
     """An index root with versioned directories and per-thread cached snapshots."""
 
@@ -315,9 +249,10 @@ class IndexStore:
             if entry.startswith(VERSION_PREFIX) and entry != name:
                 shutil.rmtree(os.path.join(self.root, entry), ignore_errors=True)
 
-    def apply(self, upserts=(), deletes=(), *, timeout: float = 0.5, retries: int = 3,
-              backoff: float = 0.2) -> None:
-        """Add/replace and delete documents under Whoosh's writer lock.
+    def apply(self, upserts=(), deletes=(), *, delete_producers=(), timeout: float = 0.5,
+              retries: int = 3, backoff: float = 0.2) -> None:
+        """Delete documents (by id, or every one of some producers), then add or
+        replace ``upserts``, under Whoosh's writer lock.
 
         ``writer(timeout=…)`` waits for another process's writer; when every
         retry fails, IndexBusy tells the caller to keep the work as pending.
@@ -332,6 +267,8 @@ class IndexStore:
                     raise IndexBusy(self.root) from None
                 time.sleep(backoff * (2 ** attempt))
         try:
+            for producer_id in delete_producers:
+                writer.delete_by_term("producer", str(producer_id))
             for doc_id in deletes:
                 writer.delete_by_term("id", str(doc_id))
             for document in upserts:
@@ -403,10 +340,10 @@ class IndexStore:
             raise IndexUnavailable("damaged", repr(error)) from error
 
     def search(self, request: SearchRequest) -> SearchResult:
-        return self._guarded(_search, request)
+        return self._guarded(querying.search, request)
 
     def suggest(self, text: str, limit: int = 8) -> list:
-        return self._guarded(_suggest, text, limit)
+        return self._guarded(querying.suggest, text, limit)
 
 
 def _first_live(live: int) -> int:
@@ -435,7 +372,8 @@ class Snapshot(TermSource):
 
     @staticmethod
     def _segment_key(leaf):
-        return leaf.segment().segment_id()
+        segment = leaf.segment()  # None for the reader of an empty index
+        return segment.segment_id() if segment is not None else f"empty-{id(leaf)}"
 
     def _segment(self, leaf) -> dict:
         return self._segments.setdefault(self._segment_key(leaf), {"terms": OrderedDict()})
@@ -519,6 +457,10 @@ class Snapshot(TermSource):
             stars=self._column_bits(("stars", today), lambda c: value_bits(
                 zip(c["stars"], c["valid_until"]), lambda v: valid_stars(v[0], v[1], today))))
 
+    def corrections(self, folded: str, maxdist: int) -> list:
+        """Folded name words within ``maxdist`` edits, best first (Whoosh's corrector)."""
+        return self.searcher.corrector("name_f").suggest(folded, limit=1, maxdist=maxdist)
+
     def hit(self, docnum: int, score: float) -> Hit:
         stored = self.searcher.stored_fields(docnum)
         return Hit(stored["id"], stored.get("name", ""), stored.get("slug", ""), score)
@@ -556,75 +498,3 @@ def _posting_ids(leaf, fieldname: str, text: str):
         ids.extend(matcher._ids[matcher._i:])
         matcher._next_block()
     return ids
-
-
-# --- Searching ------------------------------------------------------------------------
-
-def _search(snapshot: Snapshot, request: SearchRequest) -> SearchResult:
-    deadline = time.monotonic() + TIME_LIMIT_SECONDS
-    plan = plan_query(request.text, snapshot.vocabulary)
-    if plan.empty:
-        if not request.filters:
-            return SearchResult(plan=plan)
-        return _results(snapshot, snapshot.live, [], plan, request, deadline)
-    ranked = match(plan, snapshot)
-    if ranked.candidates:
-        return _results(snapshot, ranked.candidates, ranked.terms, plan, request, deadline)
-    fallbacks = (lambda: last_word_as_prefix(plan),
-                 lambda: with_corrections(plan, snapshot.vocabulary),
-                 lambda: with_corrections(plan, snapshot.vocabulary, known_words=True))
-    for make_fallback in fallbacks:
-        fallback = make_fallback()
-        if fallback is plan:
-            continue
-        ranked = match(fallback, snapshot)
-        if ranked.candidates:
-            return _results(snapshot, ranked.candidates, ranked.terms, fallback, request, deadline,
-                            corrected=fallback.corrected)
-    return SearchResult(plan=plan, did_you_mean=_did_you_mean(snapshot, plan))
-
-
-def _results(snapshot, candidates, terms, plan, request, deadline, corrected=False):
-    kept, facets = count_and_filter(candidates, snapshot.facet_bits(request.today), request.filters)
-    result = SearchResult(total=kept.bit_count(), facets=facets, plan=plan, corrected=corrected)
-    first = (request.page - 1) * request.per_page
-    if first >= result.total:
-        return result
-    limit = first + request.per_page
-    terms = [(weight, bits & kept) for weight, bits in terms]
-    ranked, result.timed_out = top(kept, terms, priors_from_lengths(snapshot.length_bits()), limit,
-                                   deadline)
-    result.hits = [snapshot.hit(docnum, score) for score, docnum in ranked[first:limit]]
-    return result
-
-
-def _did_you_mean(snapshot: Snapshot, plan) -> str:
-    """A corrected query, from the folded-name corrector, that finds something."""
-    corrector = snapshot.searcher.corrector("name_f")
-    words, changed = [], False
-    for word in plan.user_words():
-        if snapshot.knows_folded(word.folded):
-            words.append(word.text)
-            continue
-        # Short syllables are one edit away from many others: stay close for them.
-        maxdist = 1 if len(word.folded) <= 4 else 2
-        options = corrector.suggest(word.folded, limit=1, maxdist=maxdist)
-        if not options:
-            return ""
-        words.append(snapshot.display_form(options[0]))
-        changed = True
-    if not changed:
-        return ""
-    suggestion = " ".join(words)
-    return suggestion if match(plan_query(suggestion, snapshot.vocabulary), snapshot).candidates else ""
-
-
-def _suggest(snapshot: Snapshot, text: str, limit: int) -> list:
-    plan = plan_query(text, snapshot.vocabulary, prefix_last=True)
-    if plan.empty:
-        return []
-    ranked = match(plan, snapshot, names_only=True)
-    deadline = time.monotonic() + TIME_LIMIT_SECONDS
-    best, _ = top(ranked.candidates, ranked.terms, priors_from_lengths(snapshot.length_bits()),
-                  limit, deadline)
-    return [snapshot.hit(docnum, score) for score, docnum in best]

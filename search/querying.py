@@ -1,0 +1,89 @@
+"""A search against one index snapshot: plan, fall back, rank, page. Pure.
+
+The snapshot (``search.engine.Snapshot``) supplies term bitsets, the
+vocabulary, facet and prior bitsets, stored hits and spelling corrections;
+everything else is ``search.plan`` and ``search.ranking``.
+
+Stages: the plan as typed; if nothing matches, the last word as a prefix
+("banh d"), then corrections of unknown words (confusions, edit distance 1),
+then confusions of every word ("chuoi xay deo"). If still nothing: no results
+and, when the folded-name corrector finds a query that would match, "did you
+mean". Unrelated products are never shown to fill the page.
+"""
+import time
+
+from search.facets import count_and_filter
+from search.plan import last_word_as_prefix, plan_query, with_corrections
+from search.ranking import match, priors_from_lengths, top
+from search.records import SearchResult
+
+TIME_LIMIT_SECONDS = 1.0
+
+
+def search(snapshot, request) -> SearchResult:
+    deadline = time.monotonic() + TIME_LIMIT_SECONDS
+    plan = plan_query(request.text, snapshot.vocabulary)
+    if plan.empty:
+        if not request.filters:
+            return SearchResult(plan=plan)
+        return _results(snapshot, snapshot.live, [], plan, request, deadline)
+    ranked = match(plan, snapshot)
+    if ranked.candidates:
+        return _results(snapshot, ranked.candidates, ranked.terms, plan, request, deadline)
+    fallbacks = (lambda: last_word_as_prefix(plan),
+                 lambda: with_corrections(plan, snapshot.vocabulary),
+                 lambda: with_corrections(plan, snapshot.vocabulary, known_words=True))
+    for make_fallback in fallbacks:
+        fallback = make_fallback()
+        if fallback is plan:
+            continue
+        ranked = match(fallback, snapshot)
+        if ranked.candidates:
+            return _results(snapshot, ranked.candidates, ranked.terms, fallback, request, deadline,
+                            corrected=fallback.corrected)
+    return SearchResult(plan=plan, did_you_mean=_did_you_mean(snapshot, plan))
+
+
+def _results(snapshot, candidates, terms, plan, request, deadline, corrected=False):
+    kept, facets = count_and_filter(candidates, snapshot.facet_bits(request.today), request.filters)
+    result = SearchResult(total=kept.bit_count(), facets=facets, plan=plan, corrected=corrected)
+    first = (request.page - 1) * request.per_page
+    if first >= result.total:
+        return result
+    limit = first + request.per_page
+    terms = [(weight, bits & kept) for weight, bits in terms]
+    ranked, result.timed_out = top(kept, terms, priors_from_lengths(snapshot.length_bits()), limit,
+                                   deadline)
+    result.hits = [snapshot.hit(docnum, score) for score, docnum in ranked[first:limit]]
+    return result
+
+
+def _did_you_mean(snapshot, plan) -> str:
+    """A corrected query, from the folded-name corrector, that finds something."""
+    words, changed = [], False
+    for word in plan.user_words():
+        if snapshot.knows_folded(word.folded):
+            words.append(word.text)
+            continue
+        # Short syllables are one edit away from many others: stay close for them.
+        maxdist = 1 if len(word.folded) <= 4 else 2
+        options = snapshot.corrections(word.folded, maxdist)
+        if not options:
+            return ""
+        words.append(snapshot.display_form(options[0]))
+        changed = True
+    if not changed:
+        return ""
+    suggestion = " ".join(words)
+    return suggestion if match(plan_query(suggestion, snapshot.vocabulary), snapshot).candidates else ""
+
+
+def suggest(snapshot, text: str, limit: int) -> list:
+    plan = plan_query(text, snapshot.vocabulary, prefix_last=True)
+    if plan.empty:
+        return []
+    ranked = match(plan, snapshot, names_only=True)
+    deadline = time.monotonic() + TIME_LIMIT_SECONDS
+    best, _ = top(ranked.candidates, ranked.terms, priors_from_lengths(snapshot.length_bits()),
+                  limit, deadline)
+    return [snapshot.hit(docnum, score) for score, docnum in best]

@@ -25,6 +25,9 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
         "PAGE_SIZE": 24,
+        "ORDER_RATE_LIMIT": "10 per hour",
+        "ORDER_LOOKUP_RATE_LIMIT": "30 per hour",
+        "ORDER_MIN_FILL_SECONDS": 3,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
     }
 

@@ -259,11 +259,4 @@ def document_image(producer_id, key, width):
     return response
 
 
-@bp.get("/nha-san-xuat/can-bo")
-def officer_queue():
-    """The old name of the officer's queue: base.html and accounts still link here until
-    they switch to verification.officer_queue (which now owns /can-bo)."""
-    return redirect(url_for("verification.officer_queue"))
-
-
 from producers import routes_behalf, routes_documents  # noqa: E402,F401

@@ -94,6 +94,9 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.allowed_communes = set(allowed_communes) if allowed_communes is not None else None
         self.province.choices = self._province_choices()
+        if self.province.data is None and len(self.province.choices) == 2:
+            # A helper whose communes lie in one province starts with its commune list.
+            self.province.data = self.province.choices[1][0]
         self.commune.choices = self._commune_choices()
 
     def _province_choices(self):

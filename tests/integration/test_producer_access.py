@@ -85,7 +85,9 @@ def test_helper_starts_a_profile_for_a_farmer(app, client, auth, make_user):
     assert client.get("/nha-san-xuat/ho-so").headers["Location"].endswith("/nha-san-xuat/tao-ho")
     page = text(client.get("/nha-san-xuat/tao-ho"))
     assert "Bước 2/5" in page
-    assert f'<option value="{LAO_CAI}">' in page and f'<option value="{THAI_NGUYEN}">' not in page
+    # Only the helper's province, already chosen, and only the helper's communes.
+    assert f'<option selected value="{LAO_CAI}">' in page and f'value="{THAI_NGUYEN}"' not in page
+    assert f'<option value="{GIA_PHU}">Xã Gia Phú</option>' in page and f'value="{BANG_THANH}"' not in page
     wizard = Wizard(client, auth)
     response = wizard.post("/nha-san-xuat/tao-ho", profile_data(phone=""))
     assert response.status_code == 302

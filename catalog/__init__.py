@@ -14,3 +14,4 @@ def init_app(app):
 from catalog import api, manage, routes  # noqa: E402,F401
 from catalog.cli import cli_group  # noqa: E402,F401
 from catalog import import_routes  # noqa: E402,F401
+from catalog import export_routes  # noqa: E402,F401

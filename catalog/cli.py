@@ -16,13 +16,17 @@ from flask_babel import force_locale, gettext
 
 from accounts.models import Role, User
 from accounts.phones import normalise_mobile
+from catalog.exporters import EXPORTERS, MESSAGES, ExportError
+from catalog.feeds import channel_options
 from catalog.importer.apply import ImportOptions, run_import
 from catalog.importer.messages import ImportFileError
 from catalog.importer.scope import Scope
 from catalog.importer.sheet import open_sheet
 from catalog.importer.texts import SEVERITY_LABELS, SUMMARY_LABELS, file_error_message, issue_message, where
+from catalog.listings import OWN_MESSAGES, ExportScope, find_producers, run_export
 from extensions import db
 from media.storage import ImageStore
+from places import units
 
 cli_group = AppGroup("catalog", help="Catalogue data: import products from spreadsheets (and export them).")
 
@@ -92,3 +96,66 @@ def _change_line(change) -> str:
                        name=change.name, producer=change.producer)
     return gettext("Row %(row)s: would change %(ref)s %(name)s: %(fields)s", row=change.row, ref=change.ref,
                    name=change.name, fields=", ".join(change.fields))
+
+
+@cli_group.command("export")
+@click.option("--format", "format_name", required=True, type=click.Choice(sorted(EXPORTERS)),
+              help="Output format.")
+@click.option("--output", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write the file here (default: standard output).")
+@click.option("--province", metavar="NAME|CODE", help="Only producers of this province.")
+@click.option("--producer", metavar="NAME|ID", help="Only this producer.")
+@click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="shopee-xlsx only: fill a copy of this Shopee mass-upload template.")
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the report.")
+def export_command(format_name: str, output: Path | None, province: str | None, producer: str | None,
+                   template: Path | None, lang: str):
+    """Export the published products (all producers, as an administrator) in FORMAT.
+
+    The report (exported, left out and why) goes to standard error, so standard output holds
+    only the file. Listings left out are not an error: the exit status is 0."""
+    exporter = EXPORTERS[format_name]
+    if template is not None and exporter.name != "shopee-xlsx":
+        raise click.UsageError("--template is only for --format shopee-xlsx")
+    province_code = _province_code(province)
+    scope = ExportScope(province_code=province_code)
+    if producer:
+        found = find_producers(scope, producer)
+        if len(found) != 1:
+            names = "; ".join(f"{item.id} {item.legal_name}" for item in found)
+            raise click.BadParameter(f"{len(found)} producers match{': ' + names if names else ''}",
+                                     param_hint="--producer")
+        scope = ExportScope(province_code=province_code, producer_id=found[0].id)
+    with force_locale(lang):
+        options = channel_options(exporter.name)
+        if template is not None:
+            options["template"] = template
+        try:
+            with click.open_file(str(output) if output else "-", "wb") as out:  # "-": stdout, left open
+                report = run_export(exporter, scope, out, **options)
+        except ExportError as error:
+            raise click.UsageError(gettext(MESSAGES[error.problem.code], **dict(error.problem.params))) from None
+        _print_export_report(report)
+
+
+def _province_code(text: str | None) -> int | None:
+    if not text:
+        return None
+    found = units.province(int(text)) if text.strip().isdigit() else units.match_province(text)
+    if found is None:
+        raise click.BadParameter(f"unknown province {text!r}", param_hint="--province")
+    return found.code
+
+
+def _print_export_report(report) -> None:
+    def echo(line):
+        click.echo(line, err=True)
+
+    for label, issues in ((gettext("Left out"), report.skipped), (gettext("Note"), report.warnings)):
+        for issue in issues:
+            reasons = " ".join(gettext(MESSAGES.get(p.code) or OWN_MESSAGES[p.code], **dict(p.params))
+                               for p in issue.problems)
+            echo(f"{issue.listing_id} [{label}]: {reasons}")
+    echo(gettext("Exported: %(count)s", count=report.exported))
+    echo(gettext("Left out: %(count)s", count=len(report.skipped)))

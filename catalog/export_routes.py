@@ -1,0 +1,318 @@
+"""Listings out: the export page /xuat-du-lieu, its downloads, the public feeds and JPEG photos.
+
+The page: choose a format (officers and admins may narrow to a province or one producer; a
+Shopee template may be uploaded) -> the export is written to UPLOAD_DIR/exports/<random> ->
+a results page says how many listings went out and which were left out and why, with the
+download button and, when many were left out, the whole list as a CSV file. Downloads go
+through a signed token naming the user who exported (never a path) and expire after a day.
+
+Who exports what is decided in the query (catalog.listings.ExportScope): a producer its own
+published listings, an officer those of its communes, an admin everything.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import secrets
+import time
+import zipfile
+from datetime import date
+from pathlib import Path
+
+from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from wtforms import RadioField, SelectField, StringField
+from wtforms.validators import DataRequired
+
+from accounts.auth import roles_required
+from accounts.models import Role
+from catalog import bp, feeds, images
+from catalog.exporters import EXPORTERS, MESSAGES, ExportError
+from catalog.listings import EXPORTING_ROLES, OWN_MESSAGES, PAGE_LINK_FORMATS, ExportScope, find_producers, \
+    product_id_of, run_export
+from catalog.models import Product, ProductPhoto
+from catalog.present import absolute
+from extensions import db, limiter
+from places import units
+from producers.models import Producer
+
+EXPORT_LIMIT = "30 per hour"
+TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
+KEEP_SECONDS = 24 * 3600
+SHOWN_ISSUES = 200
+PRODUCER_SUGGESTIONS = 300
+ZIP_MAGIC = b"PK\x03\x04"
+_STORED_NAME = re.compile(r"[A-Za-z0-9_-]{22}\.[a-z]{3,4}")
+# What to do with each file, said plainly (shown on the results page).
+NEXT_STEPS = {
+    "google-xml": _l("Upload this file in Google Merchant Center under Products → Feeds."),
+    "google-tsv": _l("Upload this file in Google Merchant Center under Products → Feeds."),
+    "meta-csv": _l("Upload this file in Meta Commerce Manager under Catalogue → Data sources."),
+    "shopee-xlsx": _l("Upload this sheet in Shopee Seller Centre under Mass upload. Shopee does not fetch "
+                      "photos from other sites: upload the photos there too."),
+    "tiktok-xlsx": _l("Use this sheet for TikTok Shop. TikTok does not fetch photos from other sites: "
+                      "upload the photos there too."),
+    "lazada-xlsx": _l("Use this sheet for Lazada Seller Center. Lazada does not fetch photos from other "
+                      "sites: upload the photos there too."),
+    "csv": _l("This file opens in Excel and can be imported back on the “Import products” page."),
+    "json": _l("This file is for programs that read our product data."),
+}
+
+
+class ExportForm(FlaskForm):
+    format = RadioField(_l("Format"), validators=[DataRequired(_l("Please choose a format."))])
+    province = SelectField(_l("Province"), default="")
+    producer = StringField(_l("Producer (name or number)"))
+    template = FileField(_l("Shopee template (.xlsx, optional)"))
+
+
+def problem_message(problem) -> str:
+    message = MESSAGES.get(problem.code) or OWN_MESSAGES[problem.code]
+    return _(message, **dict(problem.params))
+
+
+def _form_for(user) -> ExportForm:
+    form = ExportForm()
+    form.format.choices = [(name, _(exporter.label)) for name, exporter in EXPORTERS.items()]
+    provinces = units.provinces()
+    if user.role == Role.OFFICER:
+        mine = {found.province_code for found in map(units.commune, user.commune_codes) if found}
+        provinces = [province for province in provinces if province.code in mine]
+    form.province.choices = [("", _("All"))] + [(str(p.code), p.short_name) for p in provinces]
+    return form
+
+
+def _producer_suggestions(user) -> list[str]:
+    if user.role == Role.PRODUCER:
+        return []
+    query = ExportScope.for_user(user).producers().order_by(Producer.legal_name, Producer.id)
+    return [producer.legal_name for producer in db.session.scalars(query.limit(PRODUCER_SUGGESTIONS + 1))]
+
+
+def _render_form(form, status=200):
+    suggestions = _producer_suggestions(g.user)
+    return render_template(
+        "catalog/export.html", form=form, may_filter=g.user.role != Role.PRODUCER,
+        suggestions=suggestions if len(suggestions) <= PRODUCER_SUGGESTIONS else [],
+        feeds=[absolute(url_for("catalog.feed", name=name)) for name in feeds.FEED_FORMATS]
+        if g.user.role == Role.ADMIN else []), status
+
+
+def _exports_dir() -> Path:
+    folder = Path(current_app.config["UPLOAD_DIR"]) / "exports"
+    folder.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - KEEP_SECONDS
+    for entry in os.scandir(folder):
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
+                os.unlink(entry.path)
+        except FileNotFoundError:
+            continue
+    return folder
+
+
+def _private_file(folder: Path, extension: str):
+    name = f"{secrets.token_urlsafe(16)}.{extension}"
+    descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return name, os.fdopen(descriptor, "wb")
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="catalog-export")
+
+
+def _template_upload(form) -> tuple[io.BytesIO | None, str | None]:
+    """The Shopee template as bytes, or an error message for the template field."""
+    upload = form.template.data
+    if upload is None or not (upload.filename or "").strip():
+        return None, None
+    if not upload.filename.lower().endswith(".xlsx"):
+        return None, _("The template must be an Excel file ending in .xlsx, as Shopee gives it.")
+    data = upload.stream.read(TEMPLATE_MAX_BYTES + 1)
+    if len(data) > TEMPLATE_MAX_BYTES:
+        return None, _("The file is larger than %(max_mb)s MB.", max_mb=TEMPLATE_MAX_BYTES // (1024 * 1024))
+    if not data.startswith(ZIP_MAGIC):
+        return None, _("This file is not an Excel (.xlsx) file.")
+    return io.BytesIO(data), None
+
+
+def _scope_from(form) -> ExportScope | None:
+    """The scope the form asks for; None after adding an error to the form."""
+    if g.user.role == Role.PRODUCER:
+        return ExportScope.for_user(g.user)
+    province_code = int(form.province.data) if form.province.data else None
+    scope = ExportScope.for_user(g.user, province_code=province_code)
+    text = (form.producer.data or "").strip()
+    if not text:
+        return scope
+    found = find_producers(scope, text)
+    if not found:
+        form.producer.errors.append(_("No producer you may export is called “%(name)s”.", name=text[:80]))
+        return None
+    if len(found) > 1:
+        form.producer.errors.append(_("Several producers are called “%(name)s”: please choose a province, "
+                                      "or enter the producer's number: %(numbers)s.", name=text[:80],
+                                      numbers=", ".join(str(producer.id) for producer in found)))
+        return None
+    return ExportScope.for_user(g.user, province_code=province_code, producer_id=found[0].id)
+
+
+@bp.route("/xuat-du-lieu", methods=["GET", "POST"])
+@roles_required(*EXPORTING_ROLES)
+@limiter.limit(EXPORT_LIMIT, methods=["POST"])
+def export_page():
+    form = _form_for(g.user)
+    if not form.validate_on_submit():
+        return _render_form(form, 400 if form.is_submitted() else 200)
+    exporter = EXPORTERS[form.format.data]
+    template, template_error = _template_upload(form) if exporter.name == "shopee-xlsx" else (None, None)
+    scope = _scope_from(form)
+    if template_error:
+        form.template.errors.append(template_error)
+    if template_error or scope is None:
+        return _render_form(form, 400)
+    options = feeds.channel_options(exporter.name)
+    if template is not None:
+        options["template"] = template
+    folder = _exports_dir()
+    stored, out = _private_file(folder, exporter.file_extension)
+    try:
+        with out:
+            report = run_export(exporter, scope, out, **options)
+    except ExportError as error:
+        (folder / stored).unlink(missing_ok=True)
+        form.template.errors.append(problem_message(error.problem))
+        return _render_form(form, 400)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+        (folder / stored).unlink(missing_ok=True)
+        if template is None:
+            raise
+        form.template.errors.append(_("This file is not an Excel (.xlsx) file."))
+        return _render_form(form, 400)
+    report_name = _write_issue_file(folder, report) if len(report.skipped) > SHOWN_ISSUES else None
+    token = _serializer().dumps({"user": g.user.id, "file": stored, "report": report_name,
+                                 "format": exporter.name, "day": date.today().isoformat()})
+    return render_template(
+        "catalog/export_result.html", exporter=exporter, report=report, token=token,
+        skipped=_described(report.skipped[:SHOWN_ISSUES]), warnings=_described(report.warnings[:SHOWN_ISSUES]),
+        shown=SHOWN_ISSUES, next_step=NEXT_STEPS.get(exporter.name, ""),
+        needs_page=exporter.name in PAGE_LINK_FORMATS)
+
+
+def _described(issues) -> list[dict]:
+    """Each issue with the product's name, reference and edit page, and the reasons in words."""
+    ids = [product_id for product_id in map(product_id_of, (issue.listing_id for issue in issues)) if product_id]
+    products = {row.id: row for row in db.session.execute(
+        db.select(Product.id, Product.name, Product.ref, Product.producer_id).where(Product.id.in_(ids)))} if ids else {}
+    described = []
+    for issue in issues:
+        product = products.get(product_id_of(issue.listing_id))
+        described.append({
+            "id": issue.listing_id,
+            "name": product.name if product else "",
+            "ref": product.ref if product else "",
+            "edit_url": url_for("catalog.product_edit", producer_id=product.producer_id, product_id=product.id)
+            if product else None,
+            "reasons": [problem_message(problem) for problem in issue.problems],
+        })
+    return described
+
+
+def _write_issue_file(folder: Path, report) -> str:
+    """Every left-out listing with its reasons, as a CSV that opens in Excel."""
+    name, out = _private_file(folder, "csv")
+    with out, io.TextIOWrapper(out, encoding="utf-8-sig", newline="") as text:
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow([_("Listing"), _("Reasons")])
+        for issue in report.skipped:
+            writer.writerow([issue.listing_id, " ".join(problem_message(p) for p in issue.problems)])
+    return name
+
+
+def _download_data(token: str) -> dict:
+    try:
+        data = _serializer().loads(token, max_age=KEEP_SECONDS)
+    except BadSignature:
+        abort(404)
+    if data.get("user") != g.user.id or data.get("format") not in EXPORTERS:
+        abort(404)
+    return data
+
+
+@bp.get("/xuat-du-lieu/tai/<token>")
+@roles_required(*EXPORTING_ROLES)
+def export_download(token):
+    data = _download_data(token)
+    path = _stored_path(data.get("file"))
+    exporter = EXPORTERS[data["format"]]
+    day = data.get("day", "").replace("-", "")
+    response = send_file(path, mimetype=exporter.media_type, as_attachment=True, max_age=0,
+                         download_name=f"choque-{exporter.name}-{day}.{exporter.file_extension}")
+    response.cache_control.private = True
+    return response
+
+
+@bp.get("/xuat-du-lieu/tai/<token>/bao-cao.csv")
+@roles_required(*EXPORTING_ROLES)
+def export_issues(token):
+    data = _download_data(token)
+    path = _stored_path(data.get("report"))
+    day = data.get("day", "").replace("-", "")
+    response = send_file(path, mimetype="text/csv; charset=utf-8", as_attachment=True, max_age=0,
+                         download_name=f"choque-{data['format']}-{day}-bao-cao.csv")
+    response.cache_control.private = True
+    return response
+
+
+def _stored_path(name) -> Path:
+    if not isinstance(name, str) or not _STORED_NAME.fullmatch(name):
+        abort(404)
+    path = Path(current_app.config["UPLOAD_DIR"]) / "exports" / name
+    if not path.is_file():
+        flash(_("That download has expired. Please export again."), "error")
+        abort(redirect(url_for("catalog.export_page")))
+    return path
+
+
+# --- public feeds and JPEG photos ----------------------------------------------------------------
+
+@bp.get("/feeds/<any('google.xml', 'meta.csv'):name>")
+def feed(name):
+    cached = feeds.cached_feed(name)
+    zipped = request.accept_encodings["gzip"] > 0
+    exporter = EXPORTERS[feeds.FEED_FORMATS[name]]
+    mimetype = exporter.media_type if "charset" in exporter.media_type else exporter.media_type + "; charset=utf-8"
+    response = send_file(cached.gzip_path if zipped else cached.path, mimetype=mimetype, conditional=False,
+                         etag=False, last_modified=cached.last_modified, max_age=feeds.FEED_MAX_AGE_SECONDS)
+    if zipped:
+        response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
+    response.set_etag(cached.etag, weak=zipped)
+    response.cache_control.public = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response.make_conditional(request)
+
+
+@bp.get("/anh/<key>/<int:width>.jpg")
+def image_jpeg(key, width):
+    """A JPEG copy of a product photo rendition, for channels that do not take WebP (Meta).
+    Same rules as the WebP route: only product photo keys, only our widths."""
+    if not images.is_valid_key(key) or width not in images.WIDTHS:
+        abort(404)
+    if db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1)) is None:
+        abort(404)
+    path = feeds.jpeg_for(key, width)
+    if path is None:
+        current_app.logger.warning("product image file missing: %s-%s", key, width)
+        abort(404)
+    response = send_file(path, mimetype="image/jpeg", conditional=True, max_age=365 * 24 * 3600)
+    response.cache_control.public = True
+    response.cache_control.immutable = True
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,307 @@
+"""Products in the database as exporter `Listing` records, streamed, and the export run.
+
+    scope = ExportScope.for_user(user)                       # who may export what
+    report = run_export(EXPORTERS["google-xml"], scope, out)  # the file goes to `out`
+
+Rows are read in keyset batches (`id > last id ORDER BY id LIMIT n`) as plain column tuples:
+products joined to their producer and certificate in one query, their photos in a second query
+per batch, so the number of queries grows with batches, never with products, and nothing is
+kept in the session's identity map. ORM objects with eager loading would do the same queries
+but cost several times the CPU at 100,000 products (bench/bench_export_db.py).
+
+URLs are absolute on the `PUBLIC_BASE_URL` setting, never on the request, so the command line,
+the download page and the public feeds build the same addresses. Paths come from the catalogue's
+own endpoints (`catalog.product`, `catalog.image_jpeg`) through the URL map, built once per run
+and filled per product. Image links point to the JPEG copy of the largest rendition: Meta takes
+only JPG/PNG, and every other channel takes JPEG too.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from datetime import date
+from typing import BinaryIO, Iterator
+from urllib.parse import quote
+
+from flask import current_app
+
+from accounts.models import Role
+from catalog import images
+from catalog.exporters import Exporter, InvalidListing, Listing, ListingIssue, Problem
+from catalog.exporters.problems import ExportReport
+from catalog.importer.values import match_key
+from catalog.models import Product, ProductPhoto, ProductStatus
+from catalog.rules import DEFAULT_SLUG, earliest_valid_decision_date
+from accounts.phones import display_phone
+from extensions import db
+from places import units
+from producers.models import Certificate, Producer, ProducerStatus
+from producers.ocop import product_set
+
+BATCH_SIZE = 1000
+LARGEST_WIDTH = max(images.WIDTHS)
+EXPORTING_ROLES = (Role.PRODUCER, Role.OFFICER, Role.ADMIN)
+# Formats whose every item links to the product page: a page buyers cannot open is useless there.
+PAGE_LINK_FORMATS = frozenset({"google-xml", "google-tsv", "meta-csv"})
+ID_PREFIX = "OCOP-"
+
+
+def N_(message: str) -> str:
+    return message
+
+
+# Reasons of our own, beside catalog.exporters.problems.MESSAGES (same translation path).
+OWN_MESSAGES = {
+    "page_not_public": N_("The product page is not public (the producer is not verified or is suspended), "
+                          "so this channel has no page to link to."),
+}
+
+
+def listing_id(product_id: int) -> str:
+    """Stable ASCII id shared by every channel: product 123 is OCOP-000123."""
+    return f"{ID_PREFIX}{product_id:06d}"
+
+
+def product_id_of(listing_label: str) -> int | None:
+    """The product id inside a listing id, or None when the label is not one."""
+    digits = listing_label[len(ID_PREFIX):] if listing_label.startswith(ID_PREFIX) else ""
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    """Which published products an export may contain; every filter applies together.
+
+    `owner_id`: producers this user owns (a producer's own business). `commune_codes`: an
+    officer's communes (an empty tuple means nothing). `public_only`: verified producers only.
+    """
+
+    owner_id: int | None = None
+    commune_codes: tuple[int, ...] | None = None
+    province_code: int | None = None
+    producer_id: int | None = None
+    public_only: bool = False
+
+    @classmethod
+    def for_user(cls, user, *, province_code=None, producer_id=None) -> "ExportScope":
+        if user.role == Role.ADMIN:
+            return cls(province_code=province_code, producer_id=producer_id)
+        if user.role == Role.OFFICER:
+            return cls(commune_codes=tuple(user.commune_codes), province_code=province_code,
+                       producer_id=producer_id)
+        if user.role == Role.PRODUCER:
+            return cls(owner_id=user.id)
+        raise ValueError(f"role {user.role!r} may not export")
+
+    @classmethod
+    def public(cls) -> "ExportScope":
+        return cls(public_only=True)
+
+    def producer_conditions(self) -> list:
+        conditions = []
+        if self.owner_id is not None:
+            conditions.append(Producer.owner_id == self.owner_id)
+        if self.commune_codes is not None:
+            conditions.append(Producer.commune_code.in_(self.commune_codes or (-1,)))
+        if self.province_code is not None:
+            conditions.append(Producer.province_code == self.province_code)
+        if self.producer_id is not None:
+            conditions.append(Producer.id == self.producer_id)
+        if self.public_only:
+            conditions.append(Producer.status == ProducerStatus.VERIFIED)
+        return conditions
+
+    def producers(self):
+        """Select the producers in scope (for choosing one on the export page)."""
+        return db.select(Producer).where(*self.producer_conditions())
+
+
+@dataclass
+class ListingRecord:
+    listing: Listing
+    page_is_public: bool  # buyers can open its page: published by a verified producer
+
+
+class UrlBuilder:
+    """Absolute URLs on PUBLIC_BASE_URL from the catalogue's endpoints, built without a request."""
+
+    _SLUG, _ID, _KEY, _WIDTH = "slugsentinel", 987654321, "keysentinel", 9876
+
+    def __init__(self, app=None):
+        app = app or current_app
+        self.base = app.config["PUBLIC_BASE_URL"].rstrip("/")
+        adapter = app.url_map.bind("localhost")
+        self._product = _pattern(adapter.build("catalog.product", {"slug": self._SLUG, "product_id": self._ID}),
+                                 {self._SLUG: "{slug}", str(self._ID): "{id}"})
+        self._image = _pattern(adapter.build("catalog.image_jpeg", {"key": self._KEY, "width": self._WIDTH}),
+                               {self._KEY: "{key}", str(self._WIDTH): "{width}"})
+
+    def product(self, product_id: int, slug: str) -> str:
+        return self.base + self._product.format(slug=quote(slug or DEFAULT_SLUG, safe=""), id=product_id)
+
+    def image(self, key: str, width: int = LARGEST_WIDTH) -> str:
+        return self.base + self._image.format(key=key, width=width)
+
+
+def _pattern(path: str, placeholders: dict[str, str]) -> str:
+    path = path.replace("{", "{{").replace("}", "}}")
+    for sentinel, placeholder in placeholders.items():
+        if path.count(sentinel) != 1:
+            raise RuntimeError(f"cannot derive a URL pattern from {path!r}")
+        path = path.replace(sentinel, placeholder)
+    return path
+
+
+_COLUMNS = (
+    Product.id, Product.ref, Product.name, Product.slug, Product.description, Product.product_set_code,
+    Product.price_vnd, Product.unit, Product.weight_g, Product.availability, Product.season_months,
+    Producer.legal_name, Producer.kind, Producer.province_code,
+    Producer.commune_code, Producer.phone, Producer.tax_code, Producer.status.label("producer_status"),
+    Certificate.decision_no, Certificate.decision_date, Certificate.stars,
+)
+
+
+def _batch_query(scope: ExportScope, after_id: int, size: int):
+    return (db.select(*_COLUMNS)
+            .join(Producer, Producer.id == Product.producer_id)
+            .outerjoin(Certificate, Certificate.id == Product.certificate_id)
+            .where(Product.status == ProductStatus.PUBLISHED, Product.id > after_id, *scope.producer_conditions())
+            .order_by(Product.id)
+            .limit(size))
+
+
+def _photo_keys(product_ids: list[int]) -> dict[int, list[str]]:
+    keys: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        db.select(ProductPhoto.product_id, ProductPhoto.image_key)
+        .where(ProductPhoto.product_id.in_(product_ids))
+        .order_by(ProductPhoto.product_id, ProductPhoto.position, ProductPhoto.id))
+    for product_id, key in rows:
+        keys.setdefault(product_id, []).append(key)
+    return keys
+
+
+class _Places:
+    """Province and commune names by code, looked up once each per run."""
+
+    def __init__(self):
+        self.provinces: dict[int | None, str] = {}
+        self.communes: dict[int | None, str] = {}
+        self.set_names: dict[int, str] = {}
+
+    def province(self, code) -> str:
+        if code not in self.provinces:
+            found = units.province(code) if code is not None else None
+            self.provinces[code] = found.short_name if found else ""
+        return self.provinces[code]
+
+    def commune(self, code) -> str:
+        if code not in self.communes:
+            found = units.commune(code) if code is not None else None
+            self.communes[code] = found.short_name if found else ""
+        return self.communes[code]
+
+    def set_name(self, code) -> str:
+        if code not in self.set_names:
+            found = product_set(code)
+            self.set_names[code] = found.name_vi if found else ""
+        return self.set_names[code]
+
+
+def _months(text: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in text.split(",") if part.strip().isdigit())
+
+
+def iter_listing_records(scope: ExportScope, skipped: list[ListingIssue], *, today: date | None = None,
+                         batch_size: int = BATCH_SIZE, urls: UrlBuilder | None = None) -> Iterator[ListingRecord]:
+    """Every published product in `scope` as a ListingRecord, in id order.
+
+    A product whose stored values cannot make a Listing (say, a seasonal product without its
+    months) is appended to `skipped` with the reason instead of being yielded.
+    """
+    today = today or date.today()
+    earliest_valid = earliest_valid_decision_date(today)
+    urls = urls or UrlBuilder()
+    places = _Places()
+    phones: dict[str, str] = {}
+    after_id = 0
+    while True:
+        rows = db.session.execute(_batch_query(scope, after_id, batch_size)).all()
+        if not rows:
+            return
+        after_id = rows[-1].id
+        photos = _photo_keys([row.id for row in rows])
+        for row in rows:
+            keys = photos.get(row.id, ())
+            phone = row.phone or ""
+            if phone not in phones:
+                phones[phone] = display_phone(phone)
+            certified = row.decision_date is not None
+            try:
+                listing = Listing(
+                    id=listing_id(row.id), ref=row.ref, name=row.name, description=row.description or "",
+                    category_code=row.product_set_code, category_name=places.set_name(row.product_set_code),
+                    stars=row.stars if certified and row.decision_date >= earliest_valid else None,
+                    certificate_no=row.decision_no or "", certificate_date=row.decision_date,
+                    price_vnd=row.price_vnd, unit=row.unit or "", weight_g=row.weight_g,
+                    availability=row.availability, seasonal_months=_months(row.season_months or ""),
+                    producer_name=row.legal_name, producer_type=row.kind,
+                    province=places.province(row.province_code), commune=places.commune(row.commune_code),
+                    phone=phones[phone], tax_code=row.tax_code or "",
+                    url=urls.product(row.id, row.slug),
+                    image_urls=tuple(urls.image(key) for key in keys),
+                    image_names=tuple(f"{key}.webp" for key in keys),
+                )
+            except InvalidListing as error:
+                skipped.append(ListingIssue(listing_id(row.id), (error.problem,)))
+                continue
+            yield ListingRecord(listing, row.producer_status == ProducerStatus.VERIFIED)
+        if len(rows) < batch_size:
+            return
+
+
+def iter_listings(scope: ExportScope, skipped: list[ListingIssue] | None = None, **options) -> Iterator[Listing]:
+    """Just the Listings of `iter_listing_records` (skipped products go to `skipped` if given)."""
+    for record in iter_listing_records(scope, skipped if skipped is not None else [], **options):
+        yield record.listing
+
+
+def run_export(exporter: Exporter, scope: ExportScope, out: BinaryIO, *, today: date | None = None,
+               **options) -> ExportReport:
+    """Stream the listings of `scope` through `exporter` into `out`; returns the full report.
+
+    Products the exporter never sees (unreadable values; pages not public for formats that
+    link to them) are reported as skipped with their reasons, like the exporter's own skips.
+    """
+    today = today or date.today()
+    ours: list[ListingIssue] = []
+    needs_page = exporter.name in PAGE_LINK_FORMATS
+
+    def listings():
+        for record in iter_listing_records(scope, ours, today=today):
+            if needs_page and not record.page_is_public:
+                ours.append(ListingIssue(record.listing.id, (Problem("url", "page_not_public"),)))
+                continue
+            yield record.listing
+
+    if "today" in inspect.signature(exporter.write).parameters:
+        options["today"] = today  # availability of seasonal goods and stars depend on the day
+    report = exporter.write(listings(), out, **options)
+    report.skipped = sorted(ours + report.skipped, key=lambda issue: issue.listing_id)
+    return report
+
+
+def find_producers(scope: ExportScope, text: str, limit: int = 10) -> list:
+    """Producers in `scope` named by `text`: their number (id), or their name however it is
+    accented or spaced. Several may share a name (in different provinces)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    query = scope.producers().order_by(Producer.id)
+    if text.isascii() and text.isdigit():
+        return list(db.session.scalars(query.where(Producer.id == int(text)).limit(1)))
+    wanted = match_key(text)
+    names = db.session.execute(db.select(Producer.id, Producer.legal_name)
+                               .where(*scope.producer_conditions()).order_by(Producer.id))
+    ids = [row.id for row in names if match_key(row.legal_name) == wanted][:limit]
+    return list(db.session.scalars(query.where(Producer.id.in_(ids)))) if ids else []

@@ -1,14 +1,14 @@
-"""The producer's side: dashboard, the onboarding wizard (steps 2–5) and its helpers.
-Steps 3 and the on-behalf/claim pages live in routes_documents.py and routes_behalf.py."""
+"""The producer's side: dashboard, the onboarding wizard (steps 2, 4 and 5) and what they
+share. Step 3 lives in routes_documents.py, the on-behalf and claim pages in routes_behalf.py."""
 from flask import abort, flash, g, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 
 from accounts.auth import login_required
 from accounts.passwords import verify_password
+from accounts.phones import display_phone
 from core.forms import EmptyForm
 from extensions import db, limiter
 from media.storage import InvalidImageKey
-from accounts.phones import display_phone
 from payments.banks import bank_by_bin
 from places.units import commune, communes, province
 from producers import bp, services, texts, wizard
@@ -33,7 +33,7 @@ def resume_url(producer):
 
 
 def place_name(producer):
-    """'Xã Gia Phú, Tỉnh Lào Cai' for display; empty while no commune is chosen."""
+    """'Xã Gia Phú, Lào Cai' for display; empty while no commune is chosen."""
     chosen = commune(producer.commune_code)
     if chosen is None:
         return ""

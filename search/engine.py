@@ -14,11 +14,13 @@ list into a bitset, and ``search.ranking`` matches and ranks with those. (Whoosh
 own matcher tree costs several Python calls per posting: 150 ms for one query
 over 20,000 products; bitsets keep it to a few milliseconds.)
 """
+import gc
 import os
 import shutil
 import threading
 import time
 import uuid
+import warnings
 from array import array
 from collections import OrderedDict
 
@@ -35,21 +37,24 @@ from search import querying
 from search.analysis import exact_analyzer, folded_analyzer, folded_bigram_analyzer
 from search.facets import GROUP_BY_NUMBER, FacetBits, valid_stars, value_bits
 from search.plan import Vocabulary
-from search.ranking import FOLDED_FIELDS, TermSource, bits_from_ids
+from search.ranking import TermSource, bits_from_ids
 from search.records import Health, Hit, SearchRequest, SearchResult
 from vntext import fold_key
 
 POINTER = "current"
 VERSION_PREFIX = "index-"
 MAX_PREFIX_TERMS = 64
+# Folded "fields" read through the spellings of an as-spelt field.
+_DERIVED = {"ctx_f": "ctx", "cat_f": "cat"}
 TERM_CACHE_SIZE = 512
 _COLUMNS = ("group", "province", "stars", "valid_until", "name_len")
 
 
 def make_schema() -> Schema:
     """Name as exact, folded and folded-bigram terms; places folded with bigrams;
-    context (producer, unit, description) and OCOP category folded; facet values
-    as integer columns. Terms only record presence: ranking is ``search.ranking``'s.
+    context (producer, unit, description) and OCOP category as spelt (their folded
+    forms are derived from the lexicon at query time); facet values as integer
+    columns. Terms only record presence: ranking is ``search.ranking``'s.
     The analyzers are recorded for the index format; documents arrive as term
     lists made by ``search.analysis.index_terms`` (the same functions)."""
     def terms(analyzer, stored=False):
@@ -62,7 +67,7 @@ def make_schema() -> Schema:
         name=terms(exact_analyzer(), stored=True), name_f=terms(folded_analyzer()),
         name_bi=terms(folded_bigram_analyzer()),
         place_f=terms(folded_analyzer()), place_bi=terms(folded_bigram_analyzer()),
-        ctx_f=terms(folded_analyzer()), cat_f=terms(folded_analyzer()),
+        ctx=terms(exact_analyzer()), cat=terms(exact_analyzer()),
         **{name: COLUMN(NumericColumn("i", default=0)) for name in _COLUMNS},
     )
 
@@ -216,7 +221,7 @@ class IndexStore:
         try:
             return whoosh_index.open_dir(path)
         except Exception as error:  # EmptyIndexError, unpickling, truncated TOC...
-            raise IndexUnavailable("damaged", repr(error)) from error
+            raise _damaged(error) from None
 
     def build(self, documents, progress=None) -> str:
         """Write every document into a new version, then point ``current`` at it."""
@@ -284,7 +289,7 @@ class IndexStore:
         try:
             snapshot = self.snapshot()
             count = snapshot.reader.doc_count()
-            for name in FOLDED_FIELDS:
+            for name in ("name", "name_f", "place_f", "ctx", "cat"):
                 next(iter(snapshot.reader.lexicon(name)), None)
             snapshot.facet_bits(0)
             if count:
@@ -293,7 +298,7 @@ class IndexStore:
             return Health(False, error.reason, path)
         except Exception as error:
             self.forget()
-            return Health(False, f"damaged: {error!r}"[:200], path)
+            return Health(False, _damaged(error).reason, path)
         return Health(True, "", path, count)
 
     # --- Reading ----------------------------------------------------------------------
@@ -312,13 +317,18 @@ class IndexStore:
                 local.segments = OrderedDict()
                 local.snapshot = Snapshot(path, self.open().searcher(), local.segments)
             elif not current.searcher.up_to_date():
-                local.snapshot = Snapshot(path, current.searcher.refresh(), local.segments)
+                # A fresh searcher, not searcher.refresh(): in whoosh-reloaded 2.7.5 a
+                # refreshed reader still returns documents replaced since (measured:
+                # an updated document came back twice). Bitsets are cached per segment,
+                # so reopening costs little.
+                self.forget()
+                local.snapshot = Snapshot(path, self.open().searcher(), local.segments)
         except IndexUnavailable:
             self.forget()
             raise
         except Exception as error:
             self.forget()
-            raise IndexUnavailable("damaged", repr(error)) from error
+            raise _damaged(error) from None
         return local.snapshot
 
     def forget(self) -> None:
@@ -337,13 +347,31 @@ class IndexStore:
             raise
         except Exception as error:  # a damaged segment surfaces while reading
             self.forget()
-            raise IndexUnavailable("damaged", repr(error)) from error
+            raise _damaged(error) from None
 
     def search(self, request: SearchRequest) -> SearchResult:
         return self._guarded(querying.search, request)
 
     def suggest(self, text: str, limit: int = 8) -> list:
         return self._guarded(querying.suggest, text, limit)
+
+
+def _damaged(error: Exception) -> IndexUnavailable:
+    """IndexUnavailable for a damaged index, releasing what the failed read held.
+
+    Whoosh leaves the file it was reading open when a truncated segment makes it
+    fail; dropping the traceback (and collecting now, warnings muted) closes it
+    here instead of as a ResourceWarning at some random later moment.
+    """
+    detail = repr(error)[:300]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        chained = error
+        while chained is not None:
+            chained.__traceback__ = None
+            chained = chained.__context__ or chained.__cause__
+        gc.collect()
+    return IndexUnavailable("damaged", detail)
 
 
 def _first_live(live: int) -> int:
@@ -381,13 +409,25 @@ class Snapshot(TermSource):
     # Vocabulary
 
     def knows_folded(self, folded: str) -> bool:
-        return any((name, folded) in self.reader for name in FOLDED_FIELDS)
+        return (("name_f", folded) in self.reader or ("place_f", folded) in self.reader
+                or any(folded in self._spellings(leaf, name) for leaf, _ in self.leaves for name in _DERIVED.values()))
 
     def knows_exact(self, text: str) -> bool:
-        """Exact forms exist for names only; elsewhere the folded form decides."""
-        folded = fold_key(text)
-        return ("name", text) in self.reader or (
-            ("name_f", folded) not in self.reader and self.knows_folded(folded))
+        """Names, context and category keep their spelling; places only a folded form."""
+        return (any((name, text) in self.reader for name in ("name", "ctx", "cat"))
+                or ("place_f", fold_key(text)) in self.reader)
+
+    def _spellings(self, leaf, fieldname: str) -> dict:
+        """Folded form -> the spellings of a field's terms in one segment."""
+        segment = self._segment(leaf)
+        key = ("spellings", fieldname)
+        if key not in segment:
+            spellings = {}
+            for term in leaf.lexicon(fieldname):
+                term = term.decode("utf-8") if isinstance(term, bytes) else term
+                spellings.setdefault(fold_key(term), []).append(term)
+            segment[key] = spellings
+        return segment[key]
 
     def neighbours(self, folded: str) -> list:
         found = set(self.reader.terms_within("name_f", folded, 1))
@@ -413,7 +453,11 @@ class Snapshot(TermSource):
         cache = self._segment(leaf)["terms"]
         key = (fieldname, text)
         bits = cache.pop(key, None)
-        if bits is None:
+        if bits is None and fieldname in _DERIVED:
+            bits = 0
+            for spelling in self._spellings(leaf, _DERIVED[fieldname]).get(text, ()):
+                bits |= self._leaf_bits(leaf, _DERIVED[fieldname], spelling)
+        elif bits is None:
             bits = bits_from_ids(_posting_ids(leaf, fieldname, text), leaf.doc_count_all())
         cache[key] = bits
         if len(cache) > TERM_CACHE_SIZE:

@@ -11,11 +11,13 @@ and, when the folded-name corrector finds a query that would match, "did you
 mean". Unrelated products are never shown to fill the page.
 """
 import time
+from dataclasses import replace
 
 from search.facets import count_and_filter
 from search.plan import last_word_as_prefix, plan_query, with_corrections
 from search.ranking import match, priors_from_lengths, top
 from search.records import SearchResult
+from vntext import fold_key, has_diacritics
 
 TIME_LIMIT_SECONDS = 1.0
 
@@ -39,9 +41,18 @@ def search(snapshot, request) -> SearchResult:
             continue
         ranked = match(fallback, snapshot)
         if ranked.candidates:
+            if fallback.corrected:
+                fallback = _readable(snapshot, fallback)
             return _results(snapshot, ranked.candidates, ranked.terms, fallback, request, deadline,
                             corrected=fallback.corrected)
     return SearchResult(plan=plan, did_you_mean=_did_you_mean(snapshot, plan))
+
+
+def _readable(snapshot, plan):
+    """Corrections found in folded form ("thieu") shown as names spell them ("thiều")."""
+    corrections = {typed: fix if has_diacritics(fix) else snapshot.display_form(fold_key(fix))
+                   for typed, fix in plan.corrections.items()}
+    return replace(plan, corrections=corrections)
 
 
 def _results(snapshot, candidates, terms, plan, request, deadline, corrected=False):

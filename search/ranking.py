@@ -7,7 +7,8 @@ reads each term's posting list from Whoosh once into such a bitset.
 Matching: every clause of the plan must match; a clause matches through any
 of its alternatives (the typed words, a synonym, a correction); an
 alternative's words must all be present; a word is present when its folded
-form is in any field (name, places, context, category).
+form is in the name or places, or (``word_fields``) it is in the context or
+category: folded for accent-free words, as spelt for accented ones.
 
 Score = sum of the weights of the terms a document contains + a small prior
 for short names. A term's weight is field weight x alternative weight x the
@@ -23,9 +24,14 @@ import time
 from dataclasses import dataclass
 
 FOLDED_FIELDS = ("name_f", "place_f", "ctx_f", "cat_f")
+# A word typed with diacritics matches names and places in folded form too
+# ("dứa" also finds "dừa", ranked lower), but descriptions and categories only in
+# its own spelling: "chè" must not match every "chế biến" in a description.
+ACCENTED_FIELDS = ("name_f", "place_f", "ctx", "cat")
 NAME_FIELDS = ("name_f",)
-FIELD_WEIGHTS = {"name": 1.0, "name_f": 1.0, "place_f": 0.5, "ctx_f": 0.3, "cat_f": 0.15,
-                 "name_bi": 1.0, "place_bi": 0.5}
+PREFIX_FIELDS = ("name_f", "place_f")
+FIELD_WEIGHTS = {"name": 1.0, "name_f": 1.0, "place_f": 0.5, "ctx_f": 0.3, "ctx": 0.3,
+                 "cat_f": 0.15, "cat": 0.15, "name_bi": 1.0, "place_bi": 0.5}
 EXACT_BOOST = 1.5
 # Short names win ties: "Mật ong" over "Mật ong hoa nhãn Cửa Ông loại 1".
 PRIOR_STEP, PRIOR_MAX_LENGTH = 0.04, 10
@@ -57,16 +63,24 @@ def idf(doc_frequency: int, doc_count: int) -> float:
     return math.log(1.0 + (doc_count + 1) / (doc_frequency + 1))
 
 
-def word_bits(source: TermSource, folded: str, fields) -> int:
+def word_fields(word, names_only: bool = False) -> list:
+    """(field, term) pairs where ``word`` may be found."""
+    if names_only:
+        return [("name_f", word.folded)]
+    if word.accented:
+        return [(name, word.folded if name.endswith("_f") else word.text) for name in ACCENTED_FIELDS]
+    return [(name, word.folded) for name in FOLDED_FIELDS]
+
+
+def word_bits(source: TermSource, word, names_only: bool = False) -> int:
     bits = 0
-    for name in fields:
-        bits |= source.bits(name, folded)
+    for name, term in word_fields(word, names_only):
+        bits |= source.bits(name, term)
     return bits
 
 
 def match(plan, source: TermSource, names_only: bool = False) -> Ranked:
     """Candidates and scoring terms for a ``search.plan.QueryPlan``."""
-    fields = NAME_FIELDS if names_only else FOLDED_FIELDS
     candidates, terms = source.live, []
     for clause in plan.clauses:
         clause_bits = 0
@@ -77,7 +91,7 @@ def match(plan, source: TermSource, names_only: bool = False) -> Ranked:
                 terms.extend(_bigram_terms(source, alternative.words, weight, names_only))
             alternative_bits = candidates
             for word in alternative.words:
-                present = word_bits(source, word.folded, fields)
+                present = word_bits(source, word, names_only)
                 alternative_bits &= present
                 terms.extend(_word_terms(source, word, weight, present, names_only))
             clause_bits |= alternative_bits
@@ -85,6 +99,7 @@ def match(plan, source: TermSource, names_only: bool = False) -> Ranked:
         if not candidates:
             return Ranked(0, [])
     if plan.prefix:
+        fields = NAME_FIELDS if names_only else PREFIX_FIELDS
         by_field = [(name, source.prefix_bits(plan.prefix, (name,))) for name in fields]
         prefix = 0
         for name, bits in by_field:
@@ -98,8 +113,8 @@ def match(plan, source: TermSource, names_only: bool = False) -> Ranked:
 
 def _word_terms(source, word, weight, present, names_only):
     word_idf = idf(present.bit_count(), source.doc_count)
-    fields = NAME_FIELDS if names_only else FOLDED_FIELDS
-    terms = [(FIELD_WEIGHTS[name] * weight * word_idf, source.bits(name, word.folded)) for name in fields]
+    terms = [(FIELD_WEIGHTS[name] * weight * word_idf, source.bits(name, term))
+             for name, term in word_fields(word, names_only)]
     if word.accented:
         exact = FIELD_WEIGHTS["name"] * EXACT_BOOST * weight * word_idf
         terms.append((exact, source.bits("name", word.text)))

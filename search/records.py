@@ -29,12 +29,12 @@ class IndexDocument:
     def fields(self) -> dict:
         name, name_folded, name_bigrams = index_terms(self.name)
         _, place_folded, place_bigrams = index_terms(self.places)
-        context = list(dict.fromkeys(index_terms(self.context)[1]))[:MAX_CONTEXT_TERMS]
+        context = list(dict.fromkeys(index_terms(self.context)[0]))[:MAX_CONTEXT_TERMS]
         return {"id": self.id, "producer": str(self.producer_id or 0), "slug": self.slug,
                 "name": name, "_stored_name": self.name,
                 "name_f": name_folded, "name_bi": name_bigrams,
                 "place_f": place_folded, "place_bi": place_bigrams,
-                "ctx_f": context, "cat_f": index_terms(self.category)[1],
+                "ctx": context, "cat": index_terms(self.category)[0],
                 "group": GROUP_NUMBERS.get(self.group, 0), "province": self.province or 0,
                 "stars": self.stars or 0, "valid_until": self.valid_until or 0,
                 "name_len": len(name)}

@@ -101,9 +101,16 @@ def _after_commit(session) -> None:
     changes = session.info.pop("search_changes", None)
     if not changes or not has_app_context() or not current_app.config.get("SEARCH_SYNC", True):
         return
+    if store().current_path() is None:
+        journal(changes)  # no index yet: the coming build reads these rows anyway
+        return
     try:
         apply_changes(changes)
-    except Exception:  # a save never fails because of the index
+    except (IndexBusy, IndexUnavailable) as error:  # a save never fails because of the index
+        log.info("search index not updated (%r); journalled for catch-up", error)
+        journal(changes)
+        return
+    except Exception:
         log.exception("search index update failed; journalled for catch-up")
         journal(changes)
         return
@@ -177,7 +184,7 @@ def catch_up(wait: bool = True, during_rebuild: bool = False) -> bool:
     """
     if not os.path.exists(_path(PENDING)):
         return True
-    if os.path.exists(_path(REBUILD_FLAG)) and not during_rebuild:
+    if os.path.exists(_path(REBUILD_FLAG)) and not during_rebuild or store().current_path() is None:
         return False
     claimed = _path(f"{PENDING}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
     try:
@@ -244,6 +251,12 @@ def rebuild(progress=None) -> int:
     """Build a new version from the database and swap it in; returns its size."""
     _take_flag()
     try:
+        # Changes journalled before the flag were committed before this build
+        # starts reading, so the build has them: only later ones need replaying.
+        try:
+            os.unlink(_path(PENDING))
+        except FileNotFoundError:
+            pass
         with Session(db.engine) as session:
             store().build(_documents(session), progress=progress)
         catch_up(during_rebuild=True)

@@ -248,7 +248,7 @@ def bulk_insert(bind, products: int, seed: int = 1, producers: int | None = None
             next_product_id += 1
             batch_products.append({
                 "id": product_id, "producer_id": producer_id, "certificate_id": certificate_id,
-                "ref": item["ref"], "name": item["name"], "slug": item["slug"],
+                "ref": item["ref"], "name": item["name"], "slug": item["slug"], "province_code": item["province_code"],
                 "product_set_code": item["product_set_code"], "description": item["description"],
                 "price_vnd": item["price_vnd"], "unit": item["unit"], "weight_g": item["weight_g"],
                 "availability": item["availability"], "season_months": item["season_months"],

@@ -34,6 +34,9 @@ class Product(db.Model):
     ref = db.Column(db.String(50), nullable=False)  # the producer's own reference
     name = db.Column(db.String(200), nullable=False)
     slug = db.Column(db.String(90), nullable=False, default="")
+    # A copy of the producer's province, kept in step by the events below, so the catalogue can
+    # filter a province with one index on this table (bench/bench_pages.py).
+    province_code = db.Column(db.Integer)
     product_set_code = db.Column(db.Integer, nullable=False, index=True)
     description = db.Column(db.Text, nullable=False, default="")
     price_vnd = db.Column(db.BigInteger)  # integer đồng
@@ -62,6 +65,9 @@ class Product(db.Model):
         db.Index("ix_products_listing_newest", "status", "published_at", "id"),
         db.Index("ix_products_listing_price", "status", "price_vnd", "id"),
         db.Index("ix_products_listing_set_newest", "status", "product_set_code", "published_at", "id"),
+        db.Index("ix_products_listing_province", "status", "province_code", "published_at", "id"),
+        # A producer's page and "more from this producer".
+        db.Index("ix_products_producer_listing", "producer_id", "status", "published_at", "id"),
     )
 
     @classmethod
@@ -114,8 +120,21 @@ class ProductPhoto(db.Model):
 
 @event.listens_for(Product, "before_insert")
 @event.listens_for(Product, "before_update")
-def _stamp_first_publication(_mapper, _connection, product):
-    """Every published product has a publication time, whoever wrote it (form, import, script):
-    the catalogue sorts newest first on it."""
+def _listing_columns(_mapper, connection, product):
+    """Whoever writes a product through the ORM (form, import, script): a published product has a
+    publication time (the catalogue sorts newest first on it) and carries its producer's province."""
     if product.status == ProductStatus.PUBLISHED and product.published_at is None:
         product.published_at = utcnow()
+    producer = product.__dict__.get("producer")
+    if producer is not None:
+        product.province_code = producer.province_code
+    elif product.province_code is None and product.producer_id is not None:
+        product.province_code = connection.scalar(
+            db.select(Producer.province_code).where(Producer.id == product.producer_id))
+
+
+@event.listens_for(Producer, "after_update")
+def _move_products_with_their_producer(_mapper, connection, producer):
+    if db.inspect(producer).attrs.province_code.history.has_changes():
+        connection.execute(db.update(Product.__table__).where(Product.__table__.c.producer_id == producer.id)
+                           .values(province_code=producer.province_code))

@@ -6,16 +6,17 @@ that walks an index in sort order (see the indexes on catalog.models.Product); t
 products are then loaded with their producer, certificate and photos in two more queries.
 
 Sorting by stars cannot follow an index, because stars count only while the certificate is
-valid on the day of the request. For a large candidate set the page is built from star tiers
-(5, 4, 3, then no valid stars), each walking the newest-first index; when a province narrows
-the set to a few thousand products, one query sorts them by a CASE expression instead.
+valid on the day of the request. The page is built from star tiers (5, 4, 3, then no valid
+stars), asked one after the other for the rows still missing, each walking a newest-first index
+and stopping early; when a province and a product set together leave only a few hundred
+candidates, one query sorts them by a CASE expression instead.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, literal, or_, select, union_all
+from sqlalchemy import and_, case, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from catalog.filters import CatalogueQuery
@@ -59,7 +60,7 @@ def _filtered(statement, query: CatalogueQuery, bound, *, sorting_by_price: bool
             # gather the group and sort it (`+ 0` keeps SQLite off the set index).
             statement = statement.where((Product.product_set_code + 0).in_(codes))
     if query.province_code is not None:
-        statement = statement.where(Producer.province_code == query.province_code)
+        statement = statement.where(Product.province_code == query.province_code)
     if query.min_stars is not None:
         statement = statement.where(_valid_stars(bound), Certificate.stars >= query.min_stars)
     price = Product.price_vnd if sorting_by_price else Product.price_vnd + 0
@@ -96,29 +97,26 @@ def _page_ids(query: CatalogueQuery, today: date) -> list[int]:
 
 def _ids_by_stars(query: CatalogueQuery, bound, limit) -> list[int]:
     valid = _valid_stars(bound)
-    if query.province_code is not None:
+    if query.province_code is not None and query.set_code is not None:
         tier = case((valid, Certificate.stars), else_=0)
         statement = _filtered(_public_ids_base([Product.id]), query, bound, sorting_by_price=False)
         statement = statement.order_by(tier.desc(), *NEWEST).offset(query.offset).limit(limit)
         return list(db.session.scalars(statement))
-    reach = query.offset + limit
-    tiers = []
-    for stars in (5, 4, 3):
-        if query.min_stars is not None and stars < query.min_stars:
-            continue
-        part = _filtered(_public_ids_base([literal(stars).label("tier"), Product.published_at.label("published_at"),
-                                           Product.id.label("id")]), query, bound, sorting_by_price=False)
-        tiers.append(part.where(valid, Certificate.stars == stars).order_by(*NEWEST).limit(reach).subquery())
-    if query.min_stars is None:
-        part = _filtered(_public_ids_base([literal(0).label("tier"), Product.published_at.label("published_at"),
-                                           Product.id.label("id")]), query, bound, sorting_by_price=False)
-        unstarred = or_(Certificate.id.is_(None), Certificate.decision_date < bound)
-        tiers.append(part.where(unstarred).order_by(*NEWEST).limit(reach).subquery())
-    combined = union_all(*(select(t.c.tier, t.c.published_at, t.c.id) for t in tiers)).subquery()
-    statement = (select(combined.c.id)
-                 .order_by(combined.c.tier.desc(), combined.c.published_at.desc(), combined.c.id.desc())
-                 .offset(query.offset).limit(limit))
-    return list(db.session.scalars(statement))
+    # Tiers in order, each asked only for the rows still missing: the first page usually comes
+    # from the 5-star tier alone, walking a few hundred index entries.
+    wanted = query.offset + limit
+    collected: list[int] = []
+    tiers = [stars for stars in (5, 4, 3) if query.min_stars is None or stars >= query.min_stars]
+    for stars in tiers + ([0] if query.min_stars is None else []):
+        statement = _filtered(_public_ids_base([Product.id]), query, bound, sorting_by_price=False)
+        if stars:
+            statement = statement.where(valid, Certificate.stars == stars)
+        else:
+            statement = statement.where(or_(Certificate.id.is_(None), Certificate.decision_date < bound))
+        collected.extend(db.session.scalars(statement.order_by(*NEWEST).limit(wanted - len(collected))))
+        if len(collected) >= wanted:
+            break
+    return collected[query.offset:query.offset + limit]
 
 
 def load_products(ids) -> list:

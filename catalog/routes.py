@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from functools import lru_cache
 
 from flask import abort, current_app, make_response, redirect, render_template, request, send_file
 from flask_babel import get_locale
@@ -60,12 +61,18 @@ def _page_size():
     return int(current_app.config.get("PAGE_SIZE", 24))
 
 
+@lru_cache(maxsize=8)
 def _groups(locale):
     grouped = {}
     for item in product_sets():
         entry = grouped.setdefault(item.group_code, {"code": item.group_code, "name": item.group(locale), "sets": []})
         entry["sets"].append({"code": item.code, "name": item.name(locale)})
-    return list(grouped.values())
+    return tuple(grouped.values())
+
+
+@lru_cache(maxsize=1)
+def _provinces():
+    return tuple(units.provinces())
 
 
 @bp.get("/")
@@ -74,7 +81,7 @@ def index():
     top_rated = queries.catalogue_page(CatalogueQuery(sort="stars", min_stars=4, per_page=HOME_TOP_RATED)).items
     latest = queries.latest_products(HOME_LATEST)
     page = render_template("catalog/index.html", latest=latest, top_rated=top_rated, groups=_groups(locale),
-                           provinces=units.provinces())
+                           provinces=_provinces())
     return conditional(make_response(page))
 
 
@@ -89,7 +96,7 @@ def browse():
         abort(404)
     locale = str(get_locale())
     page = render_template(
-        "catalog/browse.html", query=query, result=result, groups=_groups(locale), provinces=units.provinces(),
+        "catalog/browse.html", query=query, result=result, groups=_groups(locale), provinces=_provinces(),
         stars_choices=STAR_RATINGS, sorts=[(key, SORT_LABELS[key]) for key in SORTS],
         availabilities=[(key, AVAILABILITY_LABELS[key]) for key in AVAILABILITIES],
         query_args=query_args, heading=_browse_heading(query, locale),

@@ -78,28 +78,28 @@ def load_demo_data():
 
 
 # Per demo producer (same order as DEMO_COMMUNES): (name, product set, price, unit, grams, stars or
-# None, certificate decision date, availability, months, background colour). One certificate is
-# older than 36 months, so the demo shows an expired certificate without a star badge.
+# None, certificate decided how many months ago, availability, months, background colour). One
+# certificate is older than 36 months, so the demo shows an expired certificate without stars.
 DEMO_PRODUCTS = [
-    [("Cá chạch sấy khô Yên Hòa", 8, 120_000, "hộp 200g", 250, 4, date(2025, 3, 14), "in_stock", "", "#b5651d"),
-     ("Gạo nếp cái hoa vàng Yên Mô", 3, 65_000, "túi 2kg", 2000, 3, date(2024, 9, 2), "in_stock", "", "#e8d8a0"),
-     ("Mật ong hoa nhãn", 4, 220_000, "chai 500ml", 700, 4, date(2021, 5, 20), "seasonal", "5,6,7", "#d9a400"),
+    [("Cá chạch sấy khô Yên Hòa", 8, 120_000, "hộp 200g", 250, 4, 20, "in_stock", "", "#b5651d"),
+     ("Gạo nếp cái hoa vàng Yên Mô", 3, 65_000, "túi 2kg", 2000, 3, 26, "in_stock", "", "#e8d8a0"),
+     ("Mật ong hoa nhãn", 4, 220_000, "chai 500ml", 700, 4, 66, "seasonal", "5,6,7", "#d9a400"),
      ("Bánh đa nem làng Chều", 6, 35_000, "gói 300g", 320, None, None, "in_stock", "", "#f2e6c9"),
-     ("Rượu nếp Yên Mô", 14, 150_000, "chai 500ml", 900, 3, date(2023, 11, 30), "out_of_stock", "", "#8fa3bf")],
-    [("Chè Shan tuyết Gia Phú", 11, 380_000, "hộp 200g", 260, 5, date(2025, 3, 14), "in_stock", "", "#4f7942"),
-     ("Trà hoa vàng", 12, 450_000, "hộp 100g", 150, 4, date(2024, 6, 1), "in_stock", "", "#e3b505"),
-     ("Quế thanh Văn Bàn", 10, 90_000, "túi 500g", 520, 3, date(2023, 8, 15), "in_stock", "", "#7b3f00"),
+     ("Rượu nếp Yên Mô", 14, 150_000, "chai 500ml", 900, 3, 34, "out_of_stock", "", "#8fa3bf")],
+    [("Chè Shan tuyết Gia Phú", 11, 380_000, "hộp 200g", 260, 5, 20, "in_stock", "", "#4f7942"),
+     ("Trà hoa vàng", 12, 450_000, "hộp 100g", 150, 4, 29, "in_stock", "", "#e3b505"),
+     ("Quế thanh Văn Bàn", 10, 90_000, "túi 500g", 520, 3, 39, "in_stock", "", "#7b3f00"),
      ("Tinh dầu quế", 20, 120_000, "lọ 50ml", 110, None, None, "in_stock", "", "#a0522d"),
-     ("Rượu ngô men lá", 14, 160_000, "chai 750ml", 1250, 4, date(2025, 1, 10), "in_stock", "", "#c2b280")],
-    [("Miến dong Pác Nặm", 6, 75_000, "gói 500g", 500, 4, date(2025, 3, 14), "in_stock", "", "#d8cfc4"),
-     ("Măng khô Bằng Thành", 7, 180_000, "túi 500g", 520, 3, date(2024, 2, 20), "seasonal", "3,4,5", "#9c7c38"),
-     ("Thịt trâu gác bếp", 8, 950_000, "túi 500g", 520, 4, date(2024, 12, 12), "in_stock", "", "#5c2e1f"),
+     ("Rượu ngô men lá", 14, 160_000, "chai 750ml", 1250, 4, 22, "in_stock", "", "#c2b280")],
+    [("Miến dong Pác Nặm", 6, 75_000, "gói 500g", 500, 4, 20, "in_stock", "", "#d8cfc4"),
+     ("Măng khô Bằng Thành", 7, 180_000, "túi 500g", 520, 3, 33, "seasonal", "3,4,5", "#9c7c38"),
+     ("Thịt trâu gác bếp", 8, 950_000, "túi 500g", 520, 4, 23, "in_stock", "", "#5c2e1f"),
      ("Túi thổ cẩm Dao đỏ", 22, 280_000, "chiếc", 200, None, None, "in_stock", "", "#b22222"),
-     ("Tương ớt Pác Nặm", 9, 45_000, "chai 250ml", 350, 3, date(2023, 6, 5), "in_stock", "", "#d62d20")],
-    [("Chè Ô long Mộc Châu", 11, 420_000, "hộp 200g", 260, 4, date(2025, 3, 14), "in_stock", "", "#6b8e23"),
+     ("Tương ớt Pác Nặm", 9, 45_000, "chai 250ml", 350, 3, 41, "in_stock", "", "#d62d20")],
+    [("Chè Ô long Mộc Châu", 11, 420_000, "hộp 200g", 260, 4, 20, "in_stock", "", "#6b8e23"),
      ("Sữa chua nếp cẩm", 2, 60_000, "hộp 6 cốc", 700, None, None, "in_stock", "", "#5d3a6b"),
-     ("Mận hậu Mộc Châu", 1, 55_000, "kg", 1000, 3, date(2024, 5, 25), "seasonal", "5,6,7", "#7d2e68"),
-     ("Chè búp khô Tân Lập", 11, 250_000, "túi 500g", 520, 3, date(2022, 4, 1), "in_stock", "", "#3f6f3f"),
+     ("Mận hậu Mộc Châu", 1, 55_000, "kg", 1000, 3, 30, "seasonal", "5,6,7", "#7d2e68"),
+     ("Chè búp khô Tân Lập", 11, 250_000, "túi 500g", 520, 3, 55, "in_stock", "", "#3f6f3f"),
      ("Trà túi lọc Mộc Châu", 12, 85_000, "hộp 20 túi", 80, None, None, "in_stock", "", "#9acd32")],
 ]
 DEMO_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
@@ -110,12 +110,14 @@ def _add_demo_products(producers):
     from catalog import images
     from catalog.models import Product, ProductPhoto, ProductStatus
     from catalog.rules import product_slug
+    from producers.ocop import add_months
 
     for producer, rows in zip(producers, DEMO_PRODUCTS):
-        for number, (name, set_code, price, unit, grams, stars, decided, availability, months, colour) in \
+        for number, (name, set_code, price, unit, grams, stars, months_ago, availability, months, colour) in \
                 enumerate(rows, start=1):
             certificate = None
             if stars:
+                decided = add_months(date.today(), -months_ago)
                 certificate = Certificate(decision_no=f"{100 + number * 7}/QĐ-UBND",
                                           issuing_body=producer.certificates[0].issuing_body, decision_date=decided,
                                           stars=stars, product_set_code=set_code, product_name=name)

@@ -97,3 +97,29 @@ def test_detail_shape_and_only_public_products(client, catalogue):
         assert response.status_code == 404 and response.get_json()["status"] == 404
     assert client.get("/api/products/abc").status_code == 404
     assert client.get("/api/products/abc").mimetype == "application/json"
+
+
+def test_sorting_by_stars_pages_through_every_tier_without_gaps(app, client):
+    from datetime import date
+
+    from producers.ocop import add_months
+
+    producer = make_producer(app)
+    expected = []
+    for stars, name in ((3, "Ba sao"), (5, "Năm sao"), (None, "Không sao"), (4, "Bốn sao"), (5, "Năm sao mới"),
+                        ("expired", "Hết hạn")):
+        certificate = None
+        if stars == "expired":
+            certificate = add_certificate(app, producer, stars=5, decision_date=add_months(date.today(), -40))
+        elif stars:
+            certificate = add_certificate(app, producer, stars=stars)
+        add_product(app, producer, name=name, certificate_id=certificate)
+    expected = ["Năm sao mới", "Năm sao", "Bốn sao", "Ba sao", "Hết hạn", "Không sao"]
+    names = []
+    for page in (1, 2, 3):
+        data = client.get(f"/api/products?sort=stars&per_page=2&page={page}").get_json()
+        names += [item["name"] for item in data["items"]]
+        assert data["has_more"] is (page < 3)
+    assert names == expected
+    four_up = client.get("/api/products?sort=stars&stars=4&per_page=2&page=2").get_json()
+    assert [item["name"] for item in four_up["items"]] == ["Bốn sao"] and four_up["has_more"] is False

@@ -220,3 +220,19 @@ def test_text_responses_are_gzipped_and_etag_still_matches(app, client):
     assert b"system-ui" in gzip.decompress(css.get_data())
     assert "immutable" in css.headers["Cache-Control"]
     css.close()
+
+
+def test_products_follow_their_producer_to_another_province(app, client):
+    from extensions import db
+    from producers.models import Producer
+    from tests.integration.catalog_world import place
+
+    producer_id = make_producer(app)
+    add_product(app, producer_id, name="Cá chạch sấy khô")
+    assert names_on(client.get("/san-pham?province=Ninh Bình")) == ["Cá chạch sấy khô"]
+    with app.app_context():
+        producer = db.session.get(Producer, producer_id)
+        producer.province_code, producer.commune_code = place("Lào Cai", "Gia Phú")
+        db.session.commit()
+    assert names_on(client.get("/san-pham?province=Ninh Bình")) == []
+    assert names_on(client.get("/san-pham?province=Lào Cai")) == ["Cá chạch sấy khô"]

@@ -41,7 +41,9 @@ def login():
 def _home_for(user):
     if user.role == Role.PRODUCER:
         return url_for("producers.dashboard")
-    if user.role in (Role.OFFICER, Role.HELPER, Role.ADMIN):
+    if user.role == Role.HELPER:
+        return url_for("producers.helper_home")
+    if user.role in (Role.OFFICER, Role.ADMIN):
         return url_for("verification.officer_queue")
     return url_for("catalog.index")
 

@@ -133,7 +133,7 @@ def _render_dossier(producer, status=200, submitted=None, error=None):
     history = services.audit_history(producer, limit=HISTORY_ON_DOSSIER)
     return render_template(
         "verification/dossier.html", producer=producer, pending=pending, approved=approved,
-        decision_forms=decision_forms, decision_slugs=DECISION_SLUGS, payment_forms=payment_forms,
+        decision_forms=decision_forms, payment_forms=payment_forms,
         history=history, today=date.today(), error=error, can_decide=deciding,
         payment_review=producer.status in rules.PAYMENT_REVIEW_STATUSES), status
 
@@ -155,7 +155,7 @@ def decide(producer_id, decision):
     except rules.DecisionRefused as refusal:
         return _refused(producer, refusal, (decision, form))
     db.session.commit()
-    flash(forms.DECISION_DONE[decision], "success")
+    flash(str(forms.DECISION_DONE[decision]), "success")
     if outcome.payment == "approved":
         flash(_("The bank details you checked are approved."), "success")
     elif outcome.payment == "awaits_other_officer":

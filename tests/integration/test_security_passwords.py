@@ -132,14 +132,15 @@ def test_p3_unknown_user_and_wrong_password_look_the_same(app, make_user):
     assert _comparable(wrong.get_data(as_text=True), phone) == _comparable(missing.get_data(as_text=True), unknown)
 
 
-@pytest.mark.parametrize("app_config", [{"PASSWORD_HASH_METHOD": "scrypt:32768:8:1"}])
+@pytest.mark.parametrize("app_config", [{"PASSWORD_HASH_METHOD": "scrypt:8192:8:1"}])
 def test_p3_both_cost_one_full_hash(app, make_user):
-    """Timing: the unknown phone is checked against a dummy hash of the same cost."""
+    """Timing: the unknown phone is checked against a dummy hash of the same cost
+    (a costly enough method that hashing, not the query, dominates)."""
     _user_id, phone = make_user()
     with app.app_context():
         services.authenticate("+84987000222", WRONG, None)  # builds the dummy hash once
         timings = {"known": [], "unknown": []}
-        for _round in range(5):
+        for _round in range(7):
             for kind, number in (("known", phone), ("unknown", "+84987000222")):
                 started = time.perf_counter()
                 assert services.authenticate(number, WRONG, None) is None

@@ -228,3 +228,11 @@ def test_form_ignores_fields_it_does_not_own(app, auth, owner):
     with app.app_context():
         product = db.session.scalar(db.select(Product))
         assert product.producer_id == owner["producer_id"] and product.published_at is None
+
+
+def test_changes_without_a_csrf_token_are_refused(app, auth, owner):
+    product_id = add_product(app, owner["producer_id"], status=ProductStatus.DRAFT)
+    assert auth.client.post(owner["base"] + "/moi", data=form_data()).status_code == 400
+    assert auth.client.post(f"{owner['base']}/{product_id}/trang-thai", data={"status": "published"}).status_code == 400
+    assert auth.client.post(f"{owner['base']}/{product_id}/nhan-ban").status_code == 400
+    assert products(app, owner["producer_id"]) == [("SP0001", "Cá chạch sấy khô Yên Hòa", 120_000, "draft")]

@@ -6,6 +6,7 @@ on a phone equals the LF text of an export, and re-importing an export changes n
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from places import units
 from vntext import nfc
@@ -53,6 +54,7 @@ def audit_changes(changes: dict[str, tuple]) -> dict:
             for name, (old, new) in changes.items()}
 
 
+@lru_cache(maxsize=8192)
 def decision_key(number: str) -> str:
     """'3981 / qđ-ubnd' and '3981/QĐ-UBND' are the same decision."""
     return re.sub(r"\s+", "", nfc(number or "")).upper()

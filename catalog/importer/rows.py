@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import Mapping
 
 from accounts.phones import normalise_phone
@@ -202,6 +203,26 @@ def _set_key(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", fold(nfc(text)).lower()).split())
 
 
+# A sheet repeats the same provinces, communes, sets and producers on thousands of rows, and
+# matching folds every candidate name: these pure look-ups are remembered.
+_CACHE_SIZE = 8192
+_province = lru_cache(maxsize=_CACHE_SIZE)(units.match_province)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _commune(province_code: int, text: str):
+    """units.match_commune strips a leading 'Xã'/'Phường' from what was typed, so a commune whose
+    own name starts with such a word (Phường Phương Liệt) is only found with its prefix."""
+    found = units.match_commune(province_code, text)
+    for prefix in ("Phường ", "Xã ", "Đặc khu "):
+        if found is not None:
+            break
+        found = units.match_commune(province_code, prefix + text)
+    return found
+_tax_code = lru_cache(maxsize=_CACHE_SIZE)(values.parse_tax_code)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
 def find_product_set(text: str):
     """An OCOP product set by number or name (producers.ocop.match_product_set), also when
     punctuation differs, the bracketed part is left out ('Chè' for 'Chè (trà)'), or the number
@@ -226,13 +247,13 @@ def _producer(row: _Row) -> ProducerRecord | None:
     if kind is None and row.raw("producer_type") is None:
         row.add("producer_type", "value_missing")
     province_text = row.line("province", required=True)
-    province = units.match_province(province_text) if province_text else None
+    province = _province(province_text) if province_text else None
     if province_text and province is None:
         row.add("province", "province_unknown", value=province_text)
     commune_text = row.line("commune")
     commune_code, address = None, None
     if province is not None and commune_text:
-        commune = units.match_commune(province.code, commune_text)
+        commune = _commune(province.code, commune_text)
         if commune is None:
             row.add("commune", "commune_unknown", WARNING, value=commune_text, province=province.short_name)
             address = f"{commune_text}, {province.short_name}"
@@ -243,7 +264,7 @@ def _producer(row: _Row) -> ProducerRecord | None:
         phone = _phone(values.as_text(phone_value))
         if phone is None:
             row.add("phone", "phone_invalid", WARNING, value=values.clean_line(phone_value))
-    tax_code = row.parsed("tax_code", values.parse_tax_code, kind) if kind else None
+    tax_code = row.parsed("tax_code", _tax_code, kind) if kind else None
     if not (name and kind and province):
         return None
     return ProducerRecord(name=name, key=values.match_key(name), kind=kind, province_code=province.code,
@@ -251,6 +272,7 @@ def _producer(row: _Row) -> ProducerRecord | None:
                           phone=phone, tax_code=tax_code)
 
 
+@lru_cache(maxsize=_CACHE_SIZE)
 def _phone(text: str) -> str | None:
     digits = text.strip()
     if digits.isdigit() and len(digits) == 9:  # a numeric cell lost its leading zero

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, datetime
+from functools import lru_cache
 
 from catalog.exporters.ourcsv import parse_months
 from catalog.exporters.record import InvalidListing
@@ -90,6 +91,7 @@ def clean_block(value: object) -> str:
     return "\n".join(line.rstrip() for line in text.split("\n")).strip()
 
 
+@lru_cache(maxsize=8192)
 def match_key(text: str) -> str:
     """How producer names are compared: NFC, canonical tone marks, case-folded, spaces collapsed."""
     return " ".join(canonical_tones(nfc(text)).casefold().split())

@@ -1,8 +1,8 @@
 """`flask --app app catalog import PATH [--verify] [--dry-run]` against a real database."""
+import dataclasses
 import os
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Role
 from catalog.importer import apply
@@ -216,23 +216,33 @@ def test_zip_with_photos_and_a_bad_photo(app, runner, tmp_path):
 def test_a_failing_row_leaves_nothing_behind(app, runner, tmp_path, monkeypatch):
     folder = tmp_path / "ds"
     write(folder, "boom.jpg", jpeg_bytes(color=(1, 99, 1)))
-    rows = rows_three() + [product_row(ref="BOOM", producer_name="HTX Nổ Tung", images="boom.jpg")]
+    rows = rows_three() + [
+        product_row(ref="BOOM", producer_name="HTX Nổ Tung", images="boom.jpg"),  # written alone (photo)
+        product_row(ref="BOOM-2", producer_name="HTX Nổ Nữa", certificate_no="77/QĐ-UBND"),  # in a batch
+        product_row(ref="AFTER", name="Mật ong sau cùng"),
+    ]
     write_rows = apply._Run._write_rows
 
-    def failing(self, plan, saved):
-        write_rows(self, plan, saved)  # producer, product, certificate, photo rows all flushed...
-        if plan.record.ref == "BOOM":
-            raise IntegrityError("INSERT", {}, Exception("simulated failure"))  # ...then the row fails
+    def failing(self, plan, saved, flush):
+        if plan.record.ref.startswith("BOOM"):
+            plan.record = dataclasses.replace(plan.record, name=None)  # NOT NULL: the database refuses it
+            plan.product_changes["name"] = (None, None)
+        write_rows(self, plan, saved, flush)
 
     monkeypatch.setattr(apply._Run, "_write_rows", failing)
     result = run(runner, write(folder, "ds.csv", csv_bytes(rows)))
-    assert summary_line(result, "Rows refused") == "1" and summary_line(result, "Products added") == "3"
+    assert summary_line(result, "Rows refused") == "2" and summary_line(result, "Products added") == "4"
     assert "Row 5 [refused]: This row could not be saved, and nothing of it was kept" in result.output
+    assert "Row 6 [refused]: This row could not be saved" in result.output
     with app.app_context():
-        assert db.session.scalar(db.select(Producer).filter_by(legal_name="HTX Nổ Tung")) is None
-        assert db.session.scalar(db.select(Product).filter_by(ref="BOOM")) is None
+        assert db.session.scalars(db.select(Producer.legal_name).where(Producer.legal_name.like("HTX Nổ%"))).all() == []
+        assert db.session.scalars(db.select(Product.ref).order_by(Product.ref)).all() == [
+            "AFTER", "CHE-1", "GAO-5", "MO-500"]
         assert db.session.scalar(db.select(db.func.count()).select_from(ProductPhoto)) == 0
-        assert db.session.scalar(db.select(db.func.count()).select_from(Certificate)) == 2
+        numbers = db.session.scalars(db.select(Certificate.decision_no).order_by(Certificate.id)).all()
+        assert "77/QĐ-UBND" not in numbers and len(numbers) == 3  # MO-500, CHE-1 and AFTER's own
+        assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent).where(
+            AuditEvent.reason.like("%dòng 5%") | AuditEvent.reason.like("%dòng 6%"))) == 0
     assert image_files(app) == []
 
 

@@ -206,3 +206,9 @@ def test_text_is_cleaned_to_nfc_single_lines():
     record = validate_row(2, product_row(name=decomposed, description="Dòng 1\r\nDòng 2  \r\n")).record
     assert record.name == "Mật ong bạc hà"
     assert record.description == "Dòng 1\nDòng 2"
+
+
+def test_a_commune_whose_name_starts_like_a_prefix_is_found():
+    record = validate_row(2, product_row(province="Hà Nội", commune="Phương Liệt")).record
+    assert record.producer.commune_code == 352  # Phường Phương Liệt
+    assert validate_row(2, product_row(province="Hà Nội", commune="Phường Phương Liệt")).record.producer.commune_code == 352

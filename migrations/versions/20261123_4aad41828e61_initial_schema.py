@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 26c44314cd66
+Revision ID: 4aad41828e61
 Revises: 
-Create Date: 2026-11-23 19:44:52.822671
+Create Date: 2026-11-23 20:58:15.140857
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '26c44314cd66'
+revision = '4aad41828e61'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -135,6 +135,17 @@ def upgrade():
     with op.batch_alter_table('payment_accounts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payment_accounts_producer_id'), ['producer_id'], unique=False)
 
+    op.create_table('payment_links',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('producer_id', sa.Integer(), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_payment_links_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_payment_links_producer_id_producers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_links')),
+    sa.UniqueConstraint('producer_id', name=op.f('uq_payment_links_producer_id'))
+    )
     op.create_table('producer_documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('producer_id', sa.Integer(), nullable=False),
@@ -148,6 +159,99 @@ def upgrade():
     )
     with op.batch_alter_table('producer_documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_producer_documents_producer_id'), ['producer_id'], unique=False)
+
+    op.create_table('products',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('producer_id', sa.Integer(), nullable=False),
+    sa.Column('certificate_id', sa.Integer(), nullable=True),
+    sa.Column('ref', sa.String(length=50), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
+    sa.Column('slug', sa.String(length=90), nullable=False),
+    sa.Column('province_code', sa.Integer(), nullable=True),
+    sa.Column('product_set_code', sa.Integer(), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('price_vnd', sa.BigInteger(), nullable=True),
+    sa.Column('unit', sa.String(length=60), nullable=False),
+    sa.Column('weight_g', sa.Integer(), nullable=True),
+    sa.Column('availability', sa.String(length=16), nullable=False),
+    sa.Column('season_months', sa.String(length=40), nullable=False),
+    sa.Column('harvest_season', sa.String(length=120), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('published_at', sa.DateTime(), nullable=True),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificates.id'], name=op.f('fk_products_certificate_id_certificates'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_products_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_products_producer_id_producers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_products_updated_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_products')),
+    sa.UniqueConstraint('producer_id', 'ref', name='uq_products_producer_ref')
+    )
+    with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_products_certificate_id'), ['certificate_id'], unique=False)
+        batch_op.create_index('ix_products_listing_newest', ['status', 'published_at', 'id'], unique=False)
+        batch_op.create_index('ix_products_listing_price', ['status', 'price_vnd', 'id'], unique=False)
+        batch_op.create_index('ix_products_listing_province', ['status', 'province_code', 'published_at', 'id'], unique=False)
+        batch_op.create_index('ix_products_listing_set_newest', ['status', 'product_set_code', 'published_at', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_products_producer_id'), ['producer_id'], unique=False)
+        batch_op.create_index('ix_products_producer_listing', ['producer_id', 'status', 'published_at', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_products_product_set_code'), ['product_set_code'], unique=False)
+        batch_op.create_index('ix_products_public_listing', ['status', 'product_set_code', 'price_vnd'], unique=False)
+        batch_op.create_index(batch_op.f('ix_products_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_products_updated_at'), ['updated_at'], unique=False)
+
+    op.create_table('orders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=True),
+    sa.Column('producer_id', sa.Integer(), nullable=False),
+    sa.Column('product_name', sa.String(length=200), nullable=False),
+    sa.Column('unit', sa.String(length=60), nullable=False),
+    sa.Column('unit_price_vnd', sa.BigInteger(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount_vnd', sa.BigInteger(), nullable=False),
+    sa.Column('buyer_name', sa.String(length=120), nullable=False),
+    sa.Column('buyer_phone', sa.String(length=16), nullable=False),
+    sa.Column('delivery_address', sa.String(length=300), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('paid_at', sa.DateTime(), nullable=True),
+    sa.Column('shipped_at', sa.DateTime(), nullable=True),
+    sa.Column('completed_at', sa.DateTime(), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(), nullable=True),
+    sa.Column('status_changed_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('new', 'paid', 'shipped', 'completed', 'cancelled')", name=op.f('ck_orders_status_known')),
+    sa.CheckConstraint('amount_vnd = unit_price_vnd * quantity', name=op.f('ck_orders_amount_is_price_times_quantity')),
+    sa.CheckConstraint('quantity BETWEEN 1 AND 999', name=op.f('ck_orders_quantity_range')),
+    sa.CheckConstraint('unit_price_vnd > 0', name=op.f('ck_orders_unit_price_positive')),
+    sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_orders_producer_id_producers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_orders_product_id_products'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['status_changed_by_id'], ['users.id'], name=op.f('fk_orders_status_changed_by_id_users'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_orders')),
+    sa.UniqueConstraint('code', name=op.f('uq_orders_code'))
+    )
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index('ix_orders_producer_created', ['producer_id', 'created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_orders_product_id'), ['product_id'], unique=False)
+
+    op.create_table('product_photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('image_key', sa.String(length=80), nullable=False),
+    sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=True),
+    sa.Column('height', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_product_photos_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_product_photos'))
+    )
+    with op.batch_alter_table('product_photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_product_photos_image_key'), ['image_key'], unique=False)
+        batch_op.create_index(batch_op.f('ix_product_photos_product_id'), ['product_id'], unique=False)
 
     # ### end Alembic commands ###
 
@@ -168,10 +272,35 @@ def upgrade():
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('product_photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_product_photos_product_id'))
+        batch_op.drop_index(batch_op.f('ix_product_photos_image_key'))
+
+    op.drop_table('product_photos')
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_orders_product_id'))
+        batch_op.drop_index('ix_orders_producer_created')
+
+    op.drop_table('orders')
+    with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_products_updated_at'))
+        batch_op.drop_index(batch_op.f('ix_products_status'))
+        batch_op.drop_index('ix_products_public_listing')
+        batch_op.drop_index(batch_op.f('ix_products_product_set_code'))
+        batch_op.drop_index('ix_products_producer_listing')
+        batch_op.drop_index(batch_op.f('ix_products_producer_id'))
+        batch_op.drop_index('ix_products_listing_set_newest')
+        batch_op.drop_index('ix_products_listing_province')
+        batch_op.drop_index('ix_products_listing_price')
+        batch_op.drop_index('ix_products_listing_newest')
+        batch_op.drop_index(batch_op.f('ix_products_certificate_id'))
+
+    op.drop_table('products')
     with op.batch_alter_table('producer_documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_producer_documents_producer_id'))
 
     op.drop_table('producer_documents')
+    op.drop_table('payment_links')
     with op.batch_alter_table('payment_accounts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payment_accounts_producer_id'))
 

@@ -12,6 +12,7 @@ representatives, tax codes, addresses, drafts or unverified producers.
 (nor ``producers``, whose package imports the web layer).
 """
 from datetime import date
+from functools import lru_cache
 
 from places.units import commune as find_commune
 from places.units import former_province_names, province as find_province
@@ -21,7 +22,8 @@ from search.facets import GROUP_NAMES_VI, GROUP_SLUGS
 PUBLISHED, VERIFIED = "published", "verified"
 
 
-def place_names(province_code=None, commune_code=None) -> list:
+@lru_cache(maxsize=4096)
+def place_names(province_code=None, commune_code=None) -> tuple:
     """Commune, province (today's name) and the provinces merged into it."""
     names = []
     commune = find_commune(commune_code) if commune_code else None
@@ -31,7 +33,7 @@ def place_names(province_code=None, commune_code=None) -> list:
     if province is not None:
         names.append(province.short_name)
         names.extend(former_province_names(province.code))
-    return names
+    return tuple(names)
 
 
 def build_document(*, id, name, description="", producer="", province_code=None,
@@ -71,4 +73,32 @@ def product_document(product):
         unit=product.unit, slug=product.slug,
         stars=certificate.stars if certificate is not None else 0,
         valid_until=certificate.valid_until if certificate is not None else None,
+    )
+
+
+def public_rows_query():
+    """Core SELECT of everything the index needs about public products: a full
+    build reads plain rows, not ORM objects (several times faster at 100,000)."""
+    from catalog.models import Product
+    from producers.models import Certificate, Producer
+    from sqlalchemy import select
+
+    return (select(Product.id, Product.name, Product.slug, Product.description, Product.unit,
+                   Product.product_set_code, Product.producer_id, Producer.legal_name, Producer.province_code,
+                   Producer.commune_code, Certificate.stars, Certificate.decision_date)
+            .join(Producer, Producer.id == Product.producer_id)
+            .outerjoin(Certificate, Certificate.id == Product.certificate_id)
+            .where(Product.status == PUBLISHED, Producer.status == VERIFIED)
+            .order_by(Product.id))
+
+
+def row_document(row) -> IndexDocument:
+    """The index document for one row of ``public_rows_query``."""
+    from producers.ocop import certificate_valid_until, product_set
+
+    return build_document(
+        id=row.id, name=row.name, description=row.description, producer=row.legal_name,
+        producer_id=row.producer_id, province_code=row.province_code, commune_code=row.commune_code,
+        product_set=product_set(row.product_set_code), unit=row.unit, slug=row.slug, stars=row.stars or 0,
+        valid_until=certificate_valid_until(row.decision_date) if row.decision_date else None,
     )

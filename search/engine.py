@@ -31,11 +31,12 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search import querying
 from search.analysis import exact_analyzer, folded_analyzer, folded_bigram_analyzer
-from search.facets import GROUP_BY_NUMBER, FacetBits, valid_stars, value_bits
+from search.facets import GROUP_BY_NUMBER, FacetBits, unpack, valid_stars, value_bits
 from search.plan import Vocabulary
 from search.ranking import TermSource, bits_from_ids
 from search.records import Health, Hit, SearchRequest, SearchResult
@@ -47,7 +48,7 @@ MAX_PREFIX_TERMS = 64
 # Folded "fields" read through the spellings of an as-spelt field.
 _DERIVED = {"ctx_f": "ctx", "cat_f": "cat"}
 TERM_CACHE_SIZE = 512
-_COLUMNS = ("group", "province", "stars", "valid_until", "name_len")
+_COLUMNS = ("facets", "valid_until")  # facets.pack(group, stars, name length, province)
 
 
 def make_schema() -> Schema:
@@ -77,11 +78,13 @@ class PresenceCodec(W3Codec):
 
     Length statistics only serve Whoosh's BM25 scorer, which is not used;
     without them the writer skips a column read for every posting. Bigger
-    blocks mean fewer steps when a posting list is read into a bitset.
+    blocks mean fewer steps when a posting list is read into a bitset. (Inline
+    posting lists stay off: whoosh-reloaded 2.7.5 calls a missing
+    ``W3TermInfo.set_inline`` when they are on.)
     """
     length_stats = False
 
-    def __init__(self, blocklimit=1024, compression=3, inlinelimit=1):
+    def __init__(self, blocklimit=1024, compression=0, inlinelimit=1):
         super().__init__(blocklimit, compression, inlinelimit)
 
     def field_writer(self, storage, segment):
@@ -110,24 +113,21 @@ class _BlockPostingsWriter(W3PostingsWriter):
 
 
 class _GroupedPostings(dict):
-    """(fieldname, term bytes) -> array of ascending docnums."""
+    """fieldname -> {term: array of ascending docnums} (terms str or bytes)."""
 
 
 class _GroupedFieldWriter(W3FieldWriter):
     def add_postings(self, schema, lengths, items):
         if not isinstance(items, _GroupedPostings):
             return super().add_postings(schema, lengths, items)  # merges of older segments
-        current = None
-        for fieldname, btext in sorted(items):
-            if fieldname != current:
-                if current is not None:
-                    self.finish_field()
-                self.start_field(fieldname, schema[fieldname])
-                current = fieldname
-            self.start_term(btext)
-            self._postwriter.add_documents(items[fieldname, btext])
-            self.finish_term()
-        if current is not None:
+        for fieldname in sorted(items):
+            self.start_field(fieldname, schema[fieldname])
+            encoded = sorted((term.encode("utf-8") if isinstance(term, str) else term, docnums)
+                             for term, docnums in items[fieldname].items())
+            for btext, docnums in encoded:
+                self.start_term(btext)
+                self._postwriter.add_documents(docnums)
+                self.finish_term()
             self.finish_field()
 
 
@@ -139,15 +139,20 @@ class _TermListPool:
     def __init__(self):
         self.fieldnames, self.lists = set(), _GroupedPostings()
 
-    def add_term(self, fieldname: str, btext: bytes, docnum: int) -> None:
-        docnums = self.lists.get((fieldname, btext))
-        if docnums is None:
+    def field_terms(self, fieldname: str) -> dict:
+        terms = self.lists.get(fieldname)
+        if terms is None:
             self.fieldnames.add(fieldname)
-            docnums = self.lists[fieldname, btext] = array("I")
-        docnums.append(docnum)
+            terms = self.lists[fieldname] = {}
+        return terms
 
-    def add(self, item) -> None:
-        self.add_term(item[0], item[1], item[2])
+    def add(self, item) -> None:  # Whoosh's own path: new documents, merged segments
+        if item[2] >= 0:  # docnum -1 marks spelling words, which this schema has none of
+            terms = self.field_terms(item[0])
+            docnums = terms.get(item[1])
+            if docnums is None:
+                docnums = terms[item[1]] = array("I")
+            docnums.append(item[2])
 
     def iter_postings(self):
         return self.lists
@@ -157,6 +162,25 @@ class _TermListPool:
 
     def cleanup(self):
         self.lists = _GroupedPostings()
+
+
+SMALL_SEGMENT_DOCS = 2000
+SMALL_SEGMENT_BATCH = 12
+
+
+def _merge_small_batches(writer, segments):
+    """Merge policy for saves: each save writes a one-document segment; once
+    SMALL_SEGMENT_BATCH small ones exist they are merged into one (big segments,
+    such as a full build, are left alone). Whoosh's MERGE_SMALL merged on most
+    saves, adding ~100 ms to each."""
+    small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
+    if len(small) < SMALL_SEGMENT_BATCH:
+        return list(segments)
+    for segment in small:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [segment for segment in segments if segment not in small]
 
 
 class _BulkWriter(SegmentWriter):
@@ -173,11 +197,14 @@ class _BulkWriter(SegmentWriter):
         for fieldname in sorted(name for name in fields if not name.startswith("_")):
             value, field_type = fields[fieldname], schema[fieldname]
             if field_type.indexed:
-                terms = value if isinstance(value, list) else [value]
-                for term in dict.fromkeys(terms):
-                    self.pool.add_term(fieldname, term.encode("utf-8"), docnum)
-            stored = fields.get(f"_stored_{fieldname}", value) if field_type.stored else None
-            perdoc.add_field(fieldname, field_type, stored, 0)
+                terms = self.pool.field_terms(fieldname)
+                for term in dict.fromkeys(value if isinstance(value, list) else [value]):
+                    docnums = terms.get(term)
+                    if docnums is None:
+                        docnums = terms[term] = array("I")
+                    docnums.append(docnum)
+            if field_type.stored:  # nothing is scored, so no field lengths to record
+                perdoc.add_field(fieldname, field_type, fields.get(f"_stored_{fieldname}", value), 0)
             if field_type.column_type:
                 perdoc.add_column_value(fieldname, field_type.column_type, field_type.to_column_value(value))
         perdoc.finish_doc()
@@ -265,7 +292,8 @@ class IndexStore:
         ix = self.open()
         for attempt in range(retries + 1):
             try:
-                writer = ix.writer(timeout=timeout, codec=_codec())
+                writer = ix.writer(timeout=timeout, codec=_codec(), compound=True)
+                writer.pool = _TermListPool()
                 break
             except LockError:
                 if attempt == retries:
@@ -281,7 +309,7 @@ class IndexStore:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=_merge_small_batches)
 
     def health(self) -> Health:
         """Open the current version and read a little of everything."""
@@ -476,30 +504,32 @@ class Snapshot(TermSource):
         return bits
 
     def _column_bits(self, key, build) -> dict:
-        """{value: bitset} for the whole snapshot from per-segment column values."""
+        """{value: bitset} for the whole snapshot, built per segment from its columns
+        (unpacked once: [(group, stars, name length, province)], [valid until])."""
         if key not in self._cache:
             combined = {}
             for leaf, offset in self.leaves:
                 segment = self._segment(leaf)
+                if "columns" not in segment:
+                    segment["columns"] = ([unpack(v) for v in leaf.column_reader("facets", translate=False)],
+                                          list(leaf.column_reader("valid_until", translate=False)))
                 if key not in segment:
-                    columns = {name: list(leaf.column_reader(name, translate=False))
-                               for name in _COLUMNS}
-                    segment[key] = build(columns)
+                    segment[key] = build(*segment["columns"])
                 for value, bits in segment[key].items():
                     combined[value] = combined.get(value, 0) | ((bits << offset) & self.live)
             self._cache[key] = combined
         return self._cache[key]
 
     def length_bits(self) -> dict:
-        return self._column_bits("name_len", lambda c: value_bits(c["name_len"]))
+        return self._column_bits("length", lambda facets, _: value_bits(f[2] for f in facets))
 
     def facet_bits(self, today: int) -> FacetBits:
-        groups = self._column_bits("group", lambda c: value_bits(c["group"]))
+        groups = self._column_bits("group", lambda facets, _: value_bits(f[0] for f in facets))
         return FacetBits(
             group={GROUP_BY_NUMBER.get(number, ""): bits for number, bits in groups.items()},
-            province=self._column_bits("province", lambda c: value_bits(c["province"])),
-            stars=self._column_bits(("stars", today), lambda c: value_bits(
-                zip(c["stars"], c["valid_until"]), lambda v: valid_stars(v[0], v[1], today))))
+            province=self._column_bits("province", lambda facets, _: value_bits(f[3] for f in facets)),
+            stars=self._column_bits(("stars", today), lambda facets, until: value_bits(
+                (valid_stars(f[1], day, today) for f, day in zip(facets, until)))))
 
     def corrections(self, folded: str, maxdist: int) -> list:
         """Folded name words within ``maxdist`` edits, best first (Whoosh's corrector)."""

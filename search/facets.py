@@ -25,6 +25,23 @@ GROUP_NAMES_VI = {"food": "Thực phẩm", "drinks": "Đồ uống", "herbal": "
 GROUP_NUMBERS = {slug: number for number, slug in enumerate(GROUP_SLUGS.values(), start=1)}
 GROUP_BY_NUMBER = {number: slug for slug, number in GROUP_NUMBERS.items()}
 STAR_VALUES = (3, 4, 5)
+# The per-document facet values travel in one integer column: a column write
+# per value is a large share of a full build.
+_GROUP_BITS, _STARS_BITS, _LENGTH_BITS = 4, 3, 5
+MAX_PACKED_LENGTH = (1 << _LENGTH_BITS) - 1
+
+
+def pack(group: int, stars: int, name_length: int, province: int) -> int:
+    length = min(name_length, MAX_PACKED_LENGTH)
+    return group | stars << _GROUP_BITS | length << (_GROUP_BITS + _STARS_BITS) | \
+        province << (_GROUP_BITS + _STARS_BITS + _LENGTH_BITS)
+
+
+def unpack(value: int) -> tuple:
+    """(group number, stars, name length in syllables, province code)."""
+    return (value & ((1 << _GROUP_BITS) - 1), value >> _GROUP_BITS & ((1 << _STARS_BITS) - 1),
+            value >> (_GROUP_BITS + _STARS_BITS) & MAX_PACKED_LENGTH,
+            value >> (_GROUP_BITS + _STARS_BITS + _LENGTH_BITS))
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ index writer never runs a tokenizer per posting.
 from dataclasses import dataclass, field
 
 from search.analysis import index_terms
-from search.facets import GROUP_NUMBERS, Filters, empty_counts
+from search.facets import GROUP_NUMBERS, Filters, empty_counts, pack
 
 MAX_CONTEXT_TERMS = 120  # distinct context syllables per product: a long description adds little
 
@@ -35,9 +35,8 @@ class IndexDocument:
                 "name_f": name_folded, "name_bi": name_bigrams,
                 "place_f": place_folded, "place_bi": place_bigrams,
                 "ctx": context, "cat": index_terms(self.category)[0],
-                "group": GROUP_NUMBERS.get(self.group, 0), "province": self.province or 0,
-                "stars": self.stars or 0, "valid_until": self.valid_until or 0,
-                "name_len": len(name)}
+                "facets": pack(GROUP_NUMBERS.get(self.group, 0), self.stars or 0, len(name), self.province or 0),
+                "valid_until": self.valid_until or 0}
 
 
 @dataclass(frozen=True)

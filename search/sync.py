@@ -25,7 +25,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from extensions import db
-from search.documents import product_document
+from search.documents import product_document, public_rows_query, row_document
 from search.engine import IndexBusy, IndexStore, IndexUnavailable
 
 log = logging.getLogger(__name__)
@@ -222,15 +222,8 @@ def public_count() -> int:
 
 
 def _documents(session):
-    from catalog.models import Product
-
-    query = (Product.public().order_by(Product.id)
-             .options(selectinload(Product.producer), selectinload(Product.certificate))
-             .execution_options(yield_per=_BATCH))
-    for product in session.scalars(query):
-        document = product_document(product)
-        if document is not None:
-            yield document
+    for row in session.execute(public_rows_query().execution_options(yield_per=_BATCH)):
+        yield row_document(row)
 
 
 def _take_flag() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 import tempfile
 import time
@@ -157,7 +158,9 @@ def main() -> int:
                 return 1
             worst = max(worst, first[1], again[1])
         verdict = "within" if worst < TARGET_SECONDS else "OVER"
-        print(f"slowest import {worst:.1f} s: {verdict} the {TARGET_SECONDS} s target")
+        load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+        print(f"slowest import {worst:.1f} s: {verdict} the {TARGET_SECONDS} s target "
+              f"({os.cpu_count()} CPUs, load average {load})")
         return 0 if worst < TARGET_SECONDS else 1
 
 

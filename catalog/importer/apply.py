@@ -81,6 +81,7 @@ class _Run:
         self.counted_producers: set[tuple] = set()
         self.batch: list[tuple] = []  # (sheet row, plan, issues) written in the open batch savepoint
         self.batch_savepoint = None
+        self.audits: list[tuple] = []  # audit events waiting for the ids the next flush gives
         self.rows_since_commit = 0
         self.unsaved_keys: list[str] = []  # files written since the last commit
 
@@ -121,13 +122,16 @@ class _Run:
         if result.refused:
             return self._refuse(issues)
         record = result.record
+        if record.image_names:
+            alone = True
+            # Photos are decoded outside the write transaction; closing the batch first also
+            # means a batch that fails and is replayed cannot leave this row's plan stale.
+            self._commit()
         try:
             plan = self.planner.plan(record, issues)
         except RowRefused as refusal:
             return self._refuse(issues + [refusal.issue(record.row, self.labels)])
         if record.image_names:
-            alone = True
-            self._commit()  # decode photos outside the write transaction
             existing = [photo.image_key for photo in plan.product.photos] if plan.product is not None else []
             plan.photos = plan_photos(record.image_names, existing, self.sheet.photos, self.fingerprints)
             issues.extend(Issue(record.row, "images", self.labels.get("images", "images"), problem.code,
@@ -161,7 +165,7 @@ class _Run:
             self.batch_savepoint = db.session.begin_nested()
         self.batch.append((sheet_row, plan, issues))
         try:
-            self._write_rows(plan, [], flush=False)
+            self._write_rows(plan, [])
         except SQLAlchemyError:
             return self._replay_batch()
         self.planner.remember(plan)
@@ -170,7 +174,7 @@ class _Run:
         if self.batch_savepoint is None:
             return
         try:
-            db.session.flush()
+            self._flush_with_audits()
             self.batch_savepoint.commit()
         except SQLAlchemyError:
             return self._replay_batch()
@@ -183,7 +187,7 @@ class _Run:
     def _replay_batch(self) -> None:
         rows = [sheet_row for sheet_row, _, _ in self.batch]
         self.batch_savepoint.rollback()  # also after a failed flush left it inactive
-        self.batch, self.batch_savepoint = [], None
+        self.batch, self.batch_savepoint, self.audits = [], None, []
         self.planner.forget_database()
         self.planner.forget_rows(row.number for row in rows)
         for sheet_row in rows:
@@ -201,8 +205,10 @@ class _Run:
         plan.photos.new = kept
         try:
             with db.session.begin_nested():
-                self._write_rows(plan, saved, flush=True)
+                self._write_rows(plan, saved)
+                self._flush_with_audits()
         except SQLAlchemyError as error:
+            self.audits = []
             self._discard([key for key, _ in saved])
             reason = type(getattr(error, "orig", None) or error).__name__
             self._refuse(issues + [Issue(plan.record.row, "", "", "row_not_saved", {"reason": reason}, ERROR)])
@@ -213,18 +219,30 @@ class _Run:
         self.rows_since_commit += 1
         return True
 
-    def _write_rows(self, plan: Plan, saved, flush: bool) -> None:
-        record, actor = plan.record, self.options.actor
+    def _flush_with_audits(self) -> None:
+        """Flush the written rows, then their audit events (new producers need their ids first)."""
+        db.session.flush()
+        for action, producer, changes, reason in self.audits:
+            audit.record(action, producer, changes, reason, self.options.actor)
+        self.audits = []
+        db.session.flush()
+
+    def _audit(self, action, producer, changes, reason) -> None:
+        self.audits.append((action, producer, changes, reason))
+
+    def _write_rows(self, plan: Plan, saved) -> None:
+        """Add or change the rows of one import row; nothing is flushed here."""
+        record = plan.record
         reason = f"Nhập từ bảng tính {self.options.source_name}, dòng {record.row}"
         if plan.producer_is_new:
             plan.producer = self._new_producer(record, reason)
         elif plan.producer_changes:
             for name, (_, new) in plan.producer_changes.items():
                 setattr(plan.producer, name, new)
-            audit.record("producer.updated", plan.producer, audit_changes(plan.producer_changes), reason, actor)
+            self._audit("producer.updated", plan.producer, audit_changes(plan.producer_changes), reason)
         producer = plan.producer
         if plan.new_certificate is not None:
-            plan.certificate = Certificate(producer_id=producer.id, **plan.new_certificate)
+            plan.certificate = Certificate(producer=producer, **plan.new_certificate)
             db.session.add(plan.certificate)
         if plan.product_is_new:
             values = {name: new for name, (_, new) in plan.product_changes.items()}
@@ -232,7 +250,7 @@ class _Run:
                                    published_at=self.now, created_by_id=self.actor_id,
                                    updated_by_id=self.actor_id, slug=slugify(record.name), **values)
             db.session.add(plan.product)
-            audit.record("product.created", producer, {"ref": record.ref, "name": record.name}, reason, actor)
+            self._audit("product.created", producer, {"ref": record.ref, "name": record.name}, reason)
         elif plan.changed_fields:
             for name, (_, new) in plan.product_changes.items():
                 setattr(plan.product, name, new)
@@ -244,7 +262,7 @@ class _Run:
                 changes["photos_added"] = len(saved)
             if "certificate_no" in plan.changed_fields:
                 changes["certificate_no"] = record.certificate_no
-            audit.record("product.updated", producer, changes, reason, actor)
+            self._audit("product.updated", producer, changes, reason)
         product = plan.product
         if plan.certificate is not None and (plan.product_is_new or product.certificate is not plan.certificate):
             product.certificate = plan.certificate
@@ -254,8 +272,6 @@ class _Run:
                 product.photos.append(ProductPhoto(image_key=key, position=position + offset,
                                                    width=processed.original_width,
                                                    height=processed.original_height))
-        if flush:
-            db.session.flush()
 
     def _new_producer(self, record, reason) -> Producer:
         wanted, verify = record.producer, self.options.verify
@@ -266,14 +282,13 @@ class _Run:
             status=ProducerStatus.VERIFIED if verify else ProducerStatus.SUBMITTED, source=IMPORT_SOURCE,
             submitted_at=self.now, verified_at=self.now if verify else None)
         db.session.add(producer)
-        db.session.flush()  # the audit events need its id
-        audit.record("producer.imported", producer, {
+        self._audit("producer.imported", producer, {
             "legal_name": wanted.name, "kind": wanted.kind, "province_code": wanted.province_code,
-            "commune_code": wanted.commune_code, "source": IMPORT_SOURCE}, reason, self.options.actor)
+            "commune_code": wanted.commune_code, "source": IMPORT_SOURCE}, reason)
         if verify:
-            audit.record("producer.approved", producer,
-                         {"status": {"from": ProducerStatus.SUBMITTED, "to": ProducerStatus.VERIFIED}},
-                         reason + " (danh sách OCOP chính thức)", self.options.actor)
+            self._audit("producer.approved", producer,
+                        {"status": {"from": ProducerStatus.SUBMITTED, "to": ProducerStatus.VERIFIED}},
+                        reason + " (danh sách OCOP chính thức)")
         return producer
 
     # --- bookkeeping -------------------------------------------------------------------------

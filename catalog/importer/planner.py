@@ -154,9 +154,8 @@ class Planner:
             return
         candidates = [c for c in same_decision
                       if c.stars == record.stars and c.product_set_code == record.product_set_code]
-        name_key = match_key(record.name)
         plan.certificate = current if current in candidates else next(
-            (c for c in candidates if c.product_name and match_key(c.product_name) == name_key), None)
+            (c for c in candidates if c.product_name and match_key(c.product_name) == match_key(record.name)), None)
         if plan.certificate is None:
             plan.new_certificate = {
                 "decision_no": record.certificate_no, "decision_date": record.certificate_date,

@@ -223,11 +223,11 @@ def test_a_failing_row_leaves_nothing_behind(app, runner, tmp_path, monkeypatch)
     ]
     write_rows = apply._Run._write_rows
 
-    def failing(self, plan, saved, flush):
+    def failing(self, plan, saved):
         if plan.record.ref.startswith("BOOM"):
             plan.record = dataclasses.replace(plan.record, name=None)  # NOT NULL: the database refuses it
             plan.product_changes["name"] = (None, None)
-        write_rows(self, plan, saved, flush)
+        write_rows(self, plan, saved)
 
     monkeypatch.setattr(apply._Run, "_write_rows", failing)
     result = run(runner, write(folder, "ds.csv", csv_bytes(rows)))

@@ -40,7 +40,7 @@ class SheetLimits:
     max_sheet_bytes: int = 50 * MB  # the spreadsheet itself (photos have their own cap)
     max_rows: int = 50_000
     zip: ZipLimits = ZipLimits()  # a ZIP of a sheet and its photos
-    xlsx_zip: ZipLimits = ZipLimits(max_total_bytes=200 * MB)  # the XML inside a workbook
+    xlsx_zip: ZipLimits = ZipLimits(max_total_bytes=100 * MB)  # the XML inside a workbook
 
 
 @dataclass
@@ -145,24 +145,33 @@ def _bundle(archive: zipfile.ZipFile, members, limits: SheetLimits) -> Sheet:
 
 
 def _build(kind, raw_rows, photos, limits: SheetLimits, in_zip=False) -> Sheet:
-    rows = list(_limited(raw_rows, limits.max_rows))
-    if not any(any(cell not in (None, "") for cell in row) for row in rows):
+    numbers, rows = [], []
+    for number, row in _filled(raw_rows):
+        if len(rows) >= limits.max_rows:
+            raise ImportFileError("too_many_rows", max=limits.max_rows)
+        numbers.append(number)
+        rows.append(row)
+    if not rows:
         raise ImportFileError("sheet_empty")
     header_index, header = find_header(rows)
     data_rows = []
     for index in range(header_index + 1, len(rows)):
         cells = header.cells_of(rows[index])
-        if any(value not in (None, "") and not (isinstance(value, str) and not value.strip())
-               for value in cells.values()):
-            data_rows.append(SheetRow(index + 1, cells))
-    return Sheet(kind, header, header_index + 1, data_rows, photos, in_zip)
+        if any(not _blank(value) for value in cells.values()):
+            data_rows.append(SheetRow(numbers[index], cells))
+    return Sheet(kind, header, numbers[header_index], data_rows, photos, in_zip)
 
 
-def _limited(rows, max_rows):
-    for count, row in enumerate(rows):
-        if count > max_rows:
-            raise ImportFileError("too_many_rows", max=max_rows)
-        yield row
+def _blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _filled(raw_rows):
+    """(spreadsheet row number, cells) of the rows holding anything. Excel often stores
+    thousands of formatted but empty rows; they neither count nor take memory."""
+    for number, row in enumerate(raw_rows, start=1):
+        if any(not _blank(cell) for cell in row):
+            yield number, row
 
 
 def _decode(data: bytes) -> str:

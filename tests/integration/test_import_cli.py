@@ -261,3 +261,21 @@ def test_small_batches_give_the_same_result(app, tmp_path, commit_every):
                              ImportOptions(commit_every=commit_every), ImageStore(app.config["UPLOAD_DIR"]))
         assert (report.products_created, report.producers_created, report.rows_refused) == (3, 2, 0)
     assert counts(app)["products"] == 3
+
+
+def test_the_sample_file_with_vietnamese_headers_imports(app, runner):
+    sample = os.path.join(os.path.dirname(__file__), "..", "fixtures", "import", "mau-nhap-san-pham.csv")
+    result = run(runner, sample)
+    assert summary_line(result, "Rows read") == "4"
+    assert summary_line(result, "Producers added") == "3"  # Hà Giang is now part of Tuyên Quang
+    assert summary_line(result, "Products added") == "4"
+    assert summary_line(result, "Rows refused") == "0"
+    assert "Row 5 · Số sao [warning]" in result.output  # stars without a decision: no badge
+    assert "Row 6 · Xã/Phường [warning]" in result.output
+    with app.app_context():
+        rice = db.session.scalar(db.select(Product).filter_by(ref="gao-seng-cu-muong-khuong"))
+        assert (rice.price_vnd, rice.weight_g, rice.product_set_code) == (120000, 5000, 3)
+        sauce = db.session.scalar(db.select(Product).filter_by(ref="NM-01"))
+        assert (sauce.price_vnd, sauce.availability) == (95000, "out_of_stock")
+        assert sauce.producer.tax_code == "0100233488-001"
+    assert summary_line(run(runner, sample), "Products unchanged") == "4"

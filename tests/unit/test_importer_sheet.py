@@ -221,3 +221,23 @@ def test_full_header_covers_every_column_of_our_export():
     from catalog.exporters.ourcsv import OUR_COLUMNS
 
     assert tuple(FULL_HEADER) == OUR_COLUMNS
+
+
+def test_formatted_empty_rows_neither_count_nor_shift_row_numbers(tmp_path):
+    import openpyxl
+    from io import BytesIO
+
+    from tests.unit.importer_files import FULL_HEADER as header
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    sheet.append([product_row()[name] or None for name in header])
+    for row in range(3, 40):  # styled but empty, as Excel leaves them
+        sheet.cell(row=row, column=1).number_format = "0.00"
+    sheet.append([product_row(ref="LAST")[name] or None for name in header])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    path = write(tmp_path, "ds.xlsx", buffer.getvalue())
+    with open_sheet(path, limits=SheetLimits(max_rows=3)) as opened:
+        assert [(row.number, row.cells["ref"]) for row in opened.rows] == [(2, "MO-500"), (40, "LAST")]

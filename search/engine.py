@@ -23,6 +23,7 @@ import uuid
 import warnings
 from array import array
 from collections import OrderedDict
+from itertools import accumulate, chain
 
 from whoosh import formats
 from whoosh import index as whoosh_index
@@ -38,7 +39,7 @@ from search import querying
 from search.analysis import exact_analyzer, folded_analyzer, folded_bigram_analyzer
 from search.facets import GROUP_BY_NUMBER, FacetBits, unpack, valid_stars, value_bits
 from search.plan import Vocabulary
-from search.ranking import TermSource, bits_from_ids
+from search.ranking import TermSource, bits_from_ids, priors_from_lengths
 from search.records import Health, Hit, SearchRequest, SearchResult
 from vntext import fold_key
 
@@ -47,7 +48,8 @@ VERSION_PREFIX = "index-"
 MAX_PREFIX_TERMS = 64
 # Folded "fields" read through the spellings of an as-spelt field.
 _DERIVED = {"ctx_f": "ctx", "cat_f": "cat"}
-TERM_CACHE_SIZE = 512
+TERM_CACHE_BYTES = 48 * 1024 * 1024  # per thread: posting bitsets of hot terms, per segment
+SNAPSHOT_TERMS = 1024  # combined bitsets kept per snapshot
 _COLUMNS = ("facets", "valid_until")  # facets.pack(group, stars, name length, province)
 
 
@@ -100,6 +102,16 @@ def _codec():
 
 
 class _BlockPostingsWriter(W3PostingsWriter):
+    """Same blocks as W3PostingsWriter, written with list operations instead of
+    generators per posting (presence-only postings: every weight is 1.0)."""
+
+    def _mini_ids(self):
+        ids = self._ids
+        return tuple(b - a for a, b in zip(chain((0,), ids), ids)) if not self._byteids else tuple(ids)
+
+    def _mini_weights(self):
+        return None if all(weight == 1.0 for weight in set(self._weights)) else super()._mini_weights()
+
     def add_documents(self, docnums) -> None:
         """A whole sorted posting list of presence-only postings, a block at a time."""
         limit = self._blocklimit
@@ -342,15 +354,15 @@ class IndexStore:
             current = getattr(local, "snapshot", None)
             if current is None or current.path != path:
                 self.forget()
-                local.segments = OrderedDict()
-                local.snapshot = Snapshot(path, self.open().searcher(), local.segments)
+                local.segments, local.terms = OrderedDict(), _BitsetCache(TERM_CACHE_BYTES)
+                local.snapshot = Snapshot(path, self.open().searcher(), local.segments, local.terms)
             elif not current.searcher.up_to_date():
                 # A fresh searcher, not searcher.refresh(): in whoosh-reloaded 2.7.5 a
                 # refreshed reader still returns documents replaced since (measured:
                 # an updated document came back twice). Bitsets are cached per segment,
                 # so reopening costs little.
                 self.forget()
-                local.snapshot = Snapshot(path, self.open().searcher(), local.segments)
+                local.snapshot = Snapshot(path, self.open().searcher(), local.segments, local.terms)
         except IndexUnavailable:
             self.forget()
             raise
@@ -406,19 +418,53 @@ def _first_live(live: int) -> int:
     return (live & -live).bit_length() - 1
 
 
+class _BitsetCache:
+    """LRU of bitsets within a byte budget, keyed by (segment, field, term).
+
+    Segments never change once written, so their term bitsets stay valid from
+    one snapshot to the next; deletions are applied per snapshot (``live``).
+    """
+
+    def __init__(self, budget: int):
+        self.budget, self.used, self.items = budget, 0, OrderedDict()
+
+    @staticmethod
+    def _size(bits: int) -> int:
+        return bits.bit_length() // 8 + 64
+
+    def get(self, key):
+        bits = self.items.get(key)
+        if bits is not None:
+            self.items.move_to_end(key)
+        return bits
+
+    def put(self, key, bits: int) -> None:
+        self.items[key] = bits
+        self.used += self._size(bits)
+        while self.used > self.budget and len(self.items) > 1:
+            _, old = self.items.popitem(last=False)
+            self.used -= self._size(old)
+
+    def keep_segments(self, keys) -> None:
+        for key in [key for key in self.items if key[0] not in keys]:
+            self.used -= self._size(self.items.pop(key))
+
+
 class Snapshot(TermSource):
     """One searcher generation: term and column bitsets, cached per segment."""
 
-    def __init__(self, path, searcher, segment_cache: OrderedDict):
+    def __init__(self, path, searcher, segment_cache: OrderedDict, term_cache: _BitsetCache):
         self.path, self.searcher = path, searcher
         self.reader = searcher.reader()
         self.leaves = list(self.reader.leaf_readers())
         self.doc_count = self.reader.doc_count_all()
-        self._segments = segment_cache
-        keys = [self._segment_key(leaf) for leaf, _ in self.leaves]
+        self._segments, self._term_cache = segment_cache, term_cache
+        self._keys = {id(leaf): self._segment_key(leaf) for leaf, _ in self.leaves}
+        keys = set(self._keys.values())
         for stale in [key for key in segment_cache if key not in keys]:
             del segment_cache[stale]
-        self._terms, self._cache = OrderedDict(), {}
+        term_cache.keep_segments(keys)
+        self._terms, self._cache = {}, {}
         self.live = 0
         for leaf, offset in self.leaves:
             size = leaf.doc_count_all()
@@ -432,7 +478,7 @@ class Snapshot(TermSource):
         return segment.segment_id() if segment is not None else f"empty-{id(leaf)}"
 
     def _segment(self, leaf) -> dict:
-        return self._segments.setdefault(self._segment_key(leaf), {"terms": OrderedDict()})
+        return self._segments.setdefault(self._keys[id(leaf)], {})
 
     # Vocabulary
 
@@ -466,30 +512,29 @@ class Snapshot(TermSource):
 
     def bits(self, fieldname: str, text: str) -> int:
         key = (fieldname, text)
-        bits = self._terms.pop(key, None)
+        bits = self._terms.get(key)
         if bits is None:
             bits = 0
             for leaf, offset in self.leaves:
                 bits |= self._leaf_bits(leaf, fieldname, text) << offset
             bits &= self.live
-        self._terms[key] = bits
-        if len(self._terms) > TERM_CACHE_SIZE:
-            self._terms.popitem(last=False)
+            if len(self._terms) >= SNAPSHOT_TERMS:
+                self._terms.clear()
+            self._terms[key] = bits
         return bits
 
     def _leaf_bits(self, leaf, fieldname, text) -> int:
-        cache = self._segment(leaf)["terms"]
-        key = (fieldname, text)
-        bits = cache.pop(key, None)
-        if bits is None and fieldname in _DERIVED:
+        key = (self._keys[id(leaf)], fieldname, text)
+        bits = self._term_cache.get(key)
+        if bits is not None:
+            return bits
+        if fieldname in _DERIVED:
             bits = 0
             for spelling in self._spellings(leaf, _DERIVED[fieldname]).get(text, ()):
                 bits |= self._leaf_bits(leaf, _DERIVED[fieldname], spelling)
-        elif bits is None:
+        else:
             bits = bits_from_ids(_posting_ids(leaf, fieldname, text), leaf.doc_count_all())
-        cache[key] = bits
-        if len(cache) > TERM_CACHE_SIZE:
-            cache.popitem(last=False)
+        self._term_cache.put(key, bits)
         return bits
 
     def prefix_bits(self, prefix: str, fields) -> int:
@@ -522,6 +567,11 @@ class Snapshot(TermSource):
 
     def length_bits(self) -> dict:
         return self._column_bits("length", lambda facets, _: value_bits(f[2] for f in facets))
+
+    def priors(self) -> dict:
+        if "priors" not in self._cache:
+            self._cache["priors"] = priors_from_lengths(self.length_bits())
+        return self._cache["priors"]
 
     def facet_bits(self, today: int) -> FacetBits:
         groups = self._column_bits("group", lambda facets, _: value_bits(f[0] for f in facets))
@@ -567,8 +617,9 @@ def _posting_ids(leaf, fieldname: str, text: str):
         return list(matcher.all_ids())  # short lists are stored inline
     ids = []
     while matcher.is_active():
-        if matcher._ids is None:
-            matcher._read_ids()
-        ids.extend(matcher._ids[matcher._i:])
+        if matcher._data is None:
+            matcher._read_data()
+        # ids are delta-encoded (W3 _mini_ids); accumulate decodes them in C
+        ids.extend(accumulate(matcher._data[0]) if not matcher._byteids else matcher._data[0])
         matcher._next_block()
     return ids

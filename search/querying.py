@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from search.facets import count_and_filter
 from search.plan import last_word_as_prefix, plan_query, with_corrections
-from search.ranking import match, priors_from_lengths, top
+from search.ranking import match, top
 from search.records import SearchResult
 from vntext import fold_key, has_diacritics
 
@@ -63,7 +63,7 @@ def _results(snapshot, candidates, terms, plan, request, deadline, corrected=Fal
         return result
     limit = first + request.per_page
     terms = [(weight, bits & kept) for weight, bits in terms]
-    ranked, result.timed_out = top(kept, terms, priors_from_lengths(snapshot.length_bits()), limit,
+    ranked, result.timed_out = top(kept, terms, snapshot.priors(), limit,
                                    deadline)
     result.hits = [snapshot.hit(docnum, score) for score, docnum in ranked[first:limit]]
     return result
@@ -95,6 +95,6 @@ def suggest(snapshot, text: str, limit: int) -> list:
         return []
     ranked = match(plan, snapshot, names_only=True)
     deadline = time.monotonic() + TIME_LIMIT_SECONDS
-    best, _ = top(ranked.candidates, ranked.terms, priors_from_lengths(snapshot.length_bits()),
+    best, _ = top(ranked.candidates, ranked.terms, snapshot.priors(),
                   limit, deadline)
     return [snapshot.hit(docnum, score) for score, docnum in best]

@@ -48,8 +48,8 @@ class TermSource:
     def prefix_bits(self, prefix: str, fields) -> int:
         raise NotImplementedError
 
-    def length_bits(self) -> dict:
-        """Name length in syllables -> bitset of documents with that length."""
+    def priors(self) -> dict:
+        """Prior score -> bitset (``priors_from_lengths`` of the name lengths)."""
         raise NotImplementedError
 
 

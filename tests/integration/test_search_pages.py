@@ -43,8 +43,8 @@ def test_header_search_box_goes_to_the_results_page(client, world):
 def test_accent_free_query_finds_and_highlights(client, world):
     html = page(client, q="mat ong")
     assert "<mark>Mật ong</mark> bạc hà Mèo Vạc" in html
-    assert html.index("Mèo Vạc") < html.index("Kẹo lạc vừng") if "Kẹo lạc vừng" in html else True
-    assert '/san-pham/mat-ong-bac-ha-meo-vac-' in html
+    cards = html.split('<li class="pcard">')[1:]
+    assert "Mèo Vạc" in cards[0] and '/san-pham/mat-ong-bac-ha-meo-vac-' in cards[0]
 
 
 def test_results_link_to_the_catalogue_product_page(client, world, app):
@@ -133,7 +133,7 @@ def test_hostile_text_is_never_an_error(client, world, text):
 
 def test_nothing_found_says_so_and_offers_a_correction(client, world):
     html = page(client, q="vải thiềuxx")
-    assert "Vải thiều" not in html.split("<main", 1)[1].split("Bạn có muốn")[0] if "Bạn có muốn" in html else True
+    assert 'class="pgrid results"' not in html and "card empty" in html  # nothing unrelated shown
     assert 'href="/tim-kiem?q=v%E1%BA%A3i+thi%E1%BB%81u"' in html
     data = api(client, q="điện thoại samsung")
     assert data["total"] == 0 and data["items"] == [] and data["did_you_mean"] is None

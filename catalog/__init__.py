@@ -5,9 +5,8 @@ bp = Blueprint("catalog", __name__)
 
 
 def init_app(app):
-    from catalog import http, present
+    from catalog import present
 
-    http.init_app(app)
     present.init_app(app)
 
 

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from catalog import bp, images, queries
 from catalog.filters import (AVAILABILITIES, SORTS, CatalogueQuery, FilterError, parse_catalogue_args,
                              query_args)
-from catalog.http import conditional
+from core.http import conditional
 from catalog.jsonld import product_jsonld
 from catalog.models import ProductPhoto
 from catalog.present import absolute, contact_links, producer_path, product_path, province_name

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from core import http
 from core.forms import EmptyForm, LanguageForm
 from core.i18n import LANGUAGE_NAMES, format_vnd
 from extensions import db
@@ -33,6 +34,7 @@ CSRF_TEXT = (_l("The form expired"), _l("Please reload the page and submit the f
 def init_app(app):
     app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
     app.after_request(_security_headers)
+    http.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)

@@ -26,7 +26,7 @@ demo: db
 	$(FLASK) demo load
 
 run: translations demo
-	$(FLASK) search rebuild --if-needed 2>/dev/null || true
+	$(FLASK) search rebuild --if-needed
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 browser-deps:

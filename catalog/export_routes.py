@@ -60,7 +60,7 @@ NEXT_STEPS = {
                       "upload the photos there too."),
     "lazada-xlsx": _l("Use this sheet for Lazada Seller Center. Lazada does not fetch photos from other "
                       "sites: upload the photos there too."),
-    "csv": _l("This file opens in Excel and can be imported back on the “Import products” page."),
+    "csv": _l("This file opens in Excel and can be imported back on the “Import products from a spreadsheet” page."),
     "json": _l("This file is for programs that read our product data."),
 }
 
@@ -208,8 +208,10 @@ def export_page():
 def _described(issues) -> list[dict]:
     """Each issue with the product's name, reference and edit page, and the reasons in words."""
     ids = [product_id for product_id in map(product_id_of, (issue.listing_id for issue in issues)) if product_id]
-    products = {row.id: row for row in db.session.execute(
-        db.select(Product.id, Product.name, Product.ref, Product.producer_id).where(Product.id.in_(ids)))} if ids else {}
+    products = {}
+    if ids:
+        products = {row.id: row for row in db.session.execute(
+            db.select(Product.id, Product.name, Product.ref, Product.producer_id).where(Product.id.in_(ids)))}
     described = []
     for issue in issues:
         product = products.get(product_id_of(issue.listing_id))

@@ -18,7 +18,9 @@ only JPG/PNG, and every other channel takes JPEG too.
 from __future__ import annotations
 
 import inspect
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import BinaryIO, Iterator
 from urllib.parse import quote
@@ -44,6 +46,7 @@ EXPORTING_ROLES = (Role.PRODUCER, Role.OFFICER, Role.ADMIN)
 # Formats whose every item links to the product page: a page buyers cannot open is useless there.
 PAGE_LINK_FORMATS = frozenset({"google-xml", "google-tsv", "meta-csv"})
 ID_PREFIX = "OCOP-"
+_PLAIN_SLUG = re.compile(r"[a-z0-9-]+")
 
 
 def N_(message: str) -> str:
@@ -137,7 +140,10 @@ class UrlBuilder:
                                {self._KEY: "{key}", str(self._WIDTH): "{width}"})
 
     def product(self, product_id: int, slug: str) -> str:
-        return self.base + self._product.format(slug=quote(slug or DEFAULT_SLUG, safe=""), id=product_id)
+        slug = slug or DEFAULT_SLUG
+        if not _PLAIN_SLUG.fullmatch(slug):  # slugify() never makes such slugs; older rows might hold one
+            slug = quote(slug, safe="")
+        return self.base + self._product.format(slug=slug, id=product_id)
 
     def image(self, key: str, width: int = LARGEST_WIDTH) -> str:
         return self.base + self._image.format(key=key, width=width)
@@ -152,62 +158,88 @@ def _pattern(path: str, placeholders: dict[str, str]) -> str:
     return path
 
 
-_COLUMNS = (
+_PRODUCT_COLUMNS = (
     Product.id, Product.ref, Product.name, Product.slug, Product.description, Product.product_set_code,
     Product.price_vnd, Product.unit, Product.weight_g, Product.availability, Product.season_months,
-    Producer.legal_name, Producer.kind, Producer.province_code,
-    Producer.commune_code, Producer.phone, Producer.tax_code, Producer.status.label("producer_status"),
-    Certificate.decision_no, Certificate.decision_date, Certificate.stars,
+    Product.producer_id, Certificate.decision_no, Certificate.decision_date, Certificate.stars,
+)
+_PRODUCER_COLUMNS = (
+    Producer.id, Producer.legal_name, Producer.kind, Producer.province_code, Producer.commune_code,
+    Producer.phone, Producer.tax_code, Producer.status,
 )
 
 
 def _batch_query(scope: ExportScope, after_id: int, size: int):
-    return (db.select(*_COLUMNS)
-            .join(Producer, Producer.id == Product.producer_id)
-            .outerjoin(Certificate, Certificate.id == Product.certificate_id)
-            .where(Product.status == ProductStatus.PUBLISHED, Product.id > after_id, *scope.producer_conditions())
-            .order_by(Product.id)
-            .limit(size))
+    query = db.select(*_PRODUCT_COLUMNS).outerjoin(Certificate, Certificate.id == Product.certificate_id)
+    conditions = scope.producer_conditions()
+    if conditions:
+        query = query.join(Producer, Producer.id == Product.producer_id).where(*conditions)
+    return (query.where(Product.status == ProductStatus.PUBLISHED, Product.id > after_id)
+            .order_by(Product.id).limit(size))
 
 
-def _photo_keys(product_ids: list[int]) -> dict[int, list[str]]:
+def _photo_keys(connection, product_ids: list[int]) -> dict[int, list[str]]:
     keys: dict[int, list[str]] = {}
-    rows = db.session.execute(
+    rows = connection.execute(
         db.select(ProductPhoto.product_id, ProductPhoto.image_key)
         .where(ProductPhoto.product_id.in_(product_ids))
-        .order_by(ProductPhoto.product_id, ProductPhoto.position, ProductPhoto.id))
+        .order_by(ProductPhoto.product_id, ProductPhoto.position, ProductPhoto.id)).all()
     for product_id, key in rows:
         keys.setdefault(product_id, []).append(key)
     return keys
 
 
-class _Places:
-    """Province and commune names by code, looked up once each per run."""
+@dataclass(frozen=True)
+class _ProducerValues:
+    name: str
+    kind: str
+    province: str
+    commune: str
+    phone: str
+    tax_code: str
+    is_public: bool
 
-    def __init__(self):
+
+class _Producers:
+    """Producer values as listings show them, read once per producer and run (a producer has
+    many products), with place and phone formatting done once each."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self.known: dict[int, _ProducerValues] = {}
         self.provinces: dict[int | None, str] = {}
         self.communes: dict[int | None, str] = {}
-        self.set_names: dict[int, str] = {}
 
-    def province(self, code) -> str:
+    def load(self, producer_ids) -> None:
+        missing = {producer_id for producer_id in producer_ids if producer_id not in self.known}
+        if not missing:
+            return
+        for producer_id, name, kind, province, commune, phone, tax_code, status in self.connection.execute(
+                db.select(*_PRODUCER_COLUMNS).where(Producer.id.in_(missing))):
+            self.known[producer_id] = _ProducerValues(
+                name, kind, self._province(province), self._commune(commune), display_phone(phone or ""),
+                tax_code or "", status == ProducerStatus.VERIFIED)
+
+    def _province(self, code) -> str:
         if code not in self.provinces:
             found = units.province(code) if code is not None else None
             self.provinces[code] = found.short_name if found else ""
         return self.provinces[code]
 
-    def commune(self, code) -> str:
+    def _commune(self, code) -> str:
         if code not in self.communes:
             found = units.commune(code) if code is not None else None
             self.communes[code] = found.short_name if found else ""
         return self.communes[code]
 
-    def set_name(self, code) -> str:
-        if code not in self.set_names:
-            found = product_set(code)
-            self.set_names[code] = found.name_vi if found else ""
-        return self.set_names[code]
+
+@lru_cache(maxsize=64)
+def _set_name(code) -> str:
+    found = product_set(code)
+    return found.name_vi if found else ""
 
 
+@lru_cache(maxsize=256)
 def _months(text: str) -> tuple[int, ...]:
     return tuple(int(part) for part in text.split(",") if part.strip().isdigit())
 
@@ -222,40 +254,38 @@ def iter_listing_records(scope: ExportScope, skipped: list[ListingIssue], *, tod
     today = today or date.today()
     earliest_valid = earliest_valid_decision_date(today)
     urls = urls or UrlBuilder()
-    places = _Places()
-    phones: dict[str, str] = {}
+    connection = db.session.connection()  # Core rows: no ORM bookkeeping per row
+    producers = _Producers(connection)
     after_id = 0
     while True:
-        rows = db.session.execute(_batch_query(scope, after_id, batch_size)).all()
+        rows = connection.execute(_batch_query(scope, after_id, batch_size)).all()
         if not rows:
             return
-        after_id = rows[-1].id
-        photos = _photo_keys([row.id for row in rows])
-        for row in rows:
-            keys = photos.get(row.id, ())
-            phone = row.phone or ""
-            if phone not in phones:
-                phones[phone] = display_phone(phone)
-            certified = row.decision_date is not None
+        after_id = rows[-1][0]
+        photos = _photo_keys(connection, [row[0] for row in rows])
+        producers.load({row[11] for row in rows})
+        for (product_id, ref, name, slug, description, set_code, price, unit, weight, availability, months,
+             producer_id, decision_no, decision_date, stars) in rows:
+            keys = photos.get(product_id, ())
+            producer = producers.known[producer_id]
             try:
                 listing = Listing(
-                    id=listing_id(row.id), ref=row.ref, name=row.name, description=row.description or "",
-                    category_code=row.product_set_code, category_name=places.set_name(row.product_set_code),
-                    stars=row.stars if certified and row.decision_date >= earliest_valid else None,
-                    certificate_no=row.decision_no or "", certificate_date=row.decision_date,
-                    price_vnd=row.price_vnd, unit=row.unit or "", weight_g=row.weight_g,
-                    availability=row.availability, seasonal_months=_months(row.season_months or ""),
-                    producer_name=row.legal_name, producer_type=row.kind,
-                    province=places.province(row.province_code), commune=places.commune(row.commune_code),
-                    phone=phones[phone], tax_code=row.tax_code or "",
-                    url=urls.product(row.id, row.slug),
-                    image_urls=tuple(urls.image(key) for key in keys),
-                    image_names=tuple(f"{key}.webp" for key in keys),
+                    id=listing_id(product_id), ref=ref, name=name, description=description or "",
+                    category_code=set_code, category_name=_set_name(set_code),
+                    stars=stars if decision_date is not None and decision_date >= earliest_valid else None,
+                    certificate_no=decision_no or "", certificate_date=decision_date,
+                    price_vnd=price, unit=unit or "", weight_g=weight,
+                    availability=availability, seasonal_months=_months(months or ""),
+                    producer_name=producer.name, producer_type=producer.kind,
+                    province=producer.province, commune=producer.commune, phone=producer.phone,
+                    tax_code=producer.tax_code, url=urls.product(product_id, slug),
+                    image_urls=tuple([urls.image(key) for key in keys]),
+                    image_names=tuple([f"{key}.webp" for key in keys]),
                 )
             except InvalidListing as error:
-                skipped.append(ListingIssue(listing_id(row.id), (error.problem,)))
+                skipped.append(ListingIssue(listing_id(product_id), (error.problem,)))
                 continue
-            yield ListingRecord(listing, row.producer_status == ProducerStatus.VERIFIED)
+            yield ListingRecord(listing, producer.is_public)
         if len(rows) < batch_size:
             return
 

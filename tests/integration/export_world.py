@@ -15,7 +15,7 @@ import openpyxl
 from lxml import etree
 
 from accounts.models import Role
-from catalog.models import Product, ProductPhoto, ProductStatus
+from catalog.models import ProductPhoto, ProductStatus
 from extensions import db
 from media.images import process_upload
 from media.storage import ImageStore

@@ -103,7 +103,8 @@ def test_shopee_tiktok_lazada_sheets(runner, world):
         assert isinstance(row["Price"], int) and row["Price"] > 0
         assert isinstance(row["Weight"], (int, float)) and row["Weight"] > 0
         assert_image_url(row["Cover image"], world)
-    formula_row = next(row for row in sheet.iter_rows(min_row=2) if row[3].value == listing_id(world.products["formula"]))
+    formula_id = listing_id(world.products["formula"])
+    formula_row = next(row for row in sheet.iter_rows(min_row=2) if row[3].value == formula_id)
     assert formula_row[1].data_type == "s" and formula_row[1].value == "'" + FORMULA_NAME
 
     _, rows, _ = parse_xlsx(export(runner, "--format", "tiktok-xlsx")[0], "seller_sku")

@@ -3,13 +3,12 @@ format; the import reads the same columns and removes the export's formula guard
 import io
 from datetime import date, timedelta
 
-from accounts.phones import display_phone
-from catalog.exporters import Listing, OwnCsvExporter
+from catalog.exporters import EXPORTERS
 from catalog.importer.apply import ImportOptions, import_file
+from catalog.listings import ExportScope, run_export
 from catalog.models import Product
 from extensions import db
 from media.storage import ImageStore
-from places import units
 from tests.conftest import make_test_config
 from tests.unit.importer_files import csv_bytes, jpeg_bytes, product_row, write, zip_bytes
 
@@ -29,29 +28,11 @@ def catalogue_rows():
     ]
 
 
-def listings():
-    """The catalogue as Listings, the way the CSV export describes products."""
-    result = []
-    for product in db.session.scalars(db.select(Product).order_by(Product.id)):
-        producer, certificate = product.producer, product.certificate
-        commune = units.commune(producer.commune_code) if producer.commune_code else None
-        result.append(Listing(
-            ref=product.ref, name=product.name, description=product.description,
-            category_code=product.product_set_code, stars=product.stars(),
-            certificate_no=certificate.decision_no if certificate else "",
-            certificate_date=certificate.decision_date if certificate else None,
-            price_vnd=product.price_vnd, unit=product.unit, weight_g=product.weight_g,
-            availability=product.availability, seasonal_months=tuple(product.months),
-            producer_name=producer.legal_name, producer_type=producer.kind,
-            province=units.province(producer.province_code).short_name,
-            commune=commune.short_name if commune else "", phone=display_phone(producer.phone or ""),
-            tax_code=producer.tax_code or "", image_names=tuple(f"{p.image_key}.webp" for p in product.photos)))
-    return result
-
-
 def export() -> bytes:
+    """The catalogue through the real CSV export (catalog.listings + catalog.exporters.ourcsv)."""
     buffer = io.BytesIO()
-    OwnCsvExporter().write(listings(), buffer)
+    report = run_export(EXPORTERS["csv"], ExportScope(), buffer)
+    assert report.skipped == []
     return buffer.getvalue()
 
 

@@ -286,12 +286,15 @@ def _stored_path(name) -> Path:
 
 @bp.get("/feeds/<any('google.xml', 'meta.csv'):name>")
 def feed(name):
-    cached = feeds.cached_feed(name)
     zipped = request.accept_encodings["gzip"] > 0
     exporter = EXPORTERS[feeds.FEED_FORMATS[name]]
     mimetype = exporter.media_type if "charset" in exporter.media_type else exporter.media_type + "; charset=utf-8"
-    response = send_file(cached.gzip_path if zipped else cached.path, mimetype=mimetype, conditional=False,
-                         etag=False, last_modified=cached.last_modified, max_age=feeds.FEED_MAX_AGE_SECONDS)
+    cached = feeds.cached_feed(name)
+    try:
+        response = _feed_file(cached, zipped, mimetype)
+    except FileNotFoundError:  # replaced by a newer version between the look-up and the opening
+        cached = feeds.cached_feed(name, wait=True)
+        response = _feed_file(cached, zipped, mimetype)
     if zipped:
         response.headers["Content-Encoding"] = "gzip"
     response.vary.add("Accept-Encoding")
@@ -299,6 +302,11 @@ def feed(name):
     response.cache_control.public = True
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response.make_conditional(request)
+
+
+def _feed_file(cached, zipped: bool, mimetype: str):
+    return send_file(cached.gzip_path if zipped else cached.path, mimetype=mimetype, conditional=False,
+                     etag=False, last_modified=cached.last_modified, max_age=feeds.FEED_MAX_AGE_SECONDS)
 
 
 @bp.get("/anh/<key>/<int:width>.jpg")

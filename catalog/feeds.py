@@ -7,7 +7,9 @@ The state is what a feed's content depends on: the newest product, producer and 
 the number of public products and of photos (deletions leave no timestamp behind), today's date
 (seasonal availability and certificate expiry move with the calendar) and the public address.
 Its hash is the ETag and names the cached files, so a reader never mixes two versions; one
-process regenerates under a file lock while the others wait for its result.
+process regenerates under a file lock while the others keep serving the previous version.
+`flask --app app catalog feeds` writes them ahead of time (say from cron after midnight and
+after imports), so that fetchers rarely wait for a feed to be written.
 
 JPEG. Our renditions are WebP, but Meta takes only JPG and PNG: `jpeg_for(key, width)` converts
 a stored rendition once and keeps `<key>-<width>.jpg` beside it, written the way media.storage
@@ -21,9 +23,10 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import uuid
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from pathlib import Path
@@ -104,43 +107,57 @@ class CachedFeed:
     skipped: int
 
 
-def cached_feed(feed_name: str, state: FeedState | None = None) -> CachedFeed:
-    """The feed file for the current state, written first when the cache holds an older one."""
+def cached_feed(feed_name: str, state: FeedState | None = None, *, wait: bool = False) -> CachedFeed:
+    """The feed file for the current state, written first when the cache holds an older one.
+
+    While another process is writing the new version, the previous one is served rather than
+    holding this request (and its worker) for the seconds that takes; with `wait`, or when there
+    is no previous version, this waits for the writer instead.
+    """
     state = state or current_state()
     etag = state.etag(feed_name)
     folder = feed_dir()
     found = _read_index(folder, feed_name, etag)
     if found is not None:
         return found
-    with _locked(folder / f"{feed_name}.lock"):
-        found = _read_index(folder, feed_name, etag)  # another process may have just written it
-        if found is not None:
-            return found
-        return _generate(folder, feed_name, etag, state)
+    with open(folder / f"{feed_name}.lock", "a+b") as lock:
+        if not _try_lock(lock):
+            previous = None if wait else _read_index(folder, feed_name, None)
+            if previous is not None:
+                return previous
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            found = _read_index(folder, feed_name, etag)  # another process may have just written it
+            if found is not None:
+                return found
+            return _generate(folder, feed_name, etag, state)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _read_index(folder: Path, feed_name: str, etag: str) -> CachedFeed | None:
+def _try_lock(lock) -> bool:
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _read_index(folder: Path, feed_name: str, etag: str | None) -> CachedFeed | None:
+    """The cached version named by the index when it is `etag` (None: whichever it is)."""
     try:
         index = json.loads((folder / f"{feed_name}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if index.get("etag") != etag:
+    if etag is None:
+        etag = str(index.get("etag", ""))
+    if index.get("etag") != etag or not re.fullmatch(r"[0-9a-f]{32}", etag):
         return None
     path, gzip_path = folder / f"{feed_name}.{etag}", folder / f"{feed_name}.{etag}.gz"
     if not (path.is_file() and gzip_path.is_file()):
         return None
     return CachedFeed(path, gzip_path, etag, datetime.fromisoformat(index["last_modified"]),
                       index.get("exported", 0), index.get("skipped", 0))
-
-
-@contextmanager
-def _locked(lock_path: Path):
-    with open(lock_path, "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def channel_options(exporter_name: str) -> dict:

@@ -170,3 +170,30 @@ def test_jpeg_route_answers_404_when_the_file_is_gone(app, client, world):
     with app.app_context():
         feeds.images.store().delete(key)
     assert client.get(f"/anh/{key}/1200.jpg").status_code == 404
+
+
+def test_while_another_process_writes_the_feed_the_previous_one_is_served(app, client, world, runs):
+    import fcntl
+
+    first = fetch(client, "/feeds/google.xml")
+    with app.app_context():
+        db.session.get(Product, world.products["good"]).price_vnd = 199_000
+        db.session.commit()
+    with open(feeds_dir(app) / "google.xml.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a writer in another worker would
+        during = fetch(client, "/feeds/google.xml")
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    assert during.status_code == 200 and during.headers["ETag"] == first.headers["ETag"] and during.data == first.data
+    assert runs == ["google-xml"]
+    after = fetch(client, "/feeds/google.xml")
+    assert after.headers["ETag"] != first.headers["ETag"] and runs == ["google-xml", "google-xml"]
+
+
+def test_the_command_writes_the_feeds_ahead_of_fetching(client, runner, world, runs):
+    result = runner.invoke(args=["catalog", "feeds"])
+    assert result.exit_code == 0 and "/feeds/google.xml: 5 listings, 1 left out" in result.output
+    assert "/feeds/meta.csv: 5 listings" in result.output
+    assert sorted(runs) == ["google-xml", "meta-csv"]
+    assert fetch(client, "/feeds/google.xml").status_code == 200 and fetch(client, "/feeds/meta.csv").status_code == 200
+    assert sorted(runs) == ["google-xml", "meta-csv"]  # served from what the command wrote
+    assert "0 listings" not in runner.invoke(args=["catalog", "feeds"]).output and len(runs) == 2

@@ -32,7 +32,7 @@ from whoosh.columns import NumericColumn
 from whoosh.fields import COLUMN, ID, STORED, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
-from whoosh.reading import SegmentReader
+from whoosh.reading import EmptyReader, MultiReader, SegmentReader
 from whoosh.writing import SegmentWriter
 
 from search import querying
@@ -40,7 +40,7 @@ from search.analysis import exact_analyzer, folded_analyzer, folded_bigram_analy
 from search.facets import GROUP_BY_NUMBER, FacetBits, unpack, valid_stars, value_bits
 from search.plan import Vocabulary
 from search.ranking import TermSource, bits_from_ids, priors_from_lengths
-from search.records import Health, Hit, SearchRequest, SearchResult
+from search.records import Health, Hit, IndexDocument, SearchRequest, SearchResult
 from vntext import fold_key
 
 POINTER = "current"
@@ -66,7 +66,7 @@ def make_schema() -> Schema:
         return text
 
     return Schema(
-        id=ID(stored=True, unique=True), producer=ID(), slug=STORED(),
+        id=ID(stored=True, unique=True), producer=ID(), slug=STORED(), source=STORED(),
         name=terms(exact_analyzer(), stored=True), name_f=terms(folded_analyzer()),
         name_bi=terms(folded_bigram_analyzer()),
         place_f=terms(folded_analyzer()), place_bi=terms(folded_bigram_analyzer()),
@@ -177,21 +177,31 @@ class _TermListPool:
 
 
 SMALL_SEGMENT_DOCS = 2000
-SMALL_SEGMENT_BATCH = 12
+SMALL_SEGMENT_BATCH = 16
 
 
 def _merge_small_batches(writer, segments):
-    """Merge policy for saves: each save writes a one-document segment; once
-    SMALL_SEGMENT_BATCH small ones exist they are merged into one (big segments,
-    such as a full build, are left alone). Whoosh's MERGE_SMALL merged on most
-    saves, adding ~100 ms to each."""
+    """Merge policy for saves. Each save writes a small segment whose documents
+    carry their source; once SMALL_SEGMENT_BATCH small segments exist their live
+    documents are re-added into one segment (reading stored sources is far
+    cheaper than Whoosh's add_reader, which re-reads every posting list). Big
+    segments, such as a full build, are left alone. Whoosh's own MERGE_SMALL
+    merged on most saves, adding ~100 ms to each."""
     small = [segment for segment in segments if segment.doc_count_all() < SMALL_SEGMENT_DOCS]
     if len(small) < SMALL_SEGMENT_BATCH:
         return list(segments)
     for segment in small:
         reader = SegmentReader(writer.storage, writer.schema, segment)
-        writer.add_reader(reader)
-        reader.close()
+        try:
+            live = [d for d in range(segment.doc_count_all()) if not segment.is_deleted(d)]
+            sources = [reader.stored_fields(d).get("source") for d in live]
+            if any(source is None for source in sources):
+                writer.add_reader(reader)  # written without sources: Whoosh's way
+                continue
+            for source in sources:
+                writer.add_document(**IndexDocument(*source).fields(with_source=True))
+        finally:
+            reader.close()
     return [segment for segment in segments if segment not in small]
 
 
@@ -304,7 +314,7 @@ class IndexStore:
         ix = self.open()
         for attempt in range(retries + 1):
             try:
-                writer = ix.writer(timeout=timeout, codec=_codec(), compound=True)
+                writer = ix.writer(timeout=timeout, codec=_codec())
                 writer.pool = _TermListPool()
                 break
             except LockError:
@@ -312,12 +322,16 @@ class IndexStore:
                     raise IndexBusy(self.root) from None
                 time.sleep(backoff * (2 ** attempt))
         try:
-            for producer_id in delete_producers:
-                writer.delete_by_term("producer", str(producer_id))
-            for doc_id in deletes:
-                writer.delete_by_term("id", str(doc_id))
+            # Whoosh's update_document/delete_by_term would open a reader on every
+            # segment for each save; this thread's snapshot of the very TOC the
+            # writer holds (open readers reused) finds the documents instead.
+            snapshot = self._snapshot_for(ix, writer.segments, writer.generation - 1)
+            replaced = [("producer", str(p)) for p in delete_producers] + [("id", str(d)) for d in deletes]
+            replaced += [("id", document.id) for document in upserts]
+            for docnum in sorted({d for name, value in replaced for d in snapshot.documents(name, value)}):
+                writer.delete_document(docnum)
             for document in upserts:
-                writer.update_document(**document.fields())
+                writer.add_document(**document.fields(with_source=True))
         except BaseException:
             writer.cancel()
             raise
@@ -328,12 +342,12 @@ class IndexStore:
         path = self.current_path() or ""
         try:
             snapshot = self.snapshot()
-            count = snapshot.reader.doc_count()
+            count = snapshot.live.bit_count()
             for name in ("name", "name_f", "place_f", "ctx", "cat"):
                 next(iter(snapshot.reader.lexicon(name)), None)
             snapshot.facet_bits(0)
             if count:
-                snapshot.searcher.stored_fields(_first_live(snapshot.live))
+                snapshot.reader.stored_fields(_first_live(snapshot.live))
         except IndexUnavailable as error:
             return Health(False, error.reason, path)
         except Exception as error:
@@ -344,7 +358,7 @@ class IndexStore:
     # --- Reading ----------------------------------------------------------------------
 
     def snapshot(self) -> "Snapshot":
-        """This thread's view of the index, reopened only when the index changed."""
+        """This thread's view of the index, rebuilt only when the index changed."""
         local = self._local
         path = self.current_path()
         if path is None:
@@ -354,15 +368,12 @@ class IndexStore:
             current = getattr(local, "snapshot", None)
             if current is None or current.path != path:
                 self.forget()
-                local.segments, local.terms = OrderedDict(), _BitsetCache(TERM_CACHE_BYTES)
-                local.snapshot = Snapshot(path, self.open().searcher(), local.segments, local.terms)
-            elif not current.searcher.up_to_date():
-                # A fresh searcher, not searcher.refresh(): in whoosh-reloaded 2.7.5 a
-                # refreshed reader still returns documents replaced since (measured:
-                # an updated document came back twice). Bitsets are cached per segment,
-                # so reopening costs little.
-                self.forget()
-                local.snapshot = Snapshot(path, self.open().searcher(), local.segments, local.terms)
+                local.path = path
+            elif current.generation == current.index.latest_generation():
+                return current
+            ix = self.open()
+            toc = ix._read_toc()
+            local.snapshot = self._snapshot_for(ix, toc.segments, toc.generation)
         except IndexUnavailable:
             self.forget()
             raise
@@ -371,14 +382,41 @@ class IndexStore:
             raise _damaged(error) from None
         return local.snapshot
 
+    def _snapshot_for(self, ix, segments, generation) -> "Snapshot":
+        """A snapshot of these segments, reusing this thread's open segment readers.
+
+        Deletions are taken from the segment list (the TOC), never from a reused
+        reader: Whoosh's own ``Searcher.refresh()`` reuses readers with their old
+        deletions (in whoosh-reloaded 2.7.5 an updated document came back twice).
+        """
+        local = self._local
+        if getattr(local, "path", None) != ix.storage.folder:
+            self.forget()
+            local.path = ix.storage.folder
+        previous, readers = getattr(local, "readers", {}), {}
+        for segment in segments:
+            segment_id = segment.segment_id()
+            readers[segment_id] = previous.pop(segment_id, None) or SegmentReader(
+                ix.storage, ix.schema, segment, generation=generation)
+        for stale in previous.values():
+            stale.close()
+        local.readers = readers
+        if not hasattr(local, "terms"):
+            local.segments, local.terms = OrderedDict(), _BitsetCache(TERM_CACHE_BYTES)
+        local.snapshot = Snapshot(ix, generation, [(readers[s.segment_id()], s) for s in segments],
+                                  local.segments, local.terms)
+        return local.snapshot
+
     def forget(self) -> None:
-        snapshot = getattr(self._local, "snapshot", None)
-        self._local.snapshot = None
-        if snapshot is not None:
+        """Close this thread's readers (the index moved, or reading failed)."""
+        local = self._local
+        for reader in getattr(local, "readers", {}).values():
             try:
-                snapshot.searcher.close()
+                reader.close()
             except Exception:
                 pass
+        for name in ("snapshot", "readers", "path", "segments", "terms"):
+            local.__dict__.pop(name, None)
 
     def _guarded(self, method, *args):
         try:
@@ -451,13 +489,23 @@ class _BitsetCache:
 
 
 class Snapshot(TermSource):
-    """One searcher generation: term and column bitsets, cached per segment."""
+    """One index generation: segment readers plus term and column bitsets,
+    cached per segment (segments never change once written)."""
 
-    def __init__(self, path, searcher, segment_cache: OrderedDict, term_cache: _BitsetCache):
-        self.path, self.searcher = path, searcher
-        self.reader = searcher.reader()
-        self.leaves = list(self.reader.leaf_readers())
-        self.doc_count = self.reader.doc_count_all()
+    def __init__(self, index, generation, leaves, segment_cache: OrderedDict, term_cache: _BitsetCache):
+        """``leaves``: [(SegmentReader, Segment from the TOC)] in TOC order."""
+        self.index, self.generation, self.path = index, generation, index.storage.folder
+        readers = [reader for reader, _ in leaves]
+        self.reader = readers[0] if len(readers) == 1 else (
+            MultiReader(readers, generation=generation) if readers else EmptyReader(index.schema))
+        self.leaves, self.live, offset = [], 0, 0
+        for reader, segment in leaves:
+            size = segment.doc_count_all()
+            self.leaves.append((reader, offset))
+            deleted = bits_from_ids(segment.deleted_docs(), size) if segment.has_deletions() else 0
+            self.live |= (((1 << size) - 1) & ~deleted) << offset
+            offset += size
+        self.doc_count = offset
         self._segments, self._term_cache = segment_cache, term_cache
         self._keys = {id(leaf): self._segment_key(leaf) for leaf, _ in self.leaves}
         keys = set(self._keys.values())
@@ -465,12 +513,14 @@ class Snapshot(TermSource):
             del segment_cache[stale]
         term_cache.keep_segments(keys)
         self._terms, self._cache = {}, {}
-        self.live = 0
-        for leaf, offset in self.leaves:
-            size = leaf.doc_count_all()
-            deleted = bits_from_ids(leaf.deleted_docs_set, size) if leaf.has_deletions() else 0
-            self.live |= (((1 << size) - 1) & ~deleted) << offset
         self.vocabulary = Vocabulary(self.knows_folded, self.knows_exact, self.neighbours)
+
+    def documents(self, fieldname: str, text: str) -> list:
+        """Live document numbers holding a term (no caching: for ids and producers)."""
+        found = []
+        for leaf, offset in self.leaves:
+            found.extend(offset + d for d in _posting_ids(leaf, fieldname, text) if self.live >> (offset + d) & 1)
+        return found
 
     @staticmethod
     def _segment_key(leaf):
@@ -583,10 +633,10 @@ class Snapshot(TermSource):
 
     def corrections(self, folded: str, maxdist: int) -> list:
         """Folded name words within ``maxdist`` edits, best first (Whoosh's corrector)."""
-        return self.searcher.corrector("name_f").suggest(folded, limit=1, maxdist=maxdist)
+        return self.reader.corrector("name_f").suggest(folded, limit=1, maxdist=maxdist)
 
     def hit(self, docnum: int, score: float) -> Hit:
-        stored = self.searcher.stored_fields(docnum)
+        stored = self.reader.stored_fields(docnum)
         return Hit(stored["id"], stored.get("name", ""), stored.get("slug", ""), score)
 
     def display_form(self, folded: str) -> str:

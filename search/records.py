@@ -4,7 +4,7 @@
 stores (``search.analysis.index_terms``, the analyzers' own functions), so the
 index writer never runs a tokenizer per posting.
 """
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 
 from search.analysis import index_terms
 from search.facets import GROUP_NUMBERS, Filters, empty_counts, pack
@@ -26,7 +26,9 @@ class IndexDocument:
     stars: int = 0
     valid_until: int = 0  # date ordinal of the certificate's last valid day
 
-    def fields(self) -> dict:
+    def fields(self, with_source: bool = False) -> dict:
+        """Index fields; ``with_source`` also stores the document itself, so a later
+        merge of small segments can re-add it instead of re-reading its postings."""
         name, name_folded, name_bigrams = index_terms(self.name)
         _, place_folded, place_bigrams = index_terms(self.places)
         context = list(dict.fromkeys(index_terms(self.context)[0]))[:MAX_CONTEXT_TERMS]
@@ -36,7 +38,8 @@ class IndexDocument:
                 "place_f": place_folded, "place_bi": place_bigrams,
                 "ctx": context, "cat": index_terms(self.category)[0],
                 "facets": pack(GROUP_NUMBERS.get(self.group, 0), self.stars or 0, len(name), self.province or 0),
-                "valid_until": self.valid_until or 0}
+                "valid_until": self.valid_until or 0,
+                **({"source": astuple(self)} if with_source else {})}
 
 
 @dataclass(frozen=True)

@@ -173,3 +173,23 @@ def test_each_thread_reads_its_own_snapshot(tmp_path):
     for thread in threads:
         thread.join()
     assert all(value == ["1"] for value in found.values())
+
+
+def test_many_saves_merge_small_segments_without_losing_anything(tmp_path):
+    from search.engine import SMALL_SEGMENT_BATCH
+
+    store = IndexStore(str(tmp_path))
+    store.build([doc(str(i), f"Mật ong rừng số {i}", producer_id=i % 3) for i in range(50)])
+    for round_ in range(3 * SMALL_SEGMENT_BATCH):
+        store.apply(upserts=[doc(str(round_ % 7), f"Chè xanh đợt {round_}", producer_id=1)])
+        if round_ == SMALL_SEGMENT_BATCH + 3:
+            store.apply(deletes=["20"])
+    segments = store.open()._read_toc().segments
+    assert len(segments) <= SMALL_SEGMENT_BATCH + 1
+    assert store.health().doc_count == 49
+    assert sorted(ranking(store, "che xanh"), key=int) == ["0", "1", "2", "3", "4", "5", "6"]
+    assert ranking(store, f"dot {3 * SMALL_SEGMENT_BATCH - 1}") == [str((3 * SMALL_SEGMENT_BATCH - 1) % 7)]
+    assert ranking(store, "so 20") == [] and ranking(store, "so 21") == ["21"]
+    store.apply(delete_producers=["1"])
+    assert ranking(store, "che xanh") == [] and ranking(store, "so 22") == []  # producer 1's products
+    assert ranking(store, "so 21") == ["21"]

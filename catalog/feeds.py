@@ -4,12 +4,12 @@ Feeds. `/feeds/google.xml` and `/feeds/meta.csv` list public listings only (publ
 of verified producers). Writing one takes seconds at 100,000 products, so it is written once
 per *state* and kept on disk (FEED_CACHE_DIR, default UPLOAD_DIR/../feeds), plain and gzipped.
 The state is what a feed's content depends on: the newest product, producer and photo change,
-the number of public products and of photos (deletions leave no timestamp behind), today's date
+the number of products and of photos (deletions leave no timestamp behind), today's date
 (seasonal availability and certificate expiry move with the calendar) and the public address.
-Its hash is the ETag and names the cached files, so a reader never mixes two versions; one
-process regenerates under a file lock while the others keep serving the previous version.
+Its hash is the ETag and names the cached files, so a reader never mixes two versions. A stale
+version is served while a background thread writes the new one under a file lock.
 `flask --app app catalog feeds` writes them ahead of time (say from cron after midnight and
-after imports), so that fetchers rarely wait for a feed to be written.
+after imports), so that no fetch gets a stale feed or waits for the first one to be written.
 
 JPEG. Our renditions are WebP, but Meta takes only JPG and PNG: `jpeg_for(key, width)` converts
 a stored rendition once and keeps `<key>-<width>.jpg` beside it, written the way media.storage
@@ -25,6 +25,8 @@ import json
 import os
 import re
 import shutil
+import threading
+import time as clock
 import uuid
 from contextlib import suppress
 from dataclasses import dataclass
@@ -39,10 +41,10 @@ from PIL import Image
 from catalog import images
 from catalog.exporters import EXPORTERS
 from catalog.listings import ExportScope, run_export
-from catalog.models import Product, ProductPhoto, ProductStatus
+from catalog.models import Product, ProductPhoto
 from extensions import db
 from media.storage import FILE_MODE, TEMP_SUFFIX
-from producers.models import Producer, ProducerStatus
+from producers.models import Producer
 
 FEED_FORMATS = {"google.xml": "google-xml", "meta.csv": "meta-csv"}
 FEED_MAX_AGE_SECONDS = 900
@@ -54,7 +56,7 @@ FEED_CODE_VERSION = "1"
 @dataclass(frozen=True)
 class FeedState:
     newest_change: datetime | None  # UTC, naive as stored
-    public_products: int
+    products: int
     newest_photo_id: int
     photos: int
     day: date
@@ -62,7 +64,7 @@ class FeedState:
 
     def etag(self, feed_name: str) -> str:
         text = "|".join(str(part) for part in (
-            FEED_CODE_VERSION, feed_name, self.newest_change, self.public_products, self.newest_photo_id,
+            FEED_CODE_VERSION, feed_name, self.newest_change, self.products, self.newest_photo_id,
             self.photos, self.day, self.base_url))
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
@@ -79,13 +81,13 @@ def current_state(today: date | None = None) -> FeedState:
     newest_product, newest_producer = db.session.execute(db.select(
         db.select(db.func.max(Product.updated_at)).scalar_subquery(),
         db.select(db.func.max(Producer.updated_at)).scalar_subquery())).one()
-    public_products = db.session.scalar(
-        db.select(db.func.count(Product.id)).join(Producer, Producer.id == Product.producer_id)
-        .where(Product.status == ProductStatus.PUBLISHED, Producer.status == ProducerStatus.VERIFIED))
+    # All products, not just public ones: a cheap index count, and any change of status already
+    # moves an update time; the count catches deletions.
+    products = db.session.scalar(db.select(db.func.count(Product.id)))
     newest_photo, photos = db.session.execute(
         db.select(db.func.max(ProductPhoto.id), db.func.count(ProductPhoto.id))).one()
     changes = [moment for moment in (newest_product, newest_producer) if moment is not None]
-    return FeedState(newest_change=max(changes) if changes else None, public_products=public_products or 0,
+    return FeedState(newest_change=max(changes) if changes else None, products=products or 0,
                      newest_photo_id=newest_photo or 0, photos=photos or 0, day=today or date.today(),
                      base_url=current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
 
@@ -108,11 +110,13 @@ class CachedFeed:
 
 
 def cached_feed(feed_name: str, state: FeedState | None = None, *, wait: bool = False) -> CachedFeed:
-    """The feed file for the current state, written first when the cache holds an older one.
+    """The feed file for the current state.
 
-    While another process is writing the new version, the previous one is served rather than
-    holding this request (and its worker) for the seconds that takes; with `wait`, or when there
-    is no previous version, this waits for the writer instead.
+    When the cache holds an older version, that one is returned at once and the new one is
+    written by a background thread of this process (a feed of 100,000 products takes longer to
+    write than a worker may spend on a request). With `wait`, or when there is no version at all
+    yet, the new one is written before returning. Writers of all processes take turns on a file
+    lock, and each finds what the previous one wrote.
     """
     state = state or current_state()
     etag = state.etag(feed_name)
@@ -120,12 +124,17 @@ def cached_feed(feed_name: str, state: FeedState | None = None, *, wait: bool = 
     found = _read_index(folder, feed_name, etag)
     if found is not None:
         return found
+    if not wait:
+        previous = _read_index(folder, feed_name, None)
+        if previous is not None:
+            _refresh_in_background(feed_name, state)
+            return previous
+    return _write_under_lock(folder, feed_name, etag, state)
+
+
+def _write_under_lock(folder: Path, feed_name: str, etag: str, state: FeedState) -> CachedFeed:
     with open(folder / f"{feed_name}.lock", "a+b") as lock:
-        if not _try_lock(lock):
-            previous = None if wait else _read_index(folder, feed_name, None)
-            if previous is not None:
-                return previous
-            fcntl.flock(lock, fcntl.LOCK_EX)
+        fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             found = _read_index(folder, feed_name, etag)  # another process may have just written it
             if found is not None:
@@ -135,12 +144,35 @@ def cached_feed(feed_name: str, state: FeedState | None = None, *, wait: bool = 
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-def _try_lock(lock) -> bool:
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
+_refreshes: dict[str, threading.Thread] = {}
+_refreshes_guard = threading.Lock()
+
+
+def _refresh_in_background(feed_name: str, state: FeedState) -> None:
+    app = current_app._get_current_object()
+
+    def refresh():
+        with app.app_context():
+            try:
+                cached_feed(feed_name, state, wait=True)
+            except Exception:  # a failed refresh leaves the previous version in place
+                app.logger.exception("feed %s could not be written", feed_name)
+            finally:
+                db.session.remove()
+
+    with _refreshes_guard:
+        running = _refreshes.get(feed_name)
+        if running is not None and running.is_alive():
+            return
+        thread = threading.Thread(target=refresh, name=f"feed-{feed_name}", daemon=True)
+        _refreshes[feed_name] = thread
+        thread.start()
+
+
+def wait_for_refreshes(timeout: float | None = None) -> None:
+    """Block until this process's background feed writers are done (tests, the command line)."""
+    for thread in list(_refreshes.values()):
+        thread.join(timeout)
 
 
 def _read_index(folder: Path, feed_name: str, etag: str | None) -> CachedFeed | None:
@@ -202,10 +234,17 @@ def _temp_name(target: Path) -> Path:
 
 
 def _remove_old_versions(folder: Path, feed_name: str, keep: str) -> None:
-    """Older versions go once the index names the new one (a reader that opened one keeps it)."""
+    """Older versions go once the index names the new one (a reader that opened one keeps it),
+    and so do temp files of writers that died an hour ago or more."""
     prefix = f"{feed_name}."
+    stale_before = clock.time() - 3600
     for entry in folder.iterdir():
         name = entry.name
+        if name.startswith(prefix) and name.endswith(TEMP_SUFFIX):
+            with suppress(FileNotFoundError):
+                if entry.stat().st_mtime < stale_before:
+                    entry.unlink()
+            continue
         if not name.startswith(prefix) or name.endswith((".json", ".lock")):
             continue
         version = name[len(prefix):].removesuffix(".gz")

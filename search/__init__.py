@@ -10,6 +10,7 @@ DEFAULTS = {
     "SEARCH_WRITER_RETRIES": 3,
     "SEARCH_WRITER_BACKOFF": 0.2,  # seconds, doubled after each try
     "SEARCH_REBUILD_IN_BACKGROUND": True,  # a missing/damaged index is rebuilt in a thread
+    "SEARCH_CACHE_MB": 32,  # per thread: posting bitsets of frequently searched words
     "SEARCH_RATE_LIMIT": "60 per minute",
     "SUGGEST_RATE_LIMIT": "240 per minute",
 }

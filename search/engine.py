@@ -48,7 +48,7 @@ VERSION_PREFIX = "index-"
 MAX_PREFIX_TERMS = 64
 # Folded "fields" read through the spellings of an as-spelt field.
 _DERIVED = {"ctx_f": "ctx", "cat_f": "cat"}
-TERM_CACHE_BYTES = 48 * 1024 * 1024  # per thread: posting bitsets of hot terms, per segment
+TERM_CACHE_BYTES = 32 * 1024 * 1024  # per thread: posting bitsets of hot terms, per segment
 SNAPSHOT_TERMS = 1024  # combined bitsets kept per snapshot
 _COLUMNS = ("facets", "valid_until")  # facets.pack(group, stars, name length, province)
 
@@ -249,9 +249,11 @@ class IndexBusy(Exception):
 class IndexStore:
     """An index root with versioned directories and per-thread cached snapshots."""
 
-    def __init__(self, root: str):
+    def __init__(self, root: str, cache_bytes: int = TERM_CACHE_BYTES):
         self.root = os.path.abspath(root)
+        self.cache_bytes = cache_bytes
         self._local = threading.local()
+        self._threads, self._threads_lock = [], threading.Lock()  # each thread's state, for close()
 
     # --- Versions and writing ---------------------------------------------------------
 
@@ -390,6 +392,10 @@ class IndexStore:
         deletions (in whoosh-reloaded 2.7.5 an updated document came back twice).
         """
         local = self._local
+        if "registered" not in local.__dict__:
+            with self._threads_lock:
+                local.registered = True
+                self._threads.append(local.__dict__)
         if getattr(local, "path", None) != ix.storage.folder:
             self.forget()
             local.path = ix.storage.folder
@@ -402,21 +408,22 @@ class IndexStore:
             stale.close()
         local.readers = readers
         if not hasattr(local, "terms"):
-            local.segments, local.terms = OrderedDict(), _BitsetCache(TERM_CACHE_BYTES)
+            local.segments, local.terms = OrderedDict(), _BitsetCache(self.cache_bytes)
         local.snapshot = Snapshot(ix, generation, [(readers[s.segment_id()], s) for s in segments],
                                   local.segments, local.terms)
         return local.snapshot
 
     def forget(self) -> None:
         """Close this thread's readers (the index moved, or reading failed)."""
-        local = self._local
-        for reader in getattr(local, "readers", {}).values():
-            try:
-                reader.close()
-            except Exception:
-                pass
-        for name in ("snapshot", "readers", "path", "segments", "terms"):
-            local.__dict__.pop(name, None)
+        _close_state(self._local.__dict__)
+
+    def close(self) -> None:
+        """Close every thread's readers (when this store is no longer used)."""
+        with self._threads_lock:
+            states, self._threads = self._threads, []
+        for state in states:
+            _close_state(state)
+            state.pop("registered", None)
 
     def _guarded(self, method, *args):
         try:
@@ -432,6 +439,16 @@ class IndexStore:
 
     def suggest(self, text: str, limit: int = 8) -> list:
         return self._guarded(querying.suggest, text, limit)
+
+
+def _close_state(state: dict) -> None:
+    for reader in state.get("readers", {}).values():
+        try:
+            reader.close()
+        except Exception:
+            pass
+    for name in ("snapshot", "readers", "path", "segments", "terms"):
+        state.pop(name, None)
 
 
 def _damaged(error: Exception) -> IndexUnavailable:

@@ -18,6 +18,7 @@ import os
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from flask import current_app, has_app_context
@@ -33,7 +34,8 @@ PENDING = "pending.log"
 REBUILD_FLAG = "rebuilding"
 STALE_FLAG_SECONDS = 3600
 _BATCH = 500
-_stores, _stores_lock = {}, threading.Lock()
+_stores, _stores_lock = OrderedDict(), threading.Lock()
+MAX_STORES = 8  # index roots kept open per process (tests create one per app)
 _rebuild_threads = {}
 
 
@@ -58,10 +60,14 @@ class Changes:
 
 def store(app=None) -> IndexStore:
     """This process's IndexStore for the app's SEARCH_INDEX_DIR."""
-    root = (app or current_app).config["SEARCH_INDEX_DIR"]
+    config = (app or current_app).config
+    root = config["SEARCH_INDEX_DIR"]
     with _stores_lock:
         if root not in _stores:
-            _stores[root] = IndexStore(root)
+            _stores[root] = IndexStore(root, cache_bytes=int(config.get("SEARCH_CACHE_MB", 32)) << 20)
+            while len(_stores) > MAX_STORES:
+                _stores.popitem(last=False)[1].close()
+        _stores.move_to_end(root)
         return _stores[root]
 
 

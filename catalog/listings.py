@@ -138,6 +138,8 @@ class UrlBuilder:
                                  {self._SLUG: "{slug}", str(self._ID): "{id}"})
         self._image = _pattern(adapter.build("catalog.image_jpeg", {"key": self._KEY, "width": self._WIDTH}),
                                {self._KEY: "{key}", str(self._WIDTH): "{width}"})
+        # The largest rendition is asked for per photo, 200,000 times at 100,000 products.
+        self._largest = (self.base + self._image.format(key="{key}", width=LARGEST_WIDTH)).split("{key}")
 
     def product(self, product_id: int, slug: str) -> str:
         slug = slug or DEFAULT_SLUG
@@ -146,6 +148,8 @@ class UrlBuilder:
         return self.base + self._product.format(slug=slug, id=product_id)
 
     def image(self, key: str, width: int = LARGEST_WIDTH) -> str:
+        if width == LARGEST_WIDTH:
+            return self._largest[0] + key + self._largest[1]
         return self.base + self._image.format(key=key, width=width)
 
 

@@ -53,8 +53,11 @@ def test_urls_are_the_catalogue_routes_on_the_public_address(app, world):
         with app.test_request_context("/", base_url="http://internal:8000"):
             page = url_for("catalog.product", slug=product.slug, product_id=product.id)
             image = url_for("catalog.image_jpeg", key=key, width=1200)
+            small = url_for("catalog.image_jpeg", key=key, width=480)
         assert urls.product(product.id, product.slug) == "https://choque.example" + page
         assert urls.image(key) == "https://choque.example" + image
+        assert urls.image(key, 480) == "https://choque.example" + small
+        assert urls.product(7, "mật ong") == "https://choque.example/san-pham/m%E1%BA%ADt%20ong-7"
         assert urls.product(5, "") == "https://choque.example/san-pham/san-pham-5"
     response = app.test_client().get(page)
     assert response.status_code == 200

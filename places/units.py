@@ -158,8 +158,8 @@ def match_commune(province_code, text):
     """A commune of the province by name, with or without 'Xã'/'Phường', accents optional."""
     if not text or not text.strip():
         return None
-    key = _COMMUNE_PREFIX.sub("", _key(text)).strip()
-    for item in communes(province_code):
-        if _key(item.short_name) == key:
-            return item
-    return None
+    typed = _key(text)
+    # "Phường Liệt" must not lose "Phương": try the name as typed before dropping a prefix.
+    candidates = (typed, _COMMUNE_PREFIX.sub("", typed).strip())
+    by_key = {_key(item.short_name): item for item in communes(province_code)}
+    return next((by_key[key] for key in candidates if key in by_key), None)

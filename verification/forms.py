@@ -55,6 +55,12 @@ AUDIT_LABELS = {
     "payment_link_set": _l("Payment link set"),
     "payment_link_removed": _l("Payment link removed"),
     "order_status_changed": _l("Order status changed"),
+    "producer_imported": _l("Producer created from a spreadsheet"),
+    "product_created": _l("Product added"),
+    "product_updated": _l("Product changed"),
+    "product_duplicated": _l("Product duplicated"),
+    "product_photos_changed": _l("Product photos changed"),
+    "product_status_changed": _l("Product published or hidden"),
 }
 
 DECISION_LABELS = {

@@ -239,7 +239,7 @@ class _Run:
         elif plan.producer_changes:
             for name, (_, new) in plan.producer_changes.items():
                 setattr(plan.producer, name, new)
-            self._audit("producer.updated", plan.producer, audit_changes(plan.producer_changes), reason)
+            self._audit("profile_updated", plan.producer, audit_changes(plan.producer_changes), reason)
         producer = plan.producer
         if plan.new_certificate is not None:
             plan.certificate = Certificate(producer=producer, **plan.new_certificate)
@@ -250,7 +250,7 @@ class _Run:
                                    published_at=self.now, created_by_id=self.actor_id,
                                    updated_by_id=self.actor_id, slug=slugify(record.name), **values)
             db.session.add(plan.product)
-            self._audit("product.created", producer, {"ref": record.ref, "name": record.name}, reason)
+            self._audit("product_created", producer, {"ref": record.ref, "name": record.name}, reason)
         elif plan.changed_fields:
             for name, (_, new) in plan.product_changes.items():
                 setattr(plan.product, name, new)
@@ -262,7 +262,7 @@ class _Run:
                 changes["photos_added"] = len(saved)
             if "certificate_no" in plan.changed_fields:
                 changes["certificate_no"] = record.certificate_no
-            self._audit("product.updated", producer, changes, reason)
+            self._audit("product_updated", producer, changes, reason)
         product = plan.product
         if plan.certificate is not None and (plan.product_is_new or product.certificate is not plan.certificate):
             product.certificate = plan.certificate
@@ -282,11 +282,11 @@ class _Run:
             status=ProducerStatus.VERIFIED if verify else ProducerStatus.SUBMITTED, source=IMPORT_SOURCE,
             submitted_at=self.now, verified_at=self.now if verify else None)
         db.session.add(producer)
-        self._audit("producer.imported", producer, {
+        self._audit("producer_imported", producer, {
             "legal_name": wanted.name, "kind": wanted.kind, "province_code": wanted.province_code,
             "commune_code": wanted.commune_code, "source": IMPORT_SOURCE}, reason)
         if verify:
-            self._audit("producer.approved", producer,
+            self._audit("approved", producer,
                         {"status": {"from": ProducerStatus.SUBMITTED, "to": ProducerStatus.VERIFIED}},
                         reason + " (danh sách OCOP chính thức)")
         return producer

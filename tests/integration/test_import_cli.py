@@ -75,7 +75,7 @@ def test_import_creates_producers_products_and_certificates(app, runner, tmp_pat
         assert rice.certificate is None  # stars without a decision: no badge (and a warning)
         assert not db.session.scalars(Product.public()).all()  # nobody verified these producers yet
         actions = db.session.scalars(db.select(AuditEvent.action)).all()
-        assert actions.count("producer.imported") == 2 and actions.count("product.created") == 3
+        assert actions.count("producer_imported") == 2 and actions.count("product_created") == 3
 
 
 def test_reimport_changes_nothing(app, runner, tmp_path):
@@ -102,7 +102,7 @@ def test_changed_rows_update_only_what_changed(app, runner, tmp_path):
     with app.app_context():
         honey = db.session.scalar(db.select(Product).filter_by(ref="MO-500"))
         assert honey.price_vnd == 260000
-        event = db.session.scalars(db.select(AuditEvent).filter_by(action="product.updated")).one()
+        event = db.session.scalars(db.select(AuditEvent).filter_by(action="product_updated")).one()
         assert event.changes["price_vnd"] == {"from": 250000, "to": 260000}
         assert "Nhập từ bảng tính b.csv, dòng 2" == event.reason
         assert db.session.scalar(db.select(Product).filter_by(ref="CHE-1")).description == "Mật ong nguyên chất."
@@ -147,7 +147,7 @@ def test_verify_makes_new_producers_public_at_once(app, runner, tmp_path, make_u
         producer = db.session.scalar(db.select(Producer).filter_by(legal_name="HTX Chè Gia Phú"))
         assert producer.status == ProducerStatus.VERIFIED and producer.verified_at is not None
         assert producer.created_by_id == admin_id
-        approved = db.session.scalars(db.select(AuditEvent).filter_by(action="producer.approved")).all()
+        approved = db.session.scalars(db.select(AuditEvent).filter_by(action="approved")).all()
         assert len(approved) == 2 and {event.actor_id for event in approved} == {admin_id}
 
 

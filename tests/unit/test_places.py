@@ -56,3 +56,9 @@ def test_match_commune_tolerant():
 def test_former_names_listed():
     thai_nguyen = units.match_province("Thái Nguyên")
     assert "Bắc Kạn" in units.former_province_names(thai_nguyen.code)
+
+
+def test_commune_whose_name_starts_like_a_prefix():
+    ha_noi = units.match_province("Hà Nội")
+    assert units.match_commune(ha_noi.code, "Phương Liệt").name == "Phường Phương Liệt"
+    assert units.match_commune(ha_noi.code, "phuong phuong liet").name == "Phường Phương Liệt"

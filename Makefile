@@ -18,6 +18,7 @@ $(VENV)/.installed: requirements.txt
 
 translations: install
 	$(BIN)/pybabel compile --statistics -d translations
+	$(BIN)/pybabel compile --statistics -D wtforms -d translations/wtforms
 
 db: install
 	$(FLASK) db upgrade

@@ -51,9 +51,10 @@ def _init_extensions(app):
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    from core.i18n import select_locale
+    from core.i18n import select_locale, use_vietnamese_wtforms_messages
 
     babel.init_app(app, locale_selector=select_locale)
+    use_vietnamese_wtforms_messages()
 
 
 # Each domain package may expose `bp` (a blueprint), `init_app(app)` and

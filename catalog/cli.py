@@ -1,12 +1,16 @@
 """`flask --app app catalog …`: catalogue data in and out of spreadsheets.
 
     flask --app app catalog import PATH [--verify] [--dry-run] [--admin PHONE] [--lang vi|en]
+    flask --app app catalog export --format FORMAT [--output PATH] [--province P] [--producer P]
+                                   [--template PATH] [--lang vi|en]
+    flask --app app catalog feeds
 
 More commands join the same group with `@cli_group.command(...)`.
 """
 from __future__ import annotations
 
 import sys
+import zipfile
 from pathlib import Path
 
 import click
@@ -16,14 +20,14 @@ from flask_babel import force_locale, gettext
 
 from accounts.models import Role, User
 from accounts.phones import normalise_mobile
-from catalog.exporters import EXPORTERS, MESSAGES, ExportError
+from catalog.exporters import EXPORTERS, ExportError
 from catalog.feeds import FEED_FORMATS, cached_feed, channel_options, current_state
 from catalog.importer.apply import ImportOptions, run_import
 from catalog.importer.messages import ImportFileError
 from catalog.importer.scope import Scope
 from catalog.importer.sheet import open_sheet
 from catalog.importer.texts import SEVERITY_LABELS, SUMMARY_LABELS, file_error_message, issue_message, where
-from catalog.listings import OWN_MESSAGES, ExportScope, find_producers, run_export
+from catalog.listings import ExportScope, find_producers, problem_message, run_export
 from extensions import db
 from media.storage import ImageStore
 from places import units
@@ -135,8 +139,21 @@ def export_command(format_name: str, output: Path | None, province: str | None, 
             with click.open_file(str(output) if output else "-", "wb") as out:  # "-": stdout, left open
                 report = run_export(exporter, scope, out, **options)
         except ExportError as error:
-            raise click.UsageError(gettext(MESSAGES[error.problem.code], **dict(error.problem.params))) from None
+            _discard(output)
+            raise click.UsageError(problem_message(error.problem)) from None
+        except (zipfile.BadZipFile, KeyError, ValueError) as error:
+            _discard(output)
+            if template is None:
+                raise
+            raise click.BadParameter(f"not a usable .xlsx file ({type(error).__name__})",
+                                     param_hint="--template") from None
         _print_export_report(report)
+
+
+def _discard(output: Path | None) -> None:
+    """Leave no half-written file behind an export that failed."""
+    if output is not None:
+        output.unlink(missing_ok=True)
 
 
 def _province_code(text: str | None) -> int | None:
@@ -154,8 +171,7 @@ def _print_export_report(report) -> None:
 
     for label, issues in ((gettext("Left out"), report.skipped), (gettext("Note"), report.warnings)):
         for issue in issues:
-            reasons = " ".join(gettext(MESSAGES.get(p.code) or OWN_MESSAGES[p.code], **dict(p.params))
-                               for p in issue.problems)
+            reasons = " ".join(problem_message(problem) for problem in issue.problems)
             echo(f"{issue.listing_id} [{label}]: {reasons}")
     echo(gettext("Exported: %(count)s", count=report.exported))
     echo(gettext("Left out: %(count)s", count=len(report.skipped)))

@@ -33,8 +33,8 @@ from wtforms.validators import DataRequired
 from accounts.auth import roles_required
 from accounts.models import Role
 from catalog import bp, feeds, images
-from catalog.exporters import EXPORTERS, MESSAGES, ExportError
-from catalog.listings import EXPORTING_ROLES, OWN_MESSAGES, PAGE_LINK_FORMATS, ExportScope, find_producers, \
+from catalog.exporters import EXPORTERS, ExportError
+from catalog.listings import EXPORTING_ROLES, PAGE_LINK_FORMATS, ExportScope, find_producers, problem_message, \
     product_id_of, run_export
 from catalog.models import Product, ProductPhoto
 from catalog.present import absolute
@@ -70,11 +70,6 @@ class ExportForm(FlaskForm):
     province = SelectField(_l("Province"), default="")
     producer = StringField(_l("Producer (name or number)"))
     template = FileField(_l("Shopee template (.xlsx, optional)"))
-
-
-def problem_message(problem) -> str:
-    message = MESSAGES.get(problem.code) or OWN_MESSAGES[problem.code]
-    return _(message, **dict(problem.params))
 
 
 def _form_for(user) -> ExportForm:

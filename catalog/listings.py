@@ -26,10 +26,11 @@ from typing import BinaryIO, Iterator
 from urllib.parse import quote
 
 from flask import current_app
+from flask_babel import gettext
 
 from accounts.models import Role
 from catalog import images
-from catalog.exporters import Exporter, InvalidListing, Listing, ListingIssue, Problem
+from catalog.exporters import MESSAGES, Exporter, InvalidListing, Listing, ListingIssue, Problem
 from catalog.exporters.problems import ExportReport
 from catalog.importer.values import match_key
 from catalog.models import Product, ProductPhoto, ProductStatus
@@ -58,6 +59,11 @@ OWN_MESSAGES = {
     "page_not_public": N_("The product page is not public (the producer is not verified or is suspended), "
                           "so this channel has no page to link to."),
 }
+
+
+def problem_message(problem: Problem) -> str:
+    """A skip reason or note in the current language."""
+    return gettext(MESSAGES.get(problem.code) or OWN_MESSAGES[problem.code], **dict(problem.params))
 
 
 def listing_id(product_id: int) -> str:

@@ -178,6 +178,20 @@ def test_usage_errors_exit_non_zero(runner, world, args, message, tmp_path):
     assert result.exit_code == 2 and message in result.output
 
 
+def test_an_unusable_template_is_a_usage_error(runner, world, tmp_path):
+    (tmp_path / "mau.xlsx").write_bytes(b"not a spreadsheet")
+    result = runner.invoke(args=["catalog", "export", "--format", "shopee-xlsx", "--template",
+                                 str(tmp_path / "mau.xlsx"), "--output", str(tmp_path / "out.xlsx")])
+    assert result.exit_code == 2 and "not a usable .xlsx file" in result.output
+    assert not (tmp_path / "out.xlsx").exists()
+    import openpyxl
+
+    openpyxl.Workbook().save(tmp_path / "empty.xlsx")
+    result = runner.invoke(args=["catalog", "export", "--format", "shopee-xlsx", "--template",
+                                 str(tmp_path / "empty.xlsx"), "--lang", "en"])
+    assert result.exit_code == 2 and "No header row with the columns Product Name, Price" in result.output
+
+
 def test_listings_left_out_do_not_fail_the_command(runner, world):
     result = runner.invoke(args=["catalog", "export", "--format", "tiktok-xlsx", "--lang", "en"])
     assert result.exit_code == 0

@@ -22,6 +22,8 @@ from pathlib import Path
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
 _FANOUT_DIR_PATTERN = re.compile(r"[0-9a-f]{2}")
 _RENDITION_FILE_PATTERN = re.compile(r"([0-9a-f]{32})-([1-9][0-9]{0,3})\.webp")
+# Renditions plus copies made from them in other formats (JPEG for feeds that refuse WebP).
+_ANY_FILE_OF_KEY_PATTERN = re.compile(r"([0-9a-f]{32})-([1-9][0-9]{0,3})\.(?:webp|jpg)")
 TEMP_SUFFIX = ".tmp"
 MAX_WIDTH = 9999
 FILE_MODE = 0o644  # the web server (another user) serves these files
@@ -94,7 +96,7 @@ class ImageStore:
     def delete(self, key: str) -> int:
         """Remove every rendition of `key`; returns how many files went. Missing files are fine."""
         removed = 0
-        for _, path in self._rendition_files(key):
+        for _, path in self._rendition_files(key, _ANY_FILE_OF_KEY_PATTERN):
             with suppress(FileNotFoundError):
                 path.unlink()
                 removed += 1
@@ -142,19 +144,19 @@ class ImageStore:
             return False
         if entry.name.endswith(TEMP_SUFFIX):
             return True
-        match = _RENDITION_FILE_PATTERN.fullmatch(entry.name)
+        match = _ANY_FILE_OF_KEY_PATTERN.fullmatch(entry.name)
         if match is None or match.group(1)[:2] != directory_name:
             return False
         return match.group(1) not in referenced
 
-    def _rendition_files(self, key: str) -> list[tuple[int, Path]]:
+    def _rendition_files(self, key: str, pattern=_RENDITION_FILE_PATTERN) -> list[tuple[int, Path]]:
         _check_key(key)
         directory = self.root / key[:2]
         if not directory.is_dir():
             return []
         files = []
         for path in directory.iterdir():
-            match = _RENDITION_FILE_PATTERN.fullmatch(path.name)
+            match = pattern.fullmatch(path.name)
             if match is not None and match.group(1) == key:
                 files.append((int(match.group(2)), path))
         return files

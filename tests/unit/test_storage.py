@@ -135,6 +135,21 @@ def test_delete_removes_only_that_keys_renditions(store):
     assert neighbour_file.read_bytes() == b"other image"
 
 
+def test_delete_and_cleanup_also_remove_jpeg_copies(store):
+    key = store.save(processed(160, 480))
+    jpeg_copy = store.path_for(key, 480).with_suffix(".jpg")
+    jpeg_copy.write_bytes(b"jpeg made for a feed")
+    assert store.widths(key) == [160, 480]
+    assert store.delete(key) == 3
+    assert not jpeg_copy.exists()
+
+    orphan = store.save(processed(160))
+    orphan_jpeg = store.path_for(orphan, 160).with_suffix(".jpg")
+    orphan_jpeg.write_bytes(b"jpeg")
+    removed = store.cleanup_orphans(set(), older_than_seconds=0, now=time.time() + 10)
+    assert orphan_jpeg in removed and not orphan_jpeg.exists()
+
+
 def test_disk_full_on_the_first_write_leaves_nothing(store, monkeypatch):
     def disk_full(descriptor, data):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))

@@ -40,15 +40,20 @@ def update():
     catalogue = _read(CATALOGUE)
     known = fragment_translations()
     for message in catalogue:
-        if message.id and not message.string and message.id in known:
+        if message.id and not _translated(message) and message.id in known:
             message.string = known[message.id]
     with open(CATALOGUE, "wb") as fh:
         write_po(fh, catalogue, width=100, omit_header=False, ignore_obsolete=True)
     return missing()
 
 
+def _translated(message):
+    """Singular messages need their string, plural ones every form."""
+    return all(message.string) if isinstance(message.string, (list, tuple)) else bool(message.string)
+
+
 def missing():
-    return [m.id for m in _read(CATALOGUE) if m.id and not (m.string if isinstance(m.string, str) else all(m.string))]
+    return [m.id for m in _read(CATALOGUE) if m.id and not _translated(m)]
 
 
 if __name__ == "__main__":

@@ -13,6 +13,12 @@ into words, this module looks each term up in the index and turns its posting
 list into a bitset, and ``search.ranking`` matches and ranks with those. (Whoosh's
 own matcher tree costs several Python calls per posting: 150 ms for one query
 over 20,000 products; bitsets keep it to a few milliseconds.)
+
+Three parts, all tied to Whoosh's internals, hence one longer module:
+writing (schema, a presence-only codec, a bulk writer and pool that skip
+Whoosh's per-posting pipeline, the merge policy for saves), ``IndexStore``
+(versions, swap, ``apply`` under the writer lock, health, per-thread
+snapshots) and ``Snapshot`` (segment readers turned into bitsets).
 """
 import gc
 import os
@@ -37,9 +43,10 @@ from whoosh.writing import SegmentWriter
 
 from search import querying
 from search.analysis import exact_analyzer, folded_analyzer, folded_bigram_analyzer
+from search.bitsets import BitsetCache, bits_from_ids
 from search.facets import GROUP_BY_NUMBER, FacetBits, unpack, valid_stars, value_bits
 from search.plan import Vocabulary
-from search.ranking import TermSource, bits_from_ids, priors_from_lengths
+from search.ranking import TermSource, priors_from_lengths
 from search.records import Health, Hit, IndexDocument, SearchRequest, SearchResult
 from vntext import fold_key
 
@@ -408,7 +415,7 @@ class IndexStore:
             stale.close()
         local.readers = readers
         if not hasattr(local, "terms"):
-            local.segments, local.terms = OrderedDict(), _BitsetCache(self.cache_bytes)
+            local.segments, local.terms = OrderedDict(), BitsetCache(self.cache_bytes)
         local.snapshot = Snapshot(ix, generation, [(readers[s.segment_id()], s) for s in segments],
                                   local.segments, local.terms)
         return local.snapshot
@@ -473,43 +480,11 @@ def _first_live(live: int) -> int:
     return (live & -live).bit_length() - 1
 
 
-class _BitsetCache:
-    """LRU of bitsets within a byte budget, keyed by (segment, field, term).
-
-    Segments never change once written, so their term bitsets stay valid from
-    one snapshot to the next; deletions are applied per snapshot (``live``).
-    """
-
-    def __init__(self, budget: int):
-        self.budget, self.used, self.items = budget, 0, OrderedDict()
-
-    @staticmethod
-    def _size(bits: int) -> int:
-        return bits.bit_length() // 8 + 64
-
-    def get(self, key):
-        bits = self.items.get(key)
-        if bits is not None:
-            self.items.move_to_end(key)
-        return bits
-
-    def put(self, key, bits: int) -> None:
-        self.items[key] = bits
-        self.used += self._size(bits)
-        while self.used > self.budget and len(self.items) > 1:
-            _, old = self.items.popitem(last=False)
-            self.used -= self._size(old)
-
-    def keep_segments(self, keys) -> None:
-        for key in [key for key in self.items if key[0] not in keys]:
-            self.used -= self._size(self.items.pop(key))
-
-
 class Snapshot(TermSource):
     """One index generation: segment readers plus term and column bitsets,
     cached per segment (segments never change once written)."""
 
-    def __init__(self, index, generation, leaves, segment_cache: OrderedDict, term_cache: _BitsetCache):
+    def __init__(self, index, generation, leaves, segment_cache: OrderedDict, term_cache: BitsetCache):
         """``leaves``: [(SegmentReader, Segment from the TOC)] in TOC order."""
         self.index, self.generation, self.path = index, generation, index.storage.folder
         readers = [reader for reader, _ in leaves]

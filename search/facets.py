@@ -13,6 +13,8 @@ results the other provinces have.
 from collections import Counter
 from dataclasses import dataclass
 
+from search.bitsets import bits_from_ids
+
 # OCOP product groups (Decision 148/QĐ-TTg) by their Roman code, with URL slugs.
 GROUP_SLUGS = {"I": "food", "II": "drinks", "III": "herbal", "IV": "handicraft",
                "V": "ornamental", "VI": "tourism"}
@@ -105,11 +107,4 @@ def value_bits(values, keep=lambda value: value) -> dict:
         key = keep(value)
         if key:
             positions.setdefault(key, []).append(docnum)
-    return {key: _bits(docnums, len(values)) for key, docnums in positions.items()}
-
-
-def _bits(docnums: list, size: int) -> int:
-    buffer = bytearray(size // 8 + 1)
-    for docnum in docnums:
-        buffer[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(buffer, "little")
+    return {key: bits_from_ids(docnums, len(values)) for key, docnums in positions.items()}

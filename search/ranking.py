@@ -23,6 +23,8 @@ import math
 import time
 from dataclasses import dataclass
 
+from search.bitsets import lowest_bits
+
 FOLDED_FIELDS = ("name_f", "place_f", "ctx_f", "cat_f")
 # A word typed with diacritics matches names and places in folded form too
 # ("dứa" also finds "dừa", ranked lower), but descriptions and categories only in
@@ -214,24 +216,3 @@ def priors_from_lengths(length_bits: dict) -> dict:
         if prior > 0:
             priors[prior] = priors.get(prior, 0) | bits
     return priors
-
-
-def lowest_bits(bits: int, count: int) -> list:
-    """The ``count`` lowest set bit positions (document numbers), ascending."""
-    found = []
-    while bits and len(found) < count:
-        low = bits & -bits
-        found.append(low.bit_length() - 1)
-        bits ^= low
-    return found
-
-
-def bits_from_ids(ids, size: int = 0) -> int:
-    """Bitset from document numbers (a bytearray is much faster than shifting)."""
-    ids = list(ids)
-    if not ids:
-        return 0
-    buffer = bytearray(max(size, max(ids) + 1) // 8 + 1)
-    for docnum in ids:
-        buffer[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(buffer, "little")

@@ -4,7 +4,8 @@ import random
 import pytest
 
 from search.facets import Filters, FacetBits, count_and_filter, valid_stars, value_bits
-from search.ranking import bits_from_ids, idf, lowest_bits, priors_from_lengths, top
+from search.bitsets import BitsetCache, bits_from_ids, lowest_bits
+from search.ranking import idf, priors_from_lengths, top
 
 
 def brute_force(candidates, terms, priors, limit):
@@ -89,3 +90,14 @@ def test_expired_certificates_are_not_starred():
 def test_unknown_filter_values_keep_nothing():
     kept, counts = count_and_filter(0b111111, facet_bits(), Filters(group="tourism"))
     assert kept == 0 and counts.group == {"food": 3, "drinks": 1, "herbal": 1}
+
+
+def test_bitset_cache_keeps_within_its_budget_and_drops_old_segments():
+    cache = BitsetCache(budget=3 * (1 << 13) // 8 + 3 * 64)
+    for number in range(5):
+        cache.put(("segment-a", "name_f", str(number)), 1 << (1 << 13))
+    assert len(cache.items) == 3 and cache.get(("segment-a", "name_f", "0")) is None
+    assert cache.get(("segment-a", "name_f", "4")) is not None
+    cache.put(("segment-b", "name_f", "x"), 1)
+    cache.keep_segments({"segment-b"})
+    assert list(cache.items) == [("segment-b", "name_f", "x")] and cache.used == 64

@@ -22,6 +22,7 @@ document number, as Whoosh does.
 import math
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 from search.bitsets import lowest_bits
 
@@ -39,20 +40,17 @@ EXACT_BOOST = 1.5
 PRIOR_STEP, PRIOR_MAX_LENGTH = 0.04, 10
 
 
-class TermSource:
+class TermSource(Protocol):
     """What ranking needs from an index snapshot (implemented by the engine)."""
     doc_count: int = 0
     live: int = 0  # bitset of documents not deleted
 
-    def bits(self, fieldname: str, text: str) -> int:
-        raise NotImplementedError
+    def bits(self, fieldname: str, text: str) -> int: ...
 
-    def prefix_bits(self, prefix: str, fields) -> int:
-        raise NotImplementedError
+    def prefix_bits(self, prefix: str, fields) -> int: ...
 
     def priors(self) -> dict:
         """Prior score -> bitset (``priors_from_lengths`` of the name lengths)."""
-        raise NotImplementedError
 
 
 @dataclass

@@ -4,28 +4,29 @@ import os
 
 from flask import Flask
 
-import config
+import config as settings
 from extensions import babel, csrf, db, limiter, migrate
 
 
-def create_app(test_config=None):
+def create_app(config=None):
+    """Build the app; `config`, a mapping, overrides every other setting (tests)."""
     app = Flask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
-    _configure(app, test_config)
+    _configure(app, config)
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
     return app
 
 
-def _configure(app, test_config):
-    app.config.update(config.defaults(app.instance_path))
+def _configure(app, overrides):
+    app.config.update(settings.defaults(app.instance_path))
     app.config.from_pyfile("config.py", silent=True)
     app.config.from_prefixed_env()
-    if test_config:
-        app.config.update(test_config)
+    if overrides:
+        app.config.update(overrides)
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = config.load_or_create_secret_key(app.instance_path)
+        app.config["SECRET_KEY"] = settings.load_or_create_secret_key(app.instance_path)
     for key in ("UPLOAD_DIR", "SEARCH_INDEX_DIR"):
         os.makedirs(app.config[key], exist_ok=True)
     if app.config.get("SESSION_COOKIE_SECURE"):

@@ -16,7 +16,6 @@ import io
 import os
 import re
 import secrets
-import time
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -36,9 +35,10 @@ from catalog import bp, feeds, images
 from catalog.exporters import EXPORTERS, ExportError
 from catalog.listings import EXPORTING_ROLES, PAGE_LINK_FORMATS, ExportScope, find_producers, problem_message, \
     product_id_of, run_export
-from catalog.models import Product, ProductPhoto
+from catalog.models import Product
 from catalog.present import absolute
 from extensions import db, limiter
+from media.storage import remove_files_older_than
 from places import units
 from producers.models import Producer
 
@@ -102,13 +102,7 @@ def _render_form(form, status=200):
 def _exports_dir() -> Path:
     folder = Path(current_app.config["UPLOAD_DIR"]) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
-    cutoff = time.time() - KEEP_SECONDS
-    for entry in os.scandir(folder):
-        try:
-            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
-                os.unlink(entry.path)
-        except FileNotFoundError:
-            continue
+    remove_files_older_than(folder, KEEP_SECONDS)
     return folder
 
 
@@ -308,10 +302,7 @@ def _feed_file(cached, zipped: bool, mimetype: str):
 def image_jpeg(key, width):
     """A JPEG copy of a product photo rendition, for channels that do not take WebP (Meta).
     Same rules as the WebP route: only product photo keys, only our widths."""
-    if not images.is_valid_key(key) or width not in images.WIDTHS:
-        abort(404)
-    if db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1)) is None:
-        abort(404)
+    images.require_product_photo(key, width)
     path = feeds.jpeg_for(key, width)
     if path is None:
         current_app.logger.warning("product image file missing: %s-%s", key, width)

@@ -131,6 +131,19 @@ def storage_failure_status(error: StorageError) -> int:
     return 507 if error.errno == errno.ENOSPC else 503
 
 
+def require_product_photo(key: str, width: int) -> None:
+    """404 unless `key` names a product photo and `width` is one of our renditions:
+    documents and certificates share the upload folder but are never served as photos."""
+    from flask import abort
+
+    from catalog.models import ProductPhoto
+
+    if not is_valid_key(key) or width not in WIDTHS:
+        abort(404)
+    if db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1)) is None:
+        abort(404)
+
+
 def is_valid_key(key: str) -> bool:
     return isinstance(key, str) and KEY_PATTERN.fullmatch(key) is not None
 

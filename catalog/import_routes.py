@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import time
 import zipfile
 from io import BytesIO
 from pathlib import Path
@@ -38,7 +37,7 @@ from catalog.importer.sheet import ZIP_MAGIC
 from catalog.importer.texts import ACTION_LABELS, SEVERITY_LABELS, SUMMARY_LABELS, file_error_message, \
     issue_message
 from extensions import limiter
-from media.storage import ImageStore
+from media.storage import ImageStore, remove_files_older_than
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 TOKEN_MAX_AGE_SECONDS = 8 * 3600
@@ -69,13 +68,7 @@ def _import_dir() -> Path:
 
 
 def _remove_abandoned(folder: Path) -> None:
-    cutoff = time.time() - ABANDONED_AFTER_SECONDS
-    for entry in os.scandir(folder):
-        try:
-            if entry.is_file(follow_symlinks=False) and entry.stat().st_mtime < cutoff:
-                os.unlink(entry.path)
-        except FileNotFoundError:
-            continue
+    remove_files_older_than(folder, ABANDONED_AFTER_SECONDS)
 
 
 def _store_upload(upload) -> str | None:

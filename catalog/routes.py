@@ -15,11 +15,9 @@ from catalog.filters import (AVAILABILITIES, SORTS, CatalogueQuery, FilterError,
                              query_args)
 from core.http import conditional
 from catalog.jsonld import product_jsonld
-from catalog.models import ProductPhoto
 from catalog.present import absolute, contact_links, producer_path, product_path, province_name
 from catalog.rules import product_slug
 from core.web import error_response
-from extensions import db
 from places import units
 from producers.ocop import STAR_RATINGS, product_sets
 
@@ -179,10 +177,7 @@ def image(key, width):
     """A product photo rendition. Only keys of product photos are served (documents and
     certificates share the upload folder but never this route); a missing file gets a
     placeholder so the page still shows something (security.md §7 F12)."""
-    if not images.is_valid_key(key) or width not in images.WIDTHS:
-        abort(404)
-    if db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1)) is None:
-        abort(404)
+    images.require_product_photo(key, width)
     path = images.rendition_path(key, width)
     if path is None:
         current_app.logger.warning("product image file missing: %s-%s", key, width)

@@ -162,6 +162,18 @@ class ImageStore:
         return files
 
 
+def remove_files_older_than(folder, seconds: float) -> None:
+    """Delete the plain files of `folder` last modified more than `seconds` ago
+    (temporary uploads and downloads that nobody came back for)."""
+    cutoff = time.time() - seconds
+    for entry in os.scandir(folder):
+        try:
+            if entry.is_file(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                os.unlink(entry.path)
+        except FileNotFoundError:
+            continue
+
+
 def _check_key(key) -> None:
     if not isinstance(key, str) or KEY_PATTERN.fullmatch(key) is None:
         raise InvalidImageKey(f"invalid image key: {key!r}")

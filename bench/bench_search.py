@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -38,7 +37,7 @@ from search.engine import IndexStore  # noqa: E402
 from search.evaluation import evaluate, relevance_documents  # noqa: E402
 from search.relevance_data import PRODUCTS, QUERIES  # noqa: E402
 from search.records import SearchRequest  # noqa: E402
-from vntext import fold, nfc  # noqa: E402
+from vntext import nfc  # noqa: E402
 
 MIXED_QUERIES = {
     "exact": ["Mật ong bạc hà", "Gạo ST25", "Chè Shan tuyết", "Nước mắm cá cơm", "Cà phê Robusta",

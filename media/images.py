@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import BinaryIO
 
 import pillow_heif
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, ImageCms
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
 DEFAULT_WIDTHS = (160, 480, 1200)

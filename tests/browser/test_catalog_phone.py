@@ -1,7 +1,6 @@
 """On a 360-px phone: a verified producer adds a product with an iPhone HEIC photo and a big
 rotated JPEG (which photo-resize.js shrinks before upload), publishes it, and a logged-out buyer
 finds it by browsing the catalogue with a filter and opens it."""
-import io
 import os
 import random
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 
 import pytest
 
-from catalog.exporters import InvalidListing, Listing, nfc_clean
+from catalog.exporters import InvalidListing, nfc_clean
 from catalog.exporters.samples import sample_listing
 
 

@@ -17,13 +17,6 @@ STATUS_LABELS = {
     "payments": _l("Bank details to approve"),
 }
 
-KIND_LABELS = {
-    "cooperative": _l("Cooperative"),
-    "cooperative_group": _l("Cooperative group"),
-    "household": _l("Household business"),
-    "enterprise": _l("Enterprise"),
-}
-
 DOCUMENT_LABELS = {
     "business_registration": _l("Business registration"),
 }

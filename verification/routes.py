@@ -15,6 +15,7 @@ from media.storage import ImageStore, InvalidImageKey
 from payments.banks import bank_by_bin
 from places import units
 from producers.models import PaymentAccount
+from producers import texts as producer_texts
 from verification import bp, forms, rules, services
 
 DECISION_SLUGS = {
@@ -36,7 +37,7 @@ REFUSAL_STATUS = {"reason_required": 400, "own_producer": 403, "own_payment": 40
 def _officer_helpers():
     return {
         "status_labels": forms.STATUS_LABELS,
-        "kind_labels": forms.KIND_LABELS,
+        "kind_labels": producer_texts.KIND_SHORT_LABELS,
         "document_labels": forms.DOCUMENT_LABELS,
         "payment_status_labels": forms.PAYMENT_STATUS_LABELS,
         "audit_labels": forms.AUDIT_LABELS,

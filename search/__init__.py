@@ -5,7 +5,8 @@ from flask import Blueprint
 bp = Blueprint("search", __name__)
 
 DEFAULTS = {
-    "SEARCH_SYNC": True,  # index changes after every commit
+    "SEARCH_SYNC": True,  # apply the change log right after a commit (searches catch up anyway)
+    "SEARCH_GAP_GRACE_SECONDS": 900,  # search.changes: how long a missing change number is awaited
     "SEARCH_WRITER_TIMEOUT": 0.5,  # seconds to wait for another worker's writer lock, per try
     "SEARCH_WRITER_RETRIES": 3,
     "SEARCH_WRITER_BACKOFF": 0.2,  # seconds, doubled after each try
@@ -24,5 +25,5 @@ def init_app(app):
     sync.register_session_hooks()
 
 
-from search import routes  # noqa: E402,F401
+from search import changes, routes  # noqa: E402,F401
 from search.cli import cli_group  # noqa: E402,F401

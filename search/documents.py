@@ -8,8 +8,8 @@ weak category; and facet values. Never bank details, phone numbers,
 representatives, tax codes, addresses, drafts or unverified producers.
 
 ``build_document`` works on plain values (the relevance suite uses it);
-``product_document`` reads a catalogue ``Product`` without importing the models
-(nor ``producers``, whose package imports the web layer).
+``row_document`` turns a row of ``public_rows_query`` into a document: full
+builds, catch-ups and the content check all use it.
 """
 from datetime import date
 from functools import lru_cache
@@ -53,26 +53,6 @@ def build_document(*, id, name, description="", producer="", province_code=None,
         category=" \n".join(category), group=group or "",
         province=int(province_code or 0), stars=int(stars or 0),
         valid_until=valid_until.toordinal() if isinstance(valid_until, date) else int(valid_until or 0),
-    )
-
-
-def is_public(product) -> bool:
-    producer = product.producer
-    return product.status == PUBLISHED and producer is not None and producer.status == VERIFIED
-
-
-def product_document(product):
-    """The index document for a catalogue product, or None when it is not public."""
-    if not is_public(product):
-        return None
-    producer, certificate = product.producer, product.certificate
-    return build_document(
-        id=product.id, name=product.name, description=product.description,
-        producer=producer.legal_name, producer_id=producer.id, province_code=producer.province_code,
-        commune_code=producer.commune_code, product_set=product.product_set,
-        unit=product.unit, slug=product.slug,
-        stars=certificate.stars if certificate is not None else 0,
-        valid_until=certificate.valid_until if certificate is not None else None,
     )
 
 

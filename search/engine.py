@@ -20,6 +20,7 @@ Whoosh's per-posting pipeline, the merge policy for saves), ``IndexStore``
 (versions, swap, ``apply`` under the writer lock, health, per-thread
 snapshots) and ``Snapshot`` (segment readers turned into bitsets).
 """
+import fcntl
 import gc
 import os
 import shutil
@@ -29,6 +30,7 @@ import uuid
 import warnings
 from array import array
 from collections import OrderedDict
+from contextlib import contextmanager
 from itertools import accumulate, chain
 
 from whoosh import formats
@@ -52,6 +54,8 @@ from vntext import fold_key
 
 POINTER = "current"
 VERSION_PREFIX = "index-"
+POSITION = "changes.json"  # inside a version: where it stands in the database's change log
+CHANGE_LOCK = "changes.lock"  # held while a process applies changes and records its position
 MAX_PREFIX_TERMS = 64
 # Folded "fields" read through the spellings of an as-spelt field.
 _DERIVED = {"ctx_f": "ctx", "cat_f": "cat"}
@@ -73,7 +77,7 @@ def make_schema() -> Schema:
         return text
 
     return Schema(
-        id=ID(stored=True, unique=True), producer=ID(), slug=STORED(), source=STORED(),
+        id=ID(stored=True, unique=True), producer=ID(), slug=STORED(), source=STORED(), digest=STORED(),
         name=terms(exact_analyzer(), stored=True), name_f=terms(folded_analyzer()),
         name_bi=terms(folded_bigram_analyzer()),
         place_f=terms(folded_analyzer()), place_bi=terms(folded_bigram_analyzer()),
@@ -281,8 +285,9 @@ class IndexStore:
         except Exception as error:  # EmptyIndexError, unpickling, truncated TOC...
             raise _damaged(error) from None
 
-    def build(self, documents, progress=None) -> str:
-        """Write every document into a new version, then point ``current`` at it."""
+    def build(self, documents, progress=None, position: str = "") -> str:
+        """Write every document into a new version, then point ``current`` at it.
+        ``position`` (opaque text) is recorded in the version before the swap."""
         os.makedirs(self.root, exist_ok=True)
         name = f"{VERSION_PREFIX}{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:6]}"
         path = os.path.join(self.root, name)
@@ -298,11 +303,59 @@ class IndexStore:
                 writer.cancel()
                 raise
             writer.commit()
+            if position:
+                _write_atomically(os.path.join(path, POSITION), position)
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
         self._swap(name)
         return path
+
+    # --- Change-log position ----------------------------------------------------------
+
+    def read_position(self):
+        """The text last recorded in the current version, or None (no index, or none recorded)."""
+        path = self.current_path()
+        if path is None:
+            return None
+        try:
+            with open(os.path.join(path, POSITION), encoding="utf-8") as fh:
+                return fh.read()
+        except FileNotFoundError:
+            return None
+
+    def write_position(self, text: str) -> None:
+        """Record the position in the current version (after its changes were committed)."""
+        path = self.current_path()
+        if path is None:
+            raise IndexUnavailable("missing", self.root)
+        _write_atomically(os.path.join(path, POSITION), text)
+
+    @contextmanager
+    def change_lock(self, timeout: float = 0.5, retries: int = 3, backoff: float = 0.2):
+        """One process at a time applies changes and records its position (``flock``:
+        freed when the holder dies). Yields False when it stayed busy."""
+        os.makedirs(self.root, exist_ok=True)
+        fd = os.open(os.path.join(self.root, CHANGE_LOCK), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            locked = False
+            for attempt in range(retries + 1):
+                deadline = time.monotonic() + timeout
+                while True:
+                    try:
+                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                        locked = True
+                        break
+                    except BlockingIOError:
+                        if time.monotonic() >= deadline:
+                            break
+                        time.sleep(0.01)
+                if locked or attempt == retries:
+                    break
+                time.sleep(backoff * (2 ** attempt))
+            yield locked
+        finally:
+            os.close(fd)  # closing releases the lock
 
     def _swap(self, name: str) -> None:
         staging = os.path.join(self.root, f".{POINTER}-{uuid.uuid4().hex[:6]}")
@@ -345,6 +398,17 @@ class IndexStore:
             writer.cancel()
             raise
         writer.commit(mergetype=_merge_small_batches)
+
+    def digests(self) -> dict:
+        """id -> digest of every live document (None for documents written without one)."""
+        snapshot = self.snapshot()
+        live, found = snapshot.live, {}
+        while live:
+            docnum = _first_live(live)
+            live &= live - 1
+            stored = snapshot.reader.stored_fields(docnum)
+            found[stored["id"]] = stored.get("digest")
+        return found
 
     def health(self) -> Health:
         """Open the current version and read a little of everything."""
@@ -474,6 +538,15 @@ def _damaged(error: Exception) -> IndexUnavailable:
             chained = chained.__context__ or chained.__cause__
         gc.collect()
     return IndexUnavailable("damaged", detail)
+
+
+def _write_atomically(path: str, text: str) -> None:
+    staging = f"{path}.{uuid.uuid4().hex[:6]}"
+    with open(staging, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(staging, path)
 
 
 def _first_live(live: int) -> int:

@@ -4,6 +4,7 @@
 stores (``search.analysis.index_terms``, the analyzers' own functions), so the
 index writer never runs a tokenizer per posting.
 """
+import hashlib
 from dataclasses import astuple, dataclass, field
 
 from search.analysis import index_terms
@@ -26,13 +27,18 @@ class IndexDocument:
     stars: int = 0
     valid_until: int = 0  # date ordinal of the certificate's last valid day
 
+    def digest(self) -> str:
+        """A fingerprint of the whole document: the index stores it, and
+        ``flask search status`` compares it with one built from the database."""
+        return hashlib.blake2b(repr(astuple(self)).encode("utf-8"), digest_size=12).hexdigest()
+
     def fields(self, with_source: bool = False) -> dict:
         """Index fields; ``with_source`` also stores the document itself, so a later
         merge of small segments can re-add it instead of re-reading its postings."""
         name, name_folded, name_bigrams = index_terms(self.name)
         _, place_folded, place_bigrams = index_terms(self.places)
         context = list(dict.fromkeys(index_terms(self.context)[0]))[:MAX_CONTEXT_TERMS]
-        return {"id": self.id, "producer": str(self.producer_id or 0), "slug": self.slug,
+        return {"id": self.id, "producer": str(self.producer_id or 0), "slug": self.slug, "digest": self.digest(),
                 "name": name, "_stored_name": self.name,
                 "name_f": name_folded, "name_bi": name_bigrams,
                 "place_f": place_folded, "place_bi": place_bigrams,

@@ -1,8 +1,8 @@
 """Search for the web layer: index first, database fallback, products to show.
 
 ``search_products`` never raises for index trouble: a missing or damaged index
-answers from SQL (``search.fallback``) and starts a rebuild; a pending journal
-left by a busy writer is applied on the way (without waiting for the lock).
+answers from SQL (``search.fallback``) and starts a rebuild; otherwise
+the index first catches up with the database's change log (``search.sync``).
 """
 import logging
 from dataclasses import dataclass
@@ -35,7 +35,7 @@ class Outcome:
 def search_products(text: str, filters, page: int = 1, per_page: int = 24, today: date = None) -> Outcome:
     today = today or date.today()
     request = SearchRequest(text=text, filters=filters, page=page, per_page=per_page, today=today.toordinal())
-    sync.catch_up(wait=False)
+    sync.catch_up_before_search()
     try:
         return Outcome(sync.store().search(request))
     except IndexUnavailable as error:
@@ -47,6 +47,7 @@ def search_products(text: str, filters, page: int = 1, per_page: int = 24, today
 
 def suggestions(text: str, limit: int = SUGGESTIONS) -> list:
     """Hits for search-as-you-type (the last word is a prefix)."""
+    sync.catch_up_before_search()
     try:
         return sync.store().suggest(text, limit)
     except IndexUnavailable:

@@ -1,61 +1,48 @@
-"""Keeping the search index consistent with the database (security.md §4).
+"""Keeping the search index consistent with the database.
 
-The database is the truth. A session hook collects which products, producers,
-certificates and photos a flush touched; after the COMMIT the affected
-products are reindexed under Whoosh's writer lock (``writer(timeout=…)`` plus a
-few retries), so gunicorn workers write one at a time. If the lock stays busy
-or anything fails, the work is appended to a pending journal in the index
-directory and a later save, search or ``flask search rebuild --if-needed``
-catches up: a save never fails because of the index.
+The database is the truth, and its change log (``search.changes``) says what
+changed: triggers write a row per touched product in the committing
+transaction itself. The index follows the log: after a commit that touched the
+catalogue, before every search, and at start, ``catch_up`` reads the rows past
+the index's recorded position, re-reads those products as they are now,
+rewrites their documents and records the new position inside the index. Each
+step may die: rows already applied are applied again (idempotent), rows not
+yet applied are still in the database. A save never fails because of the index.
 
-``rebuild`` writes a complete new index version and swaps it in. While it runs
-a flag file makes every worker also journal its changes, and the rebuild
-applies that journal to the new version before and after removing the flag, so
-no change committed during the build is lost.
+Every process (or host) with its own index follows the log on its own, under a
+``flock`` per index root, so several gunicorn workers sharing one index take
+turns and several servers each keep theirs.
+
+``rebuild`` notes the log position first, then writes a complete new version
+from the database with that position recorded in it, swaps it in and catches
+up: anything committed while it ran is applied from the log.
 """
 import logging
 import os
 import threading
 import time
-import uuid
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app, has_app_context
+from flask_babel import gettext
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session, selectinload
 
 from extensions import db
-from search.documents import product_document, public_rows_query, row_document
+from search import changes
+from search.changes import LogPosition
+from search.documents import public_rows_query, row_document
 from search.engine import IndexBusy, IndexStore, IndexUnavailable
 
 log = logging.getLogger(__name__)
-PENDING = "pending.log"
 REBUILD_FLAG = "rebuilding"
 STALE_FLAG_SECONDS = 3600
 _BATCH = 500
 _stores, _stores_lock = OrderedDict(), threading.Lock()
 MAX_STORES = 8  # index roots kept open per process (tests create one per app)
 _rebuild_threads = {}
-
-
-@dataclass
-class Changes:
-    products: set = field(default_factory=set)  # reindex or drop
-    deleted: set = field(default_factory=set)  # product rows removed
-    producers: set = field(default_factory=set)  # every product of these producers
-
-    def __bool__(self):
-        return bool(self.products or self.deleted or self.producers)
-
-    def lines(self) -> list:
-        return ([f"p {i}" for i in sorted(self.products)] + [f"d {i}" for i in sorted(self.deleted)]
-                + [f"r {i}" for i in sorted(self.producers)])
-
-    def add_line(self, line: str) -> None:
-        kind, _, value = line.partition(" ")
-        if value.strip().isdigit():
-            {"p": self.products, "d": self.deleted, "r": self.producers}.get(kind, set()).add(int(value))
+_caught_up_once = set()  # index roots this process has fully caught up since it started
+CATALOGUE_TABLES = frozenset({"products", "product_photos", "producers", "certificates"})
 
 
 def store(app=None) -> IndexStore:
@@ -71,148 +58,145 @@ def store(app=None) -> IndexStore:
         return _stores[root]
 
 
-# --- Collecting changes --------------------------------------------------------------
+# --- After a commit ---------------------------------------------------------------------
 
 def register_session_hooks() -> None:
+    """Catch up right after a commit that wrote catalogue rows (the log has them
+    anyway; this only makes the change searchable at once)."""
     if getattr(register_session_hooks, "done", False):
         return
-    event.listen(db.session, "after_flush", _collect)
+    event.listen(db.session, "after_flush", _note_flush)
+    event.listen(db.session, "do_orm_execute", _note_statement)
     event.listen(db.session, "after_commit", _after_commit)
-    event.listen(db.session, "after_rollback", _forget)
+    event.listen(db.session, "after_soft_rollback", _forget)
     register_session_hooks.done = True
 
 
-def _collect(session, _flush_context) -> None:
-    from catalog.models import Product, ProductPhoto
-    from producers.models import Certificate, Producer
-
-    changes = session.info.setdefault("search_changes", Changes())
-    for state, objects in (("upsert", session.new), ("upsert", session.dirty), ("delete", session.deleted)):
-        for obj in objects:
-            if isinstance(obj, Product) and obj.id is not None:
-                (changes.deleted if state == "delete" else changes.products).add(obj.id)
-            elif isinstance(obj, ProductPhoto) and obj.product_id is not None:
-                changes.products.add(obj.product_id)
-            elif isinstance(obj, Producer) and obj.id is not None:
-                changes.producers.add(obj.id)
-            elif isinstance(obj, Certificate) and obj.producer_id is not None:
-                changes.producers.add(obj.producer_id)  # stars of any product of its producer
+def _note_flush(session, _flush_context) -> None:
+    for objects in (session.new, session.dirty, session.deleted):
+        if any(getattr(obj, "__tablename__", "") in CATALOGUE_TABLES for obj in objects):
+            session.info["catalogue_changed"] = True
+            return
 
 
-def _forget(session) -> None:
-    session.info.pop("search_changes", None)
+def _note_statement(state) -> None:
+    """Bulk statements through the session (no objects to look at); plain SQL
+    on a connection is logged by the triggers and applied by the next search."""
+    if state.is_insert or state.is_update or state.is_delete:
+        mapper = state.bind_mapper
+        if mapper is None or mapper.local_table.name in CATALOGUE_TABLES:
+            state.session.info["catalogue_changed"] = True
+
+
+def _forget(session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction, not a savepoint
+        session.info.pop("catalogue_changed", None)
 
 
 def _after_commit(session) -> None:
-    changes = session.info.pop("search_changes", None)
-    if not changes or not has_app_context() or not current_app.config.get("SEARCH_SYNC", True):
+    # Fires for the outermost commit only; a savepoint's release is not a commit.
+    if not session.info.pop("catalogue_changed", False) or not has_app_context():
         return
-    if store().current_path() is None:
-        journal(changes)  # no index yet: the coming build reads these rows anyway
+    if not current_app.config.get("SEARCH_SYNC", True):
         return
     try:
-        apply_changes(changes)
-    except (IndexBusy, IndexUnavailable) as error:  # a save never fails because of the index
-        log.info("search index not updated (%r); journalled for catch-up", error)
-        journal(changes)
-        return
-    except Exception:
-        log.exception("search index update failed; journalled for catch-up")
-        journal(changes)
-        return
-    catch_up(wait=False)
+        catch_up()
+    except Exception:  # the next search catches up from the log
+        log.exception("search index not updated after a commit")
 
 
-# --- Writing ----------------------------------------------------------------------------
+# --- Following the log ------------------------------------------------------------------
 
-def _load_products(session, changes: Changes) -> list:
+@dataclass
+class Lag:
+    position: LogPosition = None  # None: no index, or an index without a recorded position
+    latest: int = 0  # newest change number in the database
+    behind: int = 0  # changes not applied yet
+
+
+def position() -> LogPosition:
+    text = store().read_position()
+    return LogPosition.from_json(text) if text else None
+
+
+def lag() -> Lag:
+    current = position()
+    with db.engine.connect() as connection:
+        latest = changes.current_sequence(connection)
+        behind = changes.count_behind(connection, current) if current is not None else 0
+    return Lag(current, latest, behind)
+
+
+def _load_documents(connection, product_ids) -> tuple:
+    """(documents of the public ones, ids of the others) as the database has them now."""
     from catalog.models import Product
 
-    conditions = []
-    if changes.products:
-        conditions.append(Product.id.in_(sorted(changes.products)))
-    if changes.producers:
-        conditions.append(Product.producer_id.in_(sorted(changes.producers)))
-    if not conditions:
-        return []
-    query = (select(Product).where(db.or_(*conditions))
-             .options(selectinload(Product.producer), selectinload(Product.certificate)))
-    return list(session.scalars(query))
+    documents, ordered = [], sorted(product_ids)
+    for start in range(0, len(ordered), _BATCH):
+        chunk = ordered[start:start + _BATCH]
+        documents.extend(row_document(row) for row in connection.execute(
+            public_rows_query().where(Product.id.in_(chunk))))
+    shown = {document.id for document in documents}
+    return documents, {str(i) for i in ordered if str(i) not in shown}
 
 
-def apply_changes(changes: Changes, *, timeout=None, retries=None) -> None:
-    """Reindex what changed; IndexBusy/IndexUnavailable when it could not."""
+def _writer_settings(wait: bool) -> dict:
     config = current_app.config
-    if os.path.exists(_path(REBUILD_FLAG)):
-        journal(changes)  # the version being built may have read the rows before this commit
-    with Session(db.engine) as session:  # the committing session may not emit SQL any more
-        products = _load_products(session, changes)
-        documents = [doc for doc in map(product_document, products) if doc is not None]
-        shown = {doc.id for doc in documents}
-        dropped = {str(p.id) for p in products if str(p.id) not in shown}
-    store().apply(upserts=documents, deletes=dropped | {str(i) for i in changes.deleted},
-                  delete_producers=[str(i) for i in changes.producers],
-                  timeout=config.get("SEARCH_WRITER_TIMEOUT", 0.5) if timeout is None else timeout,
-                  retries=config.get("SEARCH_WRITER_RETRIES", 3) if retries is None else retries,
-                  backoff=config.get("SEARCH_WRITER_BACKOFF", 0.2))
+    if not wait:
+        return {"timeout": 0.0, "retries": 0, "backoff": 0.0}
+    return {"timeout": config.get("SEARCH_WRITER_TIMEOUT", 0.5), "retries": config.get("SEARCH_WRITER_RETRIES", 3),
+            "backoff": config.get("SEARCH_WRITER_BACKOFF", 0.2)}
 
 
-def _path(name: str) -> str:
-    return os.path.join(current_app.config["SEARCH_INDEX_DIR"], name)
+def catch_up(wait: bool = True) -> bool:
+    """Apply every logged change the index has not applied. True when it is current.
 
-
-def journal(changes: Changes) -> None:
-    """Append pending work; O_APPEND keeps lines from several workers whole."""
-    if not changes:
-        return
-    os.makedirs(current_app.config["SEARCH_INDEX_DIR"], exist_ok=True)
-    data = "".join(line + "\n" for line in changes.lines()).encode("ascii")
-    fd = os.open(_path(PENDING), os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-    try:
-        os.write(fd, data)
-    finally:
-        os.close(fd)
-
-
-def pending_count() -> int:
-    try:
-        with open(_path(PENDING), encoding="ascii") as fh:
-            return sum(1 for _ in fh)
-    except FileNotFoundError:
-        return 0
-
-
-def catch_up(wait: bool = True, during_rebuild: bool = False) -> bool:
-    """Apply the pending journal. Returns True when nothing is left pending.
-
-    ``wait=False`` (inside requests) gives up at once if another process holds
-    the writer lock: whoever comes next tries again.
+    ``wait=False`` (before a search) gives up at once if another process holds
+    the lock: that process is applying the same changes.
     """
-    if not os.path.exists(_path(PENDING)):
-        return True
-    if os.path.exists(_path(REBUILD_FLAG)) and not during_rebuild or store().current_path() is None:
+    index = store()
+    if index.current_path() is None:
         return False
-    claimed = _path(f"{PENDING}.{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    settings = _writer_settings(wait)
+    with index.change_lock(**settings) as locked:
+        if not locked:
+            return False
+        current = position()  # read under the lock: nobody else moves it now
+        if current is None:
+            return False  # an index from before the change log: rebuild it
+        with db.engine.connect() as connection:
+            rows = changes.changes_since(connection, current)
+            if not rows:
+                return True
+            documents, dropped = _load_documents(connection, {product_id for _, product_id in rows})
+        try:
+            index.apply(upserts=documents, deletes=dropped, **settings)
+        except (IndexBusy, IndexUnavailable) as error:
+            log.info("search catch-up postponed: %r", error)
+            return False
+        grace = current_app.config.get("SEARCH_GAP_GRACE_SECONDS", changes.GAP_GRACE_SECONDS)
+        index.write_position(changes.advance(current, [seq for seq, _ in rows], time.time(), grace).to_json())
+    return True
+
+
+def catch_up_before_search() -> None:
+    """The process's first search waits for the index to catch up; later ones
+    check cheaply (one MAX) and never wait for another process's lock."""
+    root = current_app.config["SEARCH_INDEX_DIR"]
     try:
-        os.rename(_path(PENDING), claimed)  # atomic: one process takes each batch
-    except FileNotFoundError:
-        return True
-    changes = Changes()
-    with open(claimed, encoding="ascii") as fh:
-        for line in fh:
-            changes.add_line(line.strip())
-    try:
-        if wait:
-            apply_changes(changes)
-        else:
-            apply_changes(changes, timeout=0.0, retries=0)
-    except (IndexBusy, IndexUnavailable, OSError) as error:
-        log.info("search catch-up postponed: %r", error)
-        journal(changes)
-        return False
-    finally:
-        os.unlink(claimed)
-    return not os.path.exists(_path(PENDING))
+        if root not in _caught_up_once:
+            if catch_up(wait=True):
+                _caught_up_once.add(root)
+            return
+        current = position()
+        if current is None:
+            return
+        with db.engine.connect() as connection:
+            behind = changes.is_behind(connection, current)
+        if behind:
+            catch_up(wait=False)
+    except Exception:  # a damaged index is the search's to detect; a search never fails here
+        log.warning("search catch-up failed", exc_info=True)
 
 
 # --- Rebuilding -------------------------------------------------------------------------
@@ -227,8 +211,8 @@ def public_count() -> int:
     return db.session.scalar(select(func.count()).select_from(Product.public().subquery()))
 
 
-def _documents(session):
-    for row in session.execute(public_rows_query().execution_options(yield_per=_BATCH)):
+def _documents(connection):
+    for row in connection.execute(public_rows_query().execution_options(yield_per=_BATCH)):
         yield row_document(row)
 
 
@@ -246,19 +230,19 @@ def _take_flag() -> None:
         fh.write(f"{os.getpid()} {time.time():.0f}\n")
 
 
+def _path(name: str) -> str:
+    return os.path.join(current_app.config["SEARCH_INDEX_DIR"], name)
+
+
 def rebuild(progress=None) -> int:
-    """Build a new version from the database and swap it in; returns its size."""
+    """Build a new version from the database, swap it in, catch up; returns its size."""
     _take_flag()
     try:
-        # Changes journalled before the flag were committed before this build
-        # starts reading, so the build has them: only later ones need replaying.
-        try:
-            os.unlink(_path(PENDING))
-        except FileNotFoundError:
-            pass
-        with Session(db.engine) as session:
-            store().build(_documents(session), progress=progress)
-        catch_up(during_rebuild=True)
+        with db.engine.connect() as connection:
+            # The position first: the documents read next are at least that new, and
+            # whatever commits in between is applied again by the catch-up (harmless).
+            start = changes.position_for_rebuild(connection, time.time())
+            store().build(_documents(connection), progress=progress, position=start.to_json())
     finally:
         try:
             os.unlink(_path(REBUILD_FLAG))
@@ -268,14 +252,47 @@ def rebuild(progress=None) -> int:
     return store().health().doc_count
 
 
+@dataclass
+class Comparison:
+    """The index against documents built from the database, by content."""
+    missing: list  # public in the database, not in the index
+    extra: list  # in the index, not public any more
+    stale: list  # in both, different content
+
+    def __bool__(self):  # True when they match
+        return not (self.missing or self.extra or self.stale)
+
+    @property
+    def differences(self) -> int:
+        return len(self.missing) + len(self.extra) + len(self.stale)
+
+
+def compare() -> Comparison:
+    """Per-product digests of the indexed documents against documents built from
+    the database (the very function a rebuild uses). Raises IndexUnavailable."""
+    indexed = store().digests()
+    with db.engine.connect() as connection:
+        expected = {document.id: document.digest() for document in _documents(connection)}
+    return Comparison(missing=sorted(set(expected) - set(indexed), key=int),
+                      extra=sorted(set(indexed) - set(expected), key=int),
+                      stale=sorted((i for i in expected if i in indexed and indexed[i] != expected[i]), key=int))
+
+
 def needs_rebuild() -> str:
-    """Why the index must be rebuilt ('' when it is sound and complete)."""
+    """Why the index must be rebuilt ('' when, once caught up, it matches the database)."""
     health = store().health()
     if not health.ok:
         return health.reason
-    expected = public_count()
-    if health.doc_count + pending_count() < expected or (not pending_count() and health.doc_count != expected):
-        return f"count mismatch: index {health.doc_count}, database {expected}"
+    current = position()
+    if current is None:
+        return gettext("it has no change-log position")
+    with db.engine.connect() as connection:
+        if changes.fell_off(connection, current):
+            return gettext("the change log was pruned past it")
+    catch_up()
+    comparison = compare()
+    if not comparison:
+        return gettext("%(count)s products differ from the database", count=comparison.differences)
     return ""
 
 
@@ -308,3 +325,9 @@ def _rebuild_quietly(app) -> None:
 
 def rebuild_running() -> bool:
     return os.path.exists(_path(REBUILD_FLAG))
+
+
+def prune_changes(keep_days: int) -> int:
+    """Delete change-log rows older than ``keep_days`` days; returns how many."""
+    with db.engine.begin() as connection:
+        return changes.prune(connection, keep_days)

@@ -100,20 +100,20 @@ def test_busy_writer_lock_never_fails_a_save(app, client, auth, make_user, world
         assert response.status_code == 200
         with app.app_context():
             assert db.session.get(Product, product_id).name == "Vải thiều Thanh Hà"
-            assert sync.pending_count() >= 1
+            assert sync.lag().behind >= 1
         assert "Vải thiều Thanh Hà" not in names(client, "thanh ha")  # the index has not caught up yet
     finally:
         holder.cancel()
-    assert names(client, "thanh ha")[0] == "Vải thiều Thanh Hà"  # the next search applies the journal
+    assert names(client, "thanh ha")[0] == "Vải thiều Thanh Hà"  # the next search applies the change log
     with app.app_context():
-        assert sync.pending_count() == 0
+        assert sync.lag().behind == 0
 
 
 def test_changes_during_a_rebuild_are_not_lost(app, client, world, monkeypatch):
     original = sync._documents
 
-    def documents_with_a_concurrent_save(session):
-        for number, document in enumerate(original(session)):
+    def documents_with_a_concurrent_save(connection):
+        for number, document in enumerate(original(connection)):
             if number == 10:  # another worker commits while the new version is being written
                 product = db.session.get(Product, world["hong-xiem"])
                 product.name = "Hồng xiêm Xuân Đỉnh chín cây"
@@ -126,29 +126,44 @@ def test_changes_during_a_rebuild_are_not_lost(app, client, world, monkeypatch):
     assert names(client, "hong xiem chin cay") == ["Hồng xiêm Xuân Đỉnh chín cây"]
 
 
+def search_cli(runner, *args):
+    return runner.invoke(args=["search", *args, "--lang", "en"])
+
+
 def test_cli_rebuild_and_status(app, runner, world):
-    result = runner.invoke(args=["search", "status"])
+    result = search_cli(runner, "status")
     assert result.exit_code == 0 and "Index: ok" in result.output and "Indexed products: 46" in result.output
-    result = runner.invoke(args=["search", "rebuild"])
+    assert "Changes not applied: 0" in result.output
+    assert "Content: every product matches the database" in result.output
+    result = search_cli(runner, "rebuild")
     assert result.exit_code == 0 and "Indexed 46 public products" in result.output
-    result = runner.invoke(args=["search", "rebuild", "--if-needed"])
+    result = search_cli(runner, "rebuild", "--if-needed")
     assert result.exit_code == 0 and "up to date" in result.output
     shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
-    result = runner.invoke(args=["search", "status"])
+    result = search_cli(runner, "status")
     assert "NOT USABLE (missing)" in result.output
-    result = runner.invoke(args=["search", "rebuild", "--if-needed"])
+    result = search_cli(runner, "rebuild", "--if-needed")
     assert result.exit_code == 0 and "missing" in result.output and "Indexed 46" in result.output
 
 
-def test_cli_rebuild_if_needed_applies_pending_work(app, runner, world):
+def test_cli_status_speaks_vietnamese_by_default(app, runner, world):
+    result = runner.invoke(args=["search", "status"])
+    assert result.exit_code == 0 and "Chỉ mục: tốt" in result.output, result.output
+
+
+def test_cli_rebuild_if_needed_applies_the_change_log_without_rebuilding(app, runner, world):
     with app.app_context():
-        sync.journal(sync.Changes(products={world["na-chi-lang"]}))
+        version = sync.store().current_path()
         db.session.get(Product, world["na-chi-lang"]).status = "hidden"
         app.config["SEARCH_SYNC"] = False
         db.session.commit()
         app.config["SEARCH_SYNC"] = True
-    result = runner.invoke(args=["search", "rebuild", "--if-needed"])
-    assert result.exit_code == 0 and "Applied pending changes; 0 still pending" in result.output
+    result = search_cli(runner, "status")
+    assert "Changes not applied: 1" in result.output and "1 not public any more" in result.output
+    result = search_cli(runner, "rebuild", "--if-needed")
+    assert result.exit_code == 0 and "up to date (45 products)" in result.output
+    with app.app_context():
+        assert sync.store().current_path() == version  # caught up, not rebuilt
     assert health(app).doc_count == 45
 
 
@@ -156,7 +171,7 @@ def test_cli_refuses_a_second_rebuild(app, runner, world):
     flag = os.path.join(app.config["SEARCH_INDEX_DIR"], sync.REBUILD_FLAG)
     with open(flag, "w") as fh:
         fh.write("12345 0\n")
-    result = runner.invoke(args=["search", "rebuild"])
+    result = search_cli(runner, "rebuild")
     assert result.exit_code != 0 and "Another process" in result.output
     os.utime(flag, (0, 0))  # a flag left by a build that died long ago is taken over
     assert runner.invoke(args=["search", "rebuild"]).exit_code == 0

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4aad41828e61
+Revision ID: 72012a371ad1
 Revises: 
-Create Date: 2026-11-23 20:58:15.140857
+Create Date: 2026-12-03 15:39:45.864477
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4aad41828e61'
+revision = '72012a371ad1'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -24,6 +24,13 @@ def upgrade():
     sa.Column('blocked_until', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttles'))
+    )
+    op.create_table('search_changes',
+    sa.Column('seq', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.PrimaryKeyConstraint('seq', name=op.f('pk_search_changes')),
+    sqlite_autoincrement=True
     )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -269,6 +276,31 @@ def upgrade():
         op.execute("CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
                    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()")
 
+    # The search change log: triggers add a row per touched product in the writing
+    # transaction itself (a snapshot of the DDL in search/changes.py).
+    if bind.dialect.name == "sqlite":
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_product_insert AFTER INSERT ON products BEGIN INSERT INTO search_changes (product_id) VALUES (NEW.id); END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_product_update AFTER UPDATE ON products BEGIN INSERT INTO search_changes (product_id) VALUES (NEW.id); END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_product_delete AFTER DELETE ON products BEGIN INSERT INTO search_changes (product_id) VALUES (OLD.id); END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_photo_insert AFTER INSERT ON product_photos BEGIN INSERT INTO search_changes (product_id) VALUES (NEW.product_id); END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_photo_update AFTER UPDATE ON product_photos BEGIN INSERT INTO search_changes (product_id) SELECT OLD.product_id WHERE OLD.product_id <> NEW.product_id; INSERT INTO search_changes (product_id) VALUES (NEW.product_id); END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_photo_delete AFTER DELETE ON product_photos BEGIN INSERT INTO search_changes (product_id) VALUES (OLD.product_id); END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_producer_update AFTER UPDATE ON producers BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = NEW.id; END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_producer_delete BEFORE DELETE ON producers BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = OLD.id; END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_certificate_update AFTER UPDATE ON certificates BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE certificate_id = NEW.id; END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_certificate_delete BEFORE DELETE ON certificates BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE certificate_id = OLD.id; END')
+    elif bind.dialect.name == "postgresql":
+        op.execute("CREATE OR REPLACE FUNCTION search_log_product() RETURNS trigger AS $$ BEGIN INSERT INTO search_changes (product_id) VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END); RETURN NULL; END; $$ LANGUAGE plpgsql")
+        op.execute('CREATE OR REPLACE TRIGGER search_log_product AFTER INSERT OR UPDATE OR DELETE ON products FOR EACH ROW EXECUTE FUNCTION search_log_product()')
+        op.execute("CREATE OR REPLACE FUNCTION search_log_photo() RETURNS trigger AS $$ BEGIN IF TG_OP <> 'INSERT' THEN INSERT INTO search_changes (product_id) VALUES (OLD.product_id); END IF; IF TG_OP <> 'DELETE' THEN INSERT INTO search_changes (product_id) VALUES (NEW.product_id); END IF; RETURN NULL; END; $$ LANGUAGE plpgsql")
+        op.execute('CREATE OR REPLACE TRIGGER search_log_photo AFTER INSERT OR UPDATE OR DELETE ON product_photos FOR EACH ROW EXECUTE FUNCTION search_log_photo()')
+        op.execute("CREATE OR REPLACE FUNCTION search_log_producer() RETURNS trigger AS $$ BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = OLD.id; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql")
+        op.execute('CREATE OR REPLACE TRIGGER search_log_producer_update AFTER UPDATE ON producers FOR EACH ROW EXECUTE FUNCTION search_log_producer()')
+        op.execute('CREATE OR REPLACE TRIGGER search_log_producer_delete BEFORE DELETE ON producers FOR EACH ROW EXECUTE FUNCTION search_log_producer()')
+        op.execute("CREATE OR REPLACE FUNCTION search_log_certificate() RETURNS trigger AS $$ BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE certificate_id = OLD.id; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql")
+        op.execute('CREATE OR REPLACE TRIGGER search_log_certificate_update AFTER UPDATE ON certificates FOR EACH ROW EXECUTE FUNCTION search_log_certificate()')
+        op.execute('CREATE OR REPLACE TRIGGER search_log_certificate_delete BEFORE DELETE ON certificates FOR EACH ROW EXECUTE FUNCTION search_log_certificate()')
+
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
@@ -323,5 +355,6 @@ def downgrade():
     op.drop_table('producers')
     op.drop_table('commune_assignments')
     op.drop_table('users')
+    op.drop_table('search_changes')
     op.drop_table('login_throttles')
     # ### end Alembic commands ###

@@ -32,11 +32,11 @@ def rebuild_command(if_needed, lang):
     with force_locale(lang):
         if if_needed:
             reason = sync.needs_rebuild()
-            if not reason:
+            if reason is None:
                 click.echo(gettext("The search index is up to date (%(count)s products).",
                                    count=sync.store().health().doc_count))
                 return
-            click.echo(gettext("Rebuilding the search index: %(reason)s.", reason=reason))
+            click.echo(gettext("Rebuilding the search index: %(reason)s.", reason=_reason_text(reason)))
         started = time.monotonic()
         try:
             with click.progressbar(length=sync.public_count(), label=gettext("Indexing products"),
@@ -47,6 +47,16 @@ def rebuild_command(if_needed, lang):
                 gettext("Another process is rebuilding the search index; try again later.")) from None
         click.echo(gettext("Indexed %(count)s public products in %(seconds).1f s.", count=count,
                            seconds=time.monotonic() - started))
+
+
+def _reason_text(reason) -> str:
+    if reason.code == sync.NO_POSITION:
+        return gettext("it has no change-log position")
+    if reason.code == sync.PRUNED:
+        return gettext("the change log was pruned past it")
+    if reason.code == sync.DIFFERENT:
+        return gettext("%(count)s products differ from the database", count=reason.differences)
+    return reason.code  # the index's own health reason: missing or damaged
 
 
 @cli_group.command("status")

@@ -56,6 +56,7 @@ POINTER = "current"
 VERSION_PREFIX = "index-"
 POSITION = "changes.json"  # inside a version: where it stands in the database's change log
 CHANGE_LOCK = "changes.lock"  # held while a process applies changes and records its position
+BUILD_LOCK = "build.lock"  # held while a process builds a new version
 MAX_PREFIX_TERMS = 64
 # Folded "fields" read through the spellings of an as-spelt field.
 _DERIVED = {"ctx_f": "ctx", "cat_f": "cat"}
@@ -331,31 +332,18 @@ class IndexStore:
             raise IndexUnavailable("missing", self.root)
         _write_atomically(os.path.join(path, POSITION), text)
 
-    @contextmanager
     def change_lock(self, timeout: float = 0.5, retries: int = 3, backoff: float = 0.2):
-        """One process at a time applies changes and records its position (``flock``:
-        freed when the holder dies). Yields False when it stayed busy."""
-        os.makedirs(self.root, exist_ok=True)
-        fd = os.open(os.path.join(self.root, CHANGE_LOCK), os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            locked = False
-            for attempt in range(retries + 1):
-                deadline = time.monotonic() + timeout
-                while True:
-                    try:
-                        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                        locked = True
-                        break
-                    except BlockingIOError:
-                        if time.monotonic() >= deadline:
-                            break
-                        time.sleep(0.01)
-                if locked or attempt == retries:
-                    break
-                time.sleep(backoff * (2 ** attempt))
-            yield locked
-        finally:
-            os.close(fd)  # closing releases the lock
+        """One process at a time applies changes and records its position.
+        Yields False when it stayed busy."""
+        return file_lock(os.path.join(self.root, CHANGE_LOCK), timeout, retries, backoff)
+
+    def build_lock(self):
+        """One full build at a time. Yields False when another is running."""
+        return file_lock(os.path.join(self.root, BUILD_LOCK))
+
+    def building(self) -> bool:
+        with self.build_lock() as locked:
+            return not locked
 
     def _swap(self, name: str) -> None:
         staging = os.path.join(self.root, f".{POINTER}-{uuid.uuid4().hex[:6]}")
@@ -538,6 +526,33 @@ def _damaged(error: Exception) -> IndexUnavailable:
             chained = chained.__context__ or chained.__cause__
         gc.collect()
     return IndexUnavailable("damaged", detail)
+
+
+@contextmanager
+def file_lock(path: str, timeout: float = 0.0, retries: int = 0, backoff: float = 0.0):
+    """An exclusive ``flock`` on ``path``, tried for ``timeout`` seconds, then again
+    after ``backoff`` (doubling) ``retries`` times; yields whether it was taken.
+    The kernel frees it when the holder dies, so a crash never leaves it behind."""
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        locked = False
+        for attempt in range(retries + 1):
+            deadline = time.monotonic() + timeout
+            while not locked:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    locked = True
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        break
+                    time.sleep(0.01)
+            if locked or attempt == retries:
+                break
+            time.sleep(backoff * (2 ** attempt))
+        yield locked
+    finally:
+        os.close(fd)  # closing releases the lock
 
 
 def _write_atomically(path: str, text: str) -> None:

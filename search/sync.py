@@ -18,14 +18,12 @@ from the database with that position recorded in it, swaps it in and catches
 up: anything committed while it ran is applied from the log.
 """
 import logging
-import os
 import threading
 import time
 from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
-from flask_babel import gettext
 from sqlalchemy import event, func, select
 
 from extensions import db
@@ -35,8 +33,6 @@ from search.documents import public_rows_query, row_document
 from search.engine import IndexBusy, IndexStore, IndexUnavailable
 
 log = logging.getLogger(__name__)
-REBUILD_FLAG = "rebuilding"
-STALE_FLAG_SECONDS = 3600
 _BATCH = 500
 _stores, _stores_lock = OrderedDict(), threading.Lock()
 MAX_STORES = 8  # index roots kept open per process (tests create one per app)
@@ -216,38 +212,16 @@ def _documents(connection):
         yield row_document(row)
 
 
-def _take_flag() -> None:
-    path = _path(REBUILD_FLAG)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    except FileExistsError:
-        if time.time() - os.path.getmtime(path) < STALE_FLAG_SECONDS:
-            raise RebuildRunning(path) from None
-        os.unlink(path)  # left by a build that died: take over
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(f"{os.getpid()} {time.time():.0f}\n")
-
-
-def _path(name: str) -> str:
-    return os.path.join(current_app.config["SEARCH_INDEX_DIR"], name)
-
-
 def rebuild(progress=None) -> int:
     """Build a new version from the database, swap it in, catch up; returns its size."""
-    _take_flag()
-    try:
+    with store().build_lock() as locked:
+        if not locked:
+            raise RebuildRunning(store().root)
         with db.engine.connect() as connection:
             # The position first: the documents read next are at least that new, and
             # whatever commits in between is applied again by the catch-up (harmless).
             start = changes.position_for_rebuild(connection, time.time())
             store().build(_documents(connection), progress=progress, position=start.to_json())
-    finally:
-        try:
-            os.unlink(_path(REBUILD_FLAG))
-        except FileNotFoundError:
-            pass
     catch_up()
     return store().health().doc_count
 
@@ -278,28 +252,36 @@ def compare() -> Comparison:
                       stale=sorted((i for i in expected if i in indexed and indexed[i] != expected[i]), key=int))
 
 
-def needs_rebuild() -> str:
-    """Why the index must be rebuilt ('' when, once caught up, it matches the database)."""
+@dataclass
+class RebuildReason:
+    code: str  # the health reason ("missing", "damaged"), NO_POSITION, PRUNED or DIFFERENT
+    differences: int = 0
+
+
+NO_POSITION, PRUNED, DIFFERENT = "no-position", "pruned", "different"
+
+
+def needs_rebuild():
+    """Why the index must be rebuilt: a RebuildReason, or None when, once caught
+    up with the change log, it matches the database by content."""
     health = store().health()
     if not health.ok:
-        return health.reason
+        return RebuildReason(health.reason)
     current = position()
     if current is None:
-        return gettext("it has no change-log position")
+        return RebuildReason(NO_POSITION)
     with db.engine.connect() as connection:
         if changes.fell_off(connection, current):
-            return gettext("the change log was pruned past it")
+            return RebuildReason(PRUNED)
     catch_up()
     comparison = compare()
-    if not comparison:
-        return gettext("%(count)s products differ from the database", count=comparison.differences)
-    return ""
+    return None if comparison else RebuildReason(DIFFERENT, comparison.differences)
 
 
 def recover(app) -> None:
     """After a failed search: if the index is really missing or damaged, rebuild
     it (in the background unless SEARCH_REBUILD_IN_BACKGROUND is False)."""
-    if store(app).health().ok or os.path.exists(os.path.join(app.config["SEARCH_INDEX_DIR"], REBUILD_FLAG)):
+    if store(app).health().ok or store(app).building():
         return
     if not app.config.get("SEARCH_REBUILD_IN_BACKGROUND", True):
         _rebuild_quietly(app)
@@ -324,7 +306,7 @@ def _rebuild_quietly(app) -> None:
 
 
 def rebuild_running() -> bool:
-    return os.path.exists(_path(REBUILD_FLAG))
+    return store().building()
 
 
 def prune_changes(keep_days: int) -> int:

@@ -168,11 +168,13 @@ def test_cli_rebuild_if_needed_applies_the_change_log_without_rebuilding(app, ru
 
 
 def test_cli_refuses_a_second_rebuild(app, runner, world):
-    flag = os.path.join(app.config["SEARCH_INDEX_DIR"], sync.REBUILD_FLAG)
-    with open(flag, "w") as fh:
-        fh.write("12345 0\n")
-    result = search_cli(runner, "rebuild")
-    assert result.exit_code != 0 and "Another process" in result.output
-    os.utime(flag, (0, 0))  # a flag left by a build that died long ago is taken over
-    assert runner.invoke(args=["search", "rebuild"]).exit_code == 0
-    assert not os.path.exists(flag)
+    with app.app_context():
+        lock = sync.store().build_lock()  # another process is building
+    assert lock.__enter__() is True
+    try:
+        result = search_cli(runner, "rebuild")
+        assert result.exit_code != 0 and "Another process" in result.output
+        assert "Rebuild running: yes" in search_cli(runner, "status").output
+    finally:
+        lock.__exit__(None, None, None)
+    assert search_cli(runner, "rebuild").exit_code == 0  # a build that died frees the lock with its process

@@ -7,6 +7,8 @@ Layout under the index root (SEARCH_INDEX_DIR)::
 
     current -> index-20250101120000-ab12cd   (symlink, swapped atomically)
     index-20250101120000-ab12cd/             (one complete Whoosh index)
+    index-20250101120000-ab12cd/changes.json (its position in the database's change log)
+    changes.lock, build.lock                 (flock: one catch-up, one full build at a time)
 
 Nothing the user types reaches a query parser: ``search.plan`` cuts the text
 into words, this module looks each term up in the index and turns its posting

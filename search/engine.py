@@ -59,6 +59,7 @@ VERSION_PREFIX = "index-"
 POSITION = "changes.json"  # inside a version: where it stands in the database's change log
 CHANGE_LOCK = "changes.lock"  # held while a process applies changes and records its position
 BUILD_LOCK = "build.lock"  # held while a process builds a new version
+SWAP_WAIT_SECONDS = 60.0  # a finished build waits this long for a running catch-up
 MAX_PREFIX_TERMS = 64
 # Folded "fields" read through the spellings of an as-spelt field.
 _DERIVED = {"ctx_f": "ctx", "cat_f": "cat"}
@@ -311,7 +312,13 @@ class IndexStore:
         except BaseException:
             shutil.rmtree(path, ignore_errors=True)
             raise
-        self._swap(name)
+        # Swap under the change lock: a catch-up reads the position, applies and records
+        # it in one version, never half in the old version and half in the new one.
+        with self.change_lock(timeout=SWAP_WAIT_SECONDS, retries=0) as locked:
+            if not locked:
+                shutil.rmtree(path, ignore_errors=True)
+                raise IndexBusy(self.root)
+            self._swap(name)
         return path
 
     # --- Change-log position ----------------------------------------------------------
@@ -558,11 +565,12 @@ def file_lock(path: str, timeout: float = 0.0, retries: int = 0, backoff: float 
 
 
 def _write_atomically(path: str, text: str) -> None:
+    """Whole or not at all. No fsync: a killed process leaves its writes in the page
+    cache, and Whoosh does not fsync its segments either, so after a power loss the
+    start-up content check (``flask search rebuild --if-needed``) is what repairs."""
     staging = f"{path}.{uuid.uuid4().hex[:6]}"
     with open(staging, "w", encoding="utf-8") as fh:
         fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
     os.replace(staging, path)
 
 

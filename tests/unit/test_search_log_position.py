@@ -1,5 +1,11 @@
-"""Where an index stands in the change log: search.changes.advance, without Flask."""
+"""Where an index stands in the change log (search.changes.advance) and how the index
+records it (search.engine), without Flask."""
+import threading
+import time
+
 from search.changes import MAX_GAPS, LogPosition, advance
+from search.engine import IndexStore
+from search.records import IndexDocument
 
 
 def test_applying_in_order_moves_the_position_without_gaps():
@@ -36,3 +42,29 @@ def test_gaps_are_capped():
 def test_position_round_trips_through_json():
     position = LogPosition(42, {40: 1700000000.5, 7: 1.0})
     assert LogPosition.from_json(position.to_json()) == position
+
+
+def test_a_build_swaps_in_only_between_catch_ups(tmp_path):
+    """A catch-up reads the position, applies and records it in one version: a build
+    that finishes meanwhile waits for the change lock before it swaps."""
+    store = IndexStore(str(tmp_path))
+    first = store.build([IndexDocument(id="1", name="Mật ong rừng")], position=LogPosition(5).to_json())
+    built = {}
+    with store.change_lock() as locked:
+        assert locked
+        builder = threading.Thread(target=lambda: built.update(path=store.build(
+            [IndexDocument(id="2", name="Chè xanh")], position=LogPosition(9).to_json())))
+        builder.start()
+        time.sleep(0.5)
+        assert store.current_path() == first and LogPosition.from_json(store.read_position()).seq == 5
+    builder.join(timeout=30)
+    assert store.current_path() == built["path"] != first
+    assert LogPosition.from_json(store.read_position()).seq == 9
+
+
+def test_digests_are_read_back_for_every_live_document(tmp_path):
+    store = IndexStore(str(tmp_path))
+    documents = [IndexDocument(id="1", name="Mật ong rừng"), IndexDocument(id="2", name="Chè xanh")]
+    store.build(documents)
+    store.apply(upserts=[IndexDocument(id="2", name="Chè xanh Tân Cương")], deletes=["1"])
+    assert store.digests() == {"2": IndexDocument(id="2", name="Chè xanh Tân Cương").digest()}

@@ -127,7 +127,8 @@ def position_for_rebuild(connection, now: float) -> LogPosition:
     except numbers not visible yet (PostgreSQL transactions still running)."""
     high = current_sequence(connection)
     visible = set(connection.scalars(select(SearchChange.seq).where(SearchChange.seq > high - REBUILD_LOOKBACK)))
-    gaps = {seq: now for seq in range(max(1, high - REBUILD_LOOKBACK + 1), high + 1) if seq not in visible}
+    # Below the oldest visible number the rows were pruned (or rolled back long ago).
+    gaps = {seq: now for seq in range(min(visible, default=high + 1), high + 1) if seq not in visible}
     return LogPosition(high, gaps)
 
 

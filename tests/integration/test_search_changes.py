@@ -230,3 +230,10 @@ def test_the_migration_creates_the_log_triggers(tmp_path, pg_schema):
             with engine.begin() as conn:
                 conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
+
+
+def test_a_rebuild_waits_for_numbers_not_visible_yet_but_not_for_pruned_ones(app, world):
+    with app.app_context(), db.engine.begin() as connection:
+        newest = changes.current_sequence(connection)
+        connection.execute(sa.text("DELETE FROM search_changes WHERE seq < 5 OR seq = :s"), {"s": newest - 1})
+        assert changes.position_for_rebuild(connection, now=1.0) == changes.LogPosition(newest, {newest - 1: 1.0})

@@ -22,7 +22,7 @@ def sms_length(text: str) -> tuple[int, int]:
 def sms_body(text: str, link: str = "") -> str:
     """What the SMS carries: Vietnamese without diacritics (one 160-character GSM segment
     instead of 70 UCS-2 characters; the usual practice for Vietnamese SMS), then the link."""
-    body = fold(text).replace("•", ".")
+    body = fold(text)
     return f"{body} {link}".strip() if link else body
 
 

@@ -315,3 +315,13 @@ def test_every_notice_fits_one_sms_in_both_languages(app):
                 with force_locale(language):
                     message = str(text) % {"last4": "5443"}
                 assert fits_one_sms(message, link), (kind, language, len(sms_body(message, link)))
+
+
+def test_a_fourth_link_change_in_a_day_is_refused(app, seller, people):
+    helper = as_user(app, people["helper"][1])
+    for number in range(3):
+        assert save_link(helper, seller.producer_id, f"{HONEST}_{number}").status_code == 302
+    response = save_link(helper, seller.producer_id, ROGUE)
+    assert response.status_code == 429
+    assert "đã được đổi 3 lần hôm nay" in response.get_data(as_text=True)
+    assert [v[1] for v in link_versions(app, seller.producer_id)] == ["superseded", "superseded", "pending"]

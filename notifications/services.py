@@ -64,20 +64,14 @@ def notify_rejection(producer, detail_kind, reason):
                 detail=reason)
 
 
-def number_on_record(producer, detail_kind):
-    """The number the officer should call before approving: the one warned of this change
-    (the contact on record before it), else the producer's contact now."""
-    kind = CHANGED_KINDS[detail_kind]
-    phone = db.session.scalar(
+def number_on_record(producer, detail_kind, since):
+    """The number warned of the change made at `since` (the contact on record before it),
+    which the officer calls before approving; None when no warning was written."""
+    return db.session.scalar(
         db.select(Notification.recipient_phone)
-        .where(Notification.producer_id == producer.id, Notification.kind == kind,
-               Notification.recipient_phone.is_not(None))
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(1))
-    if phone:
-        return phone
-    contacts = rules.previous_contacts(producer.phone, producer.zalo,
-                                       producer.owner.phone if producer.owner else None)
-    return contacts[0][1] if contacts else None
+        .where(Notification.producer_id == producer.id, Notification.kind == CHANGED_KINDS[detail_kind],
+               Notification.recipient_phone.is_not(None), Notification.created_at >= since)
+        .order_by(Notification.id).limit(1))
 
 
 def take_unseen(user):

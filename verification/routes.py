@@ -125,7 +125,7 @@ def _payment_review(producer, kind, deciding):
             form.version_id.data = pending.id
             form.fingerprint.data = services.fingerprint_of(pending)
             review_forms[action] = form
-    call_number = notices.number_on_record(producer, kind) if pending is not None else None
+    call_number = notices.number_on_record(producer, kind, pending.created_at) if pending is not None else None
     return SimpleNamespace(kind=kind, pending=pending, approved=approved, forms=review_forms,
                            call_number=call_number)
 

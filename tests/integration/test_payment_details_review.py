@@ -325,3 +325,14 @@ def test_a_fourth_link_change_in_a_day_is_refused(app, seller, people):
     assert response.status_code == 429
     assert "đã được đổi 3 lần hôm nay" in response.get_data(as_text=True)
     assert [v[1] for v in link_versions(app, seller.producer_id)] == ["superseded", "superseded", "pending"]
+
+
+def test_first_bank_details_of_a_new_dossier_warn_nobody(app, make_user):
+    """Before verification nothing can be diverted yet: no warning, no "call" line on the dossier."""
+    from tests.integration import verification_world as w
+
+    world = w.build(app, make_user, with_images=False)
+    officer = as_user(app, world.oa[1])
+    dossier = officer.get(f"/can-bo/ho-so/{world.pa}").get_data(as_text=True)
+    assert "3100205123456" in dossier and "theo số đã đăng ký" not in dossier
+    assert outbox(app) == []

@@ -1,4 +1,5 @@
 from flask import current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from accounts import bp, services
@@ -7,6 +8,7 @@ from accounts.forms import LoginForm, RegisterForm
 from accounts.models import Role
 from core.urls import safe_next_url
 from extensions import db, limiter
+from notifications import services as notices
 
 bp.before_app_request(load_logged_in_user)
 
@@ -29,13 +31,25 @@ def login():
             message = _("Too many wrong attempts. Please wait %(seconds)s seconds and try again.", seconds=wait)
             return render_template("accounts/login.html", form=form, wait_message=message), 429
         user = services.authenticate(form.phone.data, form.password.data, request.remote_addr)
+        unseen = notices.take_unseen(user) if user is not None else []
         db.session.commit()
         if user is not None:
             log_in(user)
+            _flash_notices(unseen)
             return redirect(safe_next_url(form.next.data, default=_home_for(user)))
         form.password.errors.append(_("The mobile number or password is wrong."))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
+
+
+def _flash_notices(unseen):
+    """Each notice once, right after the log-in, in the language of this session."""
+    locale = get_locale()
+    for notice in unseen:
+        message = notice.text(locale)
+        if notice.detail:
+            message = f"{message} {_('Reason:')} {notice.detail}"
+        flash(message, "notice")
 
 
 def _home_for(user):

@@ -4,8 +4,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
 from accounts.forms import PhoneField
 from payments.rules import MAX_QUANTITY, MIN_QUANTITY, PaymentLinkError, check_payment_link
@@ -83,7 +84,12 @@ def _valid_payment_link(form, field):
 
 
 class PaymentLinkForm(FlaskForm):
+    """A link can redirect buyers' money: the editor confirms with their own password, and the
+    form carries the version it was opened on, so a save over someone else's newer change is refused."""
     url = StringField(_l("Payment link"), validators=[_valid_payment_link])
+    current_password = PasswordField(_l("Your current password"), validators=[
+        DataRequired(_l("Please enter your current password to change the payment link.")), Length(max=256)])
+    seen_version = IntegerField(widget=HiddenInput(), validators=[InputRequired(), NumberRange(min=0)])
 
 
 class StatusForm(FlaskForm):

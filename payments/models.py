@@ -3,6 +3,7 @@ are rendered from the producer's current approved PaymentAccount on every view."
 from accounts.models import utcnow
 from extensions import db
 from payments.rules import MAX_LINK_LENGTH, MAX_QUANTITY, MIN_QUANTITY, OrderStatus
+from producers.models import ReviewedVersion
 
 
 class Order(db.Model):
@@ -55,17 +56,16 @@ class Order(db.Model):
     }
 
 
-class PaymentLink(db.Model):
-    """A producer's https payment link (e.g. a Stripe Payment Link), shown as a second QR."""
+class PaymentLink(ReviewedVersion, db.Model):
+    """One version of a producer's https payment link (e.g. a Stripe Payment Link), shown as
+    a second QR. Like bank details it can redirect money, so each change waits for an
+    officer's approval (producers.models.ReviewedVersion)."""
 
     __tablename__ = "payment_links"
+    REVIEWED_FIELDS = ("url",)
 
-    id = db.Column(db.Integer, primary_key=True)
-    producer_id = db.Column(db.Integer, db.ForeignKey("producers.id", ondelete="CASCADE"), nullable=False,
-                            unique=True)
     url = db.Column(db.String(MAX_LINK_LENGTH), nullable=False)
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
 
     producer = db.relationship("Producer")
-    created_by = db.relationship("User")
+
+    __table_args__ = (db.UniqueConstraint("producer_id", "version", name="uq_payment_links_version"),)

@@ -7,16 +7,19 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from accounts.auth import login_required
+from accounts.passwords import verify_password
 from core.forms import EmptyForm
 from core.web import error_response
 from extensions import db, limiter
 from payments import bp, services
 from payments.forms import OrderForm, PaymentLinkForm
+from payments.models import PaymentLink
 from payments.qrimage import SignText, a6_sign_svg, png_bytes, svg_document, svg_inline
 from payments.rules import OrderStatus, link_host
 from payments.services import PaymentState
 from payments.texts import refusal_message, status_label
 from producers.models import Producer
+from producers.payment_details import MAX_CHANGES_PER_DAY, TooManyChanges
 
 QR_SVG_CSP = "default-src 'none'; frame-ancestors 'none'"
 SIGN_SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
@@ -210,23 +213,56 @@ def _producer_from_request():
 
 
 @bp.route("/nha-san-xuat/lien-ket-thanh-toan", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
 @login_required
 def payment_link_page():
     producer, producers = _producer_from_request()
     if producer is None:
         return render_template("payments/payment_link_choose.html", producers=producers)
-    link = services.payment_link(producer)
-    form = PaymentLinkForm(data={"url": link.url if link else ""})
     if not producer.is_public:
-        return render_template("payments/payment_link.html", producer=producer, form=None, link=link), 403
-    if form.validate_on_submit():
-        services.set_payment_link(producer, form.url.data, g.user)
-        db.session.commit()
-        flash(_("The payment link is saved. Buyers will see it as a second code on their orders."), "success")
-        return redirect(url_for("payments.payment_link_page", producer=producer.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("payments/payment_link.html", producer=producer, form=form, link=link,
-                           host=link_host(link.url) if link else None), status
+        return _render_link_page(producer, None, 403)
+    if request.method == "GET":
+        latest = services.latest_payment_link(producer)
+        shown = latest if latest is not None and latest.status in (PaymentLink.PENDING, PaymentLink.APPROVED) else None
+        form = PaymentLinkForm(data={"url": shown.url if shown else "",
+                                     "seen_version": services.link_version_number(producer)})
+        return _render_link_page(producer, form)
+    form = PaymentLinkForm()
+    if not form.validate_on_submit():
+        return _render_link_page(producer, form, 400)
+    if not verify_password(g.user.password_hash, form.current_password.data):
+        form.current_password.errors.append(_("The password is wrong."))
+        return _render_link_page(producer, form, 400)
+    try:
+        _version, changed = services.set_payment_link(producer, form.url.data, g.user,
+                                                      seen_version=form.seen_version.data)
+    except services.StaleLinkForm:
+        db.session.rollback()
+        form.seen_version.data = services.link_version_number(producer)
+        return _render_link_page(producer, form, 409, stale=True)
+    except TooManyChanges:
+        db.session.rollback()
+        return _render_link_page(producer, form, 429, limit_reached=True)
+    db.session.commit()
+    if changed:
+        flash(_("The new payment link is saved. Buyers will see it once an officer of your commune, "
+                "other than you, has approved it."), "info")
+    else:
+        flash(_("Nothing changed."), "success")
+    return redirect(url_for("payments.payment_link_page", producer=producer.id))
+
+
+def _render_link_page(producer, form, status=200, stale=False, limit_reached=False):
+    if form is not None:
+        form.current_password.data = ""
+    latest = services.latest_payment_link(producer)
+    in_force = services.payment_link(producer)
+    return render_template(
+        "payments/payment_link.html", producer=producer, form=form, link=in_force,
+        host=link_host(in_force.url) if in_force else None,
+        pending=latest if latest is not None and latest.status == PaymentLink.PENDING else None,
+        rejected=latest if latest is not None and latest.status == PaymentLink.REJECTED else None,
+        stale=stale, limit_reached=limit_reached, max_changes=MAX_CHANGES_PER_DAY), status
 
 
 @bp.post("/nha-san-xuat/lien-ket-thanh-toan/xoa")

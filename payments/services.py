@@ -24,8 +24,9 @@ from payments.rules import (OrderRefused, OrderStatus, PaymentLinkError, can_cha
                             new_order_code, normalise_order_code, order_amount, order_refusal,
                             with_client_reference)
 from payments.vietqr import VietQRError, build_payload, payment_memo
-from producers import audit
+from producers import audit, payment_details
 from producers.models import Producer, ProducerStatus
+from producers.versions import PaymentDetail
 
 
 class PaymentState:
@@ -236,29 +237,36 @@ def managed_orders_query(user):
 # --- payment links -------------------------------------------------------------------
 
 def payment_link(producer) -> PaymentLink | None:
-    return db.session.scalar(db.select(PaymentLink).filter_by(producer_id=producer.id))
+    """The link in force: approved by an officer, with no newer change waiting."""
+    return payment_details.version_in_force(PaymentLink, producer)
 
 
-def set_payment_link(producer, url: str, actor) -> PaymentLink:
-    """Store a checked https link (PaymentLinkError otherwise) and audit the change."""
+def latest_payment_link(producer) -> PaymentLink | None:
+    """The newest version, whatever its status (what the editing page shows)."""
+    return payment_details.latest_version(PaymentLink, producer)
+
+
+def link_version_number(producer) -> int:
+    """The number an edit form carries so that a save over a newer change is refused."""
+    latest = latest_payment_link(producer)
+    return latest.version if latest else 0
+
+
+class StaleLinkForm(Exception):
+    """The link changed after the editing page was opened."""
+
+
+def set_payment_link(producer, url: str, actor, seen_version: int | None = None) -> tuple[PaymentLink, bool]:
+    """Add a checked https link as a pending version (PaymentLinkError otherwise); it stays
+    hidden from buyers until an officer other than `actor` approves it. Returns (version, changed)."""
     url = check_payment_link(url)
-    link = payment_link(producer)
-    before = link.url if link else None
-    if link is None:
-        link = PaymentLink(producer_id=producer.id)
-        db.session.add(link)
-    link.url, link.created_at, link.created_by_id = url, utcnow(), actor.id
-    audit.record("payment_link_set", producer, {"payment_link": {"from": before, "to": url}}, actor=actor)
-    return link
+    if seen_version is not None and seen_version != link_version_number(producer):
+        raise StaleLinkForm()
+    return payment_details.add_version(PaymentLink, PaymentDetail.PAYMENT_LINK, producer, {"url": url}, actor)
 
 
 def remove_payment_link(producer, actor) -> bool:
-    link = payment_link(producer)
-    if link is None:
-        return False
-    audit.record("payment_link_removed", producer, {"payment_link": {"from": link.url, "to": None}}, actor=actor)
-    db.session.delete(link)
-    return True
+    return payment_details.withdraw_all(PaymentLink, PaymentDetail.PAYMENT_LINK, producer, actor)
 
 
 def order_payment_link(order) -> str | None:

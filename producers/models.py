@@ -1,10 +1,12 @@
 from datetime import date
 
 from sqlalchemy import DDL, event
+from sqlalchemy.orm import declared_attr
 
 from accounts.models import utcnow
 from extensions import db
 from producers.ocop import certificate_valid_until, product_set
+from producers.versions import VersionStatus, in_force, waiting
 
 
 class ProducerKind:
@@ -72,17 +74,14 @@ class Producer(db.Model):
 
     @property
     def approved_payment_account(self):
-        """The bank account buyers may pay into: the newest approved version,
-        unless a newer version is awaiting review (then nothing is shown)."""
-        latest = self.payment_accounts[-1] if self.payment_accounts else None
-        if latest is None or latest.status != PaymentAccount.APPROVED:
-            return None
-        return latest
+        """The bank account buyers may pay into (producers.versions.in_force): the newest
+        approved version, nothing while a newer one awaits review, the last approved one
+        again after a change is rejected."""
+        return in_force(self.payment_accounts)
 
     @property
     def pending_payment_account(self):
-        latest = self.payment_accounts[-1] if self.payment_accounts else None
-        return latest if latest is not None and latest.status == PaymentAccount.PENDING else None
+        return waiting(self.payment_accounts)
 
 
 class Certificate(db.Model):
@@ -134,31 +133,61 @@ class ProducerDocument(db.Model):
     producer = db.relationship("Producer", back_populates="documents")
 
 
-class PaymentAccount(db.Model):
-    """One version of a producer's bank details. Versions are never edited:
-    a change adds a version, which an officer approves as seen."""
+class ReviewedVersion:
+    """One version of a producer's payment details (bank account, payment link).
 
-    __tablename__ = "payment_accounts"
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    SUPERSEDED = "superseded"
+    Versions are never edited: a change adds a version, which a commune officer other
+    than its editor approves as seen (the fingerprint covers REVIEWED_FIELDS). One
+    mechanism for every kind: producers.payment_details and verification.services."""
+
+    PENDING = VersionStatus.PENDING
+    APPROVED = VersionStatus.APPROVED
+    REJECTED = VersionStatus.REJECTED
+    SUPERSEDED = VersionStatus.SUPERSEDED
+    REVIEWED_FIELDS: tuple = ()
 
     id = db.Column(db.Integer, primary_key=True)
-    producer_id = db.Column(db.Integer, db.ForeignKey("producers.id", ondelete="CASCADE"), nullable=False, index=True)
     version = db.Column(db.Integer, nullable=False)
+    status = db.Column(db.String(16), nullable=False, default=VersionStatus.PENDING)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    reviewed_at = db.Column(db.DateTime)
+
+    @declared_attr
+    def producer_id(cls):
+        return db.Column(db.Integer, db.ForeignKey("producers.id", ondelete="CASCADE"), nullable=False, index=True)
+
+    @declared_attr
+    def created_by_id(cls):
+        return db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def reviewed_by_id(cls):
+        return db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+
+    @declared_attr
+    def created_by(cls):
+        return db.relationship("User", foreign_keys=[cls.created_by_id])
+
+    @declared_attr
+    def reviewed_by(cls):
+        return db.relationship("User", foreign_keys=[cls.reviewed_by_id])
+
+    @property
+    def reviewed_values(self):
+        return tuple(getattr(self, name) for name in self.REVIEWED_FIELDS)
+
+
+class PaymentAccount(ReviewedVersion, db.Model):
+    """One version of a producer's bank details."""
+
+    __tablename__ = "payment_accounts"
+    REVIEWED_FIELDS = ("bank_bin", "account_number", "holder_name")
+
     bank_bin = db.Column(db.String(6), nullable=False)
     account_number = db.Column(db.String(19), nullable=False)
     holder_name = db.Column(db.String(100), nullable=False)
-    status = db.Column(db.String(16), nullable=False, default=PENDING)
-    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
-    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
-    reviewed_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
-    reviewed_at = db.Column(db.DateTime)
 
     producer = db.relationship("Producer", back_populates="payment_accounts")
-    created_by = db.relationship("User", foreign_keys=[created_by_id])
-    reviewed_by = db.relationship("User", foreign_keys=[reviewed_by_id])
 
     __table_args__ = (db.UniqueConstraint("producer_id", "version", name="uq_payment_accounts_version"),)
 

@@ -9,6 +9,7 @@ from accounts.phones import display_phone
 from core.forms import EmptyForm
 from extensions import db, limiter
 from media.storage import InvalidImageKey
+from notifications import services as notices
 from payments.banks import bank_by_bin
 from places.units import commune, communes, province
 from producers import bp, services, texts, wizard
@@ -214,7 +215,8 @@ def step_review(producer_id):
 def render_review(producer, status=200):
     return render_template("producers/step_review.html", producer=producer,
                            missing=wizard.missing_items(producer),
-                           payment=services.latest_payment_account(producer)), status
+                           payment=services.latest_payment_account(producer),
+                           notices=notices.recent_for(g.user, producer.id)), status
 
 
 @bp.post("/nha-san-xuat/ho-so/<int:producer_id>/gui")

@@ -4,25 +4,26 @@ change is written to the audit log with the acting user."""
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_
+from sqlalchemy import or_
 
 from accounts.models import utcnow
 from extensions import db
 from media.images import process_upload
 from media.storage import ImageStore
-from producers import audit, claims, wizard
+from producers import audit, claims, payment_details, wizard
 from producers.identifiers import is_personal_id, mask_personal_id
 from producers.models import Certificate, PaymentAccount, Producer, ProducerDocument, ProducerStatus
 from producers.ocop import product_set
+from producers.versions import PaymentDetail
 from vntext import slugify
 
 PROFILE_FIELDS = ("kind", "legal_name", "tax_code", "representative", "province_code", "commune_code",
                   "address", "phone", "zalo")
 PAYMENT_FIELDS = ("bank_bin", "account_number", "holder_name")
+MAX_PAYMENT_CHANGES_PER_DAY = payment_details.MAX_CHANGES_PER_DAY
 BUSINESS_REGISTRATION = "business_registration"
 # Documents are read, not browsed: a thumbnail for lists and one size to read the text.
 DOCUMENT_WIDTHS = (160, 1200)
-MAX_PAYMENT_CHANGES_PER_DAY = 3
 # A helper's double tap on a slow connection must not create the same farm twice.
 DUPLICATE_WINDOW = timedelta(hours=1)
 
@@ -37,8 +38,7 @@ class IncompleteProfile(Exception):
         self.missing = missing
 
 
-class TooManyPaymentChanges(Exception):
-    pass
+TooManyPaymentChanges = payment_details.TooManyChanges
 
 
 # --- who may see what -------------------------------------------------------------------------
@@ -211,45 +211,27 @@ def needs_reapproval(producer):
 
 def payment_changes_last_day(producer, now=None):
     """Versions created in the last 24 hours since the last approved one."""
-    approved = [a.version for a in producer.payment_accounts if a.status == PaymentAccount.APPROVED]
-    since = (now or utcnow()) - timedelta(days=1)
-    return db.session.scalar(db.select(func.count(PaymentAccount.id)).where(
-        PaymentAccount.producer_id == producer.id, PaymentAccount.created_at >= since,
-        PaymentAccount.version > max(approved, default=0)))
+    return payment_details.changes_last_day(PaymentAccount, producer, now)
 
 
 def payment_change_allowed(producer, now=None):
-    return not needs_reapproval(producer) or payment_changes_last_day(producer, now) < MAX_PAYMENT_CHANGES_PER_DAY
+    return not needs_reapproval(producer) or payment_details.change_allowed(PaymentAccount, producer, now)
 
 
 def save_payment_account(producer, details, actor):
     """Add a pending version unless the details are unchanged; returns (version, changed).
 
-    Versions are never edited. Older pending versions become superseded, so an officer can
-    only approve the newest one; an approved version stays approved, but
-    `Producer.approved_payment_account` hides it while a newer one waits for review."""
+    The shared mechanism (producers.payment_details): versions are never edited, older
+    pending versions become superseded, and `Producer.approved_payment_account` hides the
+    approved one while a newer one waits for review. Once buyers may have paid into an
+    account, the contact on record is warned of the change."""
     if not wizard.can_edit_bank(producer.status):
         raise NotAllowedNow(producer.status)
-    latest = latest_payment_account(producer)
-    if latest is not None and latest.status in (PaymentAccount.PENDING, PaymentAccount.APPROVED) and all(
-            getattr(latest, name) == details[name] for name in PAYMENT_FIELDS):
-        return latest, False
-    if not payment_change_allowed(producer):
-        raise TooManyPaymentChanges()
-    for account in producer.payment_accounts:
-        if account.status == PaymentAccount.PENDING:
-            account.status = PaymentAccount.SUPERSEDED
-    version = PaymentAccount(version=(latest.version if latest else 0) + 1, status=PaymentAccount.PENDING,
-                             created_by_id=actor.id, **{name: details[name] for name in PAYMENT_FIELDS})
-    producer.payment_accounts.append(version)
-    db.session.flush()
-    before = {name: getattr(latest, name) for name in PAYMENT_FIELDS} if latest else {}
-    changes = audit.diff(before, details)
-    changes["version"] = version.version
-    changes["needs_reapproval"] = needs_reapproval(producer)
-    audit.record("payment_details_changed", producer, changes=changes, actor=actor)
-    producer.wizard_step = wizard.step_after_saving(wizard.BANK, producer.wizard_step)
-    return version, True
+    version, changed = payment_details.add_version(
+        PaymentAccount, PaymentDetail.BANK_ACCOUNT, producer, details, actor, needs_review=needs_reapproval(producer))
+    if changed:
+        producer.wizard_step = wizard.step_after_saving(wizard.BANK, producer.wizard_step)
+    return version, changed
 
 
 # --- step 5: submission -----------------------------------------------------------------------

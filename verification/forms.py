@@ -14,7 +14,7 @@ STATUS_LABELS = {
     "verified": _l("Verified"),
     "rejected": _l("Rejected"),
     "suspended": _l("Suspended"),
-    "payments": _l("Bank details to approve"),
+    "payments": _l("Payment details to approve"),
 }
 
 DOCUMENT_LABELS = {
@@ -45,8 +45,10 @@ AUDIT_LABELS = {
     "reinstated": _l("Producer reinstated"),
     "payment_approved": _l("Bank details approved"),
     "payment_rejected": _l("Bank details rejected"),
-    "payment_link_set": _l("Payment link set"),
+    "payment_link_set": _l("Payment link changed"),
     "payment_link_removed": _l("Payment link removed"),
+    "payment_link_approved": _l("Payment link approved"),
+    "payment_link_rejected": _l("Payment link rejected"),
     "order_status_changed": _l("Order status changed"),
     "producer_imported": _l("Producer created from a spreadsheet"),
     "product_created": _l("Product added"),
@@ -83,6 +85,21 @@ REFUSAL_MESSAGES = {
     "no_pending_payment": _l("No bank details are waiting for approval."),
     "payment_with_dossier": _l("Before verification, bank details are approved together with the dossier."),
 }
+
+
+# The same refusals about a payment link, named as such.
+LINK_REFUSAL_MESSAGES = {
+    "stale_payment": _l("The payment link changed after you opened this page. Nothing was approved: "
+                        "please check the new link below."),
+    "own_payment": _l("You entered this payment link yourself, so another officer of the commune must approve it."),
+    "no_pending_payment": _l("No payment link is waiting for approval."),
+}
+
+
+def refusal_message(code, kind="bank_account"):
+    if kind == "payment_link" and code in LINK_REFUSAL_MESSAGES:
+        return LINK_REFUSAL_MESSAGES[code]
+    return REFUSAL_MESSAGES[code]
 
 
 class ReasonForm(FlaskForm):

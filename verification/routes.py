@@ -4,9 +4,11 @@ Every view finds its producer through `services.producer_or_404(g.user, ...)`, w
 filters by the officer's communes in the query: another commune's producer is a 404.
 """
 from datetime import date
+from types import SimpleNamespace
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.auth import roles_required
 from accounts.phones import display_phone
@@ -14,7 +16,10 @@ from extensions import db
 from media.storage import ImageStore, InvalidImageKey
 from payments.banks import bank_by_bin
 from places import units
+from notifications import services as notices
+from producers import payment_details
 from producers.models import PaymentAccount
+from producers.versions import PaymentDetail
 from producers import texts as producer_texts
 from verification import bp, forms, rules, services
 
@@ -45,6 +50,7 @@ def _officer_helpers():
         "commune_label": _commune_label,
         "bank_label": _bank_label,
         "display_phone": display_phone,
+        "payment_waiting_since": services.waiting_since,
         "image_width": _largest_width,
     }
 
@@ -104,12 +110,32 @@ def audit_log(producer_id):
                            events=services.audit_history(producer))
 
 
+def _payment_review(producer, kind, deciding):
+    """What the dossier shows of one payment detail: the change waiting (with the approve and
+    reject forms bound to exactly that version), the approved version, and the number to call."""
+    _latest, latest_row = services.latest_payment_version(producer, kind)
+    pending = latest_row if latest_row is not None and latest_row.status == PaymentAccount.PENDING else None
+    model = services.DETAIL_MODELS[kind]
+    approved = next((v for v in reversed(payment_details.versions(model, producer))
+                     if v.status == PaymentAccount.APPROVED), None)
+    review_forms = {}
+    if deciding and pending is not None and producer.status in rules.PAYMENT_REVIEW_STATUSES:
+        for action, form_class in (("approve", forms.PaymentApproveForm), ("reject", forms.PaymentRejectForm)):
+            form = form_class(formdata=None)
+            form.version_id.data = pending.id
+            form.fingerprint.data = services.fingerprint_of(pending)
+            review_forms[action] = form
+    call_number = notices.number_on_record(producer, kind, pending.created_at) if pending is not None else None
+    return SimpleNamespace(kind=kind, pending=pending, approved=approved, forms=review_forms,
+                           call_number=call_number)
+
+
 def _render_dossier(producer, status=200, submitted=None, error=None):
     """The dossier page; `submitted` = (form key, form) re-shows a form that failed."""
-    _latest, latest_row = services.latest_payment_version(producer)
-    pending = latest_row if latest_row is not None and latest_row.status == PaymentAccount.PENDING else None
-    approved = next((v for v in reversed(producer.payment_accounts) if v.status == PaymentAccount.APPROVED), None)
     deciding = services.can_decide(g.user)
+    bank = _payment_review(producer, PaymentDetail.BANK_ACCOUNT, deciding)
+    link = _payment_review(producer, PaymentDetail.PAYMENT_LINK, deciding)
+    pending = bank.pending
     decision_forms = {}
     if deciding:
         for name in rules.allowed_decisions(producer.status):
@@ -117,14 +143,8 @@ def _render_dossier(producer, status=200, submitted=None, error=None):
         if "approve" in decision_forms and pending is not None:
             decision_forms["approve"].payment_version_id.data = pending.id
             decision_forms["approve"].payment_fingerprint.data = services.fingerprint_of(pending)
-    payment_forms = {}
-    if deciding and pending is not None and producer.status in rules.PAYMENT_REVIEW_STATUSES:
-        for key, form_class in (("approve_payment", forms.PaymentApproveForm),
-                                ("reject_payment", forms.PaymentRejectForm)):
-            form = form_class(formdata=None)
-            form.version_id.data = pending.id
-            form.fingerprint.data = services.fingerprint_of(pending)
-            payment_forms[key] = form
+    payment_forms = {f"{action}_payment": form for action, form in bank.forms.items()}
+    payment_forms.update({f"{action}_payment_link": form for action, form in link.forms.items()})
     if submitted is not None:
         key, form = submitted
         target = payment_forms if key in payment_forms else decision_forms
@@ -133,8 +153,8 @@ def _render_dossier(producer, status=200, submitted=None, error=None):
             target[key].reason.errors = form.reason.errors
     history = services.audit_history(producer, limit=HISTORY_ON_DOSSIER)
     return render_template(
-        "verification/dossier.html", producer=producer, pending=pending, approved=approved,
-        decision_forms=decision_forms, payment_forms=payment_forms,
+        "verification/dossier.html", producer=producer, pending=pending, approved=bank.approved,
+        bank_review=bank, link_review=link, decision_forms=decision_forms, payment_forms=payment_forms,
         history=history, today=date.today(), error=error, can_decide=deciding,
         payment_review=producer.status in rules.PAYMENT_REVIEW_STATUSES), status
 
@@ -171,46 +191,65 @@ for _name, _slug in DECISION_SLUGS.items():
                     defaults={"decision": _name}, methods=["POST"])
 
 
-@bp.post("/can-bo/ho-so/<int:producer_id>/tai-khoan/duyet")
-@roles_required(*services.DECIDING_ROLES)
-def approve_payment(producer_id):
+PAYMENT_DETAIL_SLUGS = {PaymentDetail.BANK_ACCOUNT: ("tai-khoan", "payment"),
+                        PaymentDetail.PAYMENT_LINK: ("lien-ket", "payment_link")}
+APPROVED_MESSAGES = {
+    PaymentDetail.BANK_ACCOUNT: _l("The new bank details are approved and shown to buyers again."),
+    PaymentDetail.PAYMENT_LINK: _l("The new payment link is approved and shown to buyers."),
+}
+REJECTED_MESSAGES = {
+    PaymentDetail.BANK_ACCOUNT: _l("The new bank details were rejected. The previous approved account stays "
+                                   "in use, and the producer will see your reason."),
+    PaymentDetail.PAYMENT_LINK: _l("The new payment link was rejected. The previous approved link, if any, "
+                                   "stays in use, and the producer will see your reason."),
+}
+
+
+def approve_payment(producer_id, kind):
     producer = services.producer_or_404(g.user, producer_id, for_update=True)
     form = forms.PaymentApproveForm()
     if not form.validate_on_submit():
         db.session.rollback()
-        return _render_dossier(producer, 400, error=forms.REFUSAL_MESSAGES["stale_payment"])
+        return _render_dossier(producer, 400, error=forms.refusal_message("stale_payment", kind))
     try:
-        services.approve_payment(g.user, producer, rules.SeenPayment(form.version_id.data, form.fingerprint.data))
+        services.approve_payment(g.user, producer, rules.SeenPayment(form.version_id.data, form.fingerprint.data),
+                                 kind)
     except rules.DecisionRefused as refusal:
-        return _refused(producer, refusal, ("approve_payment", form))
+        return _refused(producer, refusal, (f"approve_{PAYMENT_DETAIL_SLUGS[kind][1]}", form), kind)
     db.session.commit()
-    flash(_("The new bank details are approved and shown to buyers again."), "success")
+    flash(str(APPROVED_MESSAGES[kind]), "success")
     return redirect(url_for("verification.dossier", producer_id=producer.id))
 
 
-@bp.post("/can-bo/ho-so/<int:producer_id>/tai-khoan/tu-choi")
-@roles_required(*services.DECIDING_ROLES)
-def reject_payment(producer_id):
+def reject_payment(producer_id, kind):
     producer = services.producer_or_404(g.user, producer_id, for_update=True)
     form = forms.PaymentRejectForm()
+    key = f"reject_{PAYMENT_DETAIL_SLUGS[kind][1]}"
     if not form.validate_on_submit():
         db.session.rollback()
-        return _render_dossier(producer, 400, submitted=("reject_payment", form))
+        return _render_dossier(producer, 400, submitted=(key, form))
     seen = rules.SeenPayment(form.version_id.data, form.fingerprint.data)
     try:
-        services.reject_payment(g.user, producer, seen, form.reason.data)
+        services.reject_payment(g.user, producer, seen, form.reason.data, kind)
     except rules.DecisionRefused as refusal:
-        return _refused(producer, refusal, ("reject_payment", form))
+        return _refused(producer, refusal, (key, form), kind)
     db.session.commit()
-    flash(_("The new bank details were rejected. The producer will see your reason."), "success")
+    flash(str(REJECTED_MESSAGES[kind]), "success")
     return redirect(url_for("verification.dossier", producer_id=producer.id))
 
 
-def _refused(producer, refusal, submitted):
+for _kind, (_slug, _endpoint) in PAYMENT_DETAIL_SLUGS.items():
+    for _action, _view, _verb in (("approve", approve_payment, "duyet"), ("reject", reject_payment, "tu-choi")):
+        bp.add_url_rule(f"/can-bo/ho-so/<int:producer_id>/{_slug}/{_verb}", endpoint=f"{_action}_{_endpoint}",
+                        view_func=roles_required(*services.DECIDING_ROLES)(_view),
+                        defaults={"kind": _kind}, methods=["POST"])
+
+
+def _refused(producer, refusal, submitted, kind=PaymentDetail.BANK_ACCOUNT):
     """Nothing changes: roll back, then show the dossier as it is now, with the reason."""
     db.session.rollback()
     status = REFUSAL_STATUS.get(refusal.code, 409)
-    return _render_dossier(producer, status, submitted=submitted, error=forms.REFUSAL_MESSAGES[refusal.code])
+    return _render_dossier(producer, status, submitted=submitted, error=forms.refusal_message(refusal.code, kind))
 
 
 # --- private images -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The rules of commune verification, without Flask or the database.
 
 Which decision an officer may take from which producer status, and the fingerprint
-of bank details that ties an approval to exactly the version the officer saw.
+of payment details that ties an approval to exactly the version the officer saw.
 Refusals raise `DecisionRefused(code, **params)`; the web layer translates the code.
 """
 import hashlib
@@ -79,10 +79,11 @@ def check_decision(name, status, reason, actor_id, owner_id):
     return decision
 
 
-def payment_fingerprint(version_id, version, bank_bin, account_number, holder_name):
-    """A digest of exactly the bank details an officer is shown. An approval carries it,
-    so details changed in the meantime (even back and forth) never get approved unseen."""
-    fields = (str(version_id), str(version), bank_bin or "", account_number or "", holder_name or "")
+def payment_fingerprint(version_id, version, *values):
+    """A digest of exactly the payment details an officer is shown (bank BIN, account and
+    holder; or a payment link). An approval carries it, so details changed in the meantime
+    (even back and forth) never get approved unseen."""
+    fields = (str(version_id), str(version), *(value or "" for value in values))
     return hashlib.sha256("\x1f".join(fields).encode("utf-8")).hexdigest()
 
 
@@ -95,18 +96,17 @@ class SeenPayment:
 
 @dataclass(frozen=True)
 class PaymentVersion:
-    """The bank-details version currently waiting, as stored."""
+    """The newest version of a payment detail (bank account or payment link), as stored;
+    `values` are the fields the officer checks, in a fixed order."""
     id: int
     version: int
-    bank_bin: str
-    account_number: str
-    holder_name: str
+    values: tuple
     status: str
     created_by_id: object
 
     @property
     def fingerprint(self):
-        return payment_fingerprint(self.id, self.version, self.bank_bin, self.account_number, self.holder_name)
+        return payment_fingerprint(self.id, self.version, *self.values)
 
 
 def seen_matches(seen, latest):

@@ -7,13 +7,17 @@ from sqlalchemy import func
 
 from accounts.models import Role, utcnow
 from extensions import db
-from producers import audit
+from payments.models import PaymentLink
+from producers import audit, payment_details
 from producers.models import AuditEvent, Certificate, PaymentAccount, Producer, ProducerDocument
+from producers.versions import PaymentDetail
 from verification import rules
 
 PAYMENTS_TAB = "payments"
 DECIDING_ROLES = (Role.OFFICER, Role.ADMIN)
 VIEWING_ROLES = (Role.OFFICER, Role.HELPER, Role.ADMIN)
+# Every payment detail follows the same approval (producers.payment_details).
+DETAIL_MODELS = {PaymentDetail.BANK_ACCOUNT: PaymentAccount, PaymentDetail.PAYMENT_LINK: PaymentLink}
 
 
 def commune_scope(user, column=Producer.commune_code):
@@ -56,20 +60,19 @@ def certificate_or_404(user, certificate_id):
 
 # --- the queue ------------------------------------------------------------
 
-def _latest_versions():
-    """producer_id -> its newest bank-details version number (a subquery)."""
-    return (db.select(PaymentAccount.producer_id, func.max(PaymentAccount.version).label("version"))
-            .group_by(PaymentAccount.producer_id).subquery())
-
-
 def _awaiting_payment_approval(user):
-    latest = _latest_versions()
-    return (visible_producers(user)
-            .join(PaymentAccount, PaymentAccount.producer_id == Producer.id)
-            .join(latest, db.and_(latest.c.producer_id == PaymentAccount.producer_id,
-                                  latest.c.version == PaymentAccount.version))
-            .where(PaymentAccount.status == PaymentAccount.PENDING,
-                   Producer.status.in_(rules.PAYMENT_REVIEW_STATUSES)))
+    """Producers with a bank account or payment link change waiting (a pending version is
+    always the newest one: a new change supersedes it, an approval supersedes older ones)."""
+    waiting = [db.exists().where(model.producer_id == Producer.id, model.status == PaymentAccount.PENDING)
+               for model in DETAIL_MODELS.values()]
+    return visible_producers(user).where(db.or_(*waiting), Producer.status.in_(rules.PAYMENT_REVIEW_STATUSES))
+
+
+def waiting_since(producer):
+    """When the oldest waiting payment-detail change was made (for the queue), or None."""
+    times = [row.created_at for row in (payment_details.waiting_version(model, producer)
+                                        for model in DETAIL_MODELS.values()) if row is not None]
+    return min(times, default=None)
 
 
 def queue_counts(user):
@@ -86,7 +89,11 @@ def queue_counts(user):
 def queue_page(user, tab, page, per_page):
     """(producers, has_more) for one tab, oldest submission first where it matters."""
     if tab == PAYMENTS_TAB:
-        query = _awaiting_payment_approval(user).order_by(PaymentAccount.created_at, Producer.id)
+        waiting_since = func.coalesce(*(
+            db.select(func.min(model.created_at)).where(model.producer_id == Producer.id,
+                                                        model.status == PaymentAccount.PENDING).scalar_subquery()
+            for model in DETAIL_MODELS.values()))
+        query = _awaiting_payment_approval(user).order_by(waiting_since, Producer.id)
     else:
         query = visible_producers(user).where(Producer.status == tab)
         if tab == rules.SUBMITTED:
@@ -99,23 +106,21 @@ def queue_page(user, tab, page, per_page):
 
 # --- decisions on a producer -------------------------------------------------
 
-def latest_payment_version(producer):
-    """(the newest bank-details version as the pure rules see it, its row); (None, None) if none."""
-    row = db.session.scalar(db.select(PaymentAccount).where(PaymentAccount.producer_id == producer.id)
-                            .order_by(PaymentAccount.version.desc()).limit(1))
+def latest_payment_version(producer, kind=PaymentDetail.BANK_ACCOUNT):
+    """(the newest version of a payment detail as the pure rules see it, its row); (None, None) if none."""
+    row = payment_details.latest_version(DETAIL_MODELS[kind], producer)
     return _as_rules_version(row), row
 
 
 def _as_rules_version(row):
     if row is None:
         return None
-    return rules.PaymentVersion(id=row.id, version=row.version, bank_bin=row.bank_bin,
-                                account_number=row.account_number, holder_name=row.holder_name,
+    return rules.PaymentVersion(id=row.id, version=row.version, values=row.reviewed_values,
                                 status=row.status, created_by_id=row.created_by_id)
 
 
-def fingerprint_of(account):
-    return _as_rules_version(account).fingerprint
+def fingerprint_of(version_row):
+    return _as_rules_version(version_row).fingerprint
 
 
 class Outcome:
@@ -152,25 +157,23 @@ def decide(actor, producer, name, reason=None, seen=None):
     return outcome
 
 
-# --- bank details changed after verification --------------------------------------
+# --- payment details changed after verification (bank account, payment link) ------------
 
-def approve_payment(actor, producer, seen):
-    latest, row = latest_payment_version(producer)
+def approve_payment(actor, producer, seen, kind=PaymentDetail.BANK_ACCOUNT):
+    latest, row = latest_payment_version(producer, kind)
     _check_payment_decider(actor, producer, seen, latest)
-    _approve_version(actor, producer, row, utcnow())
+    payment_details.approve(DETAIL_MODELS[kind], kind, producer, row, actor)
     return row
 
 
-def reject_payment(actor, producer, seen, reason):
+def reject_payment(actor, producer, seen, reason, kind=PaymentDetail.BANK_ACCOUNT):
+    """The change is refused: the last approved version stays in force, the owner is told."""
     reason = (reason or "").strip()
-    latest, row = latest_payment_version(producer)
+    latest, row = latest_payment_version(producer, kind)
     _check_payment_decider(actor, producer, seen, latest)
     if not reason:
         raise rules.DecisionRefused("reason_required", decision="reject_payment")
-    row.status = PaymentAccount.REJECTED
-    row.reviewed_by_id = actor.id
-    row.reviewed_at = utcnow()
-    audit.record("payment_rejected", producer, _payment_changes(row), reason=reason, actor=actor)
+    payment_details.reject(kind, producer, row, actor, reason)
     return row
 
 
@@ -181,23 +184,7 @@ def _check_payment_decider(actor, producer, seen, latest):
 
 
 def _approve_version(actor, producer, row, now):
-    """`row` becomes the approved version; every older approved or waiting one is superseded."""
-    older = db.session.scalars(db.select(PaymentAccount).where(
-        PaymentAccount.producer_id == producer.id, PaymentAccount.id != row.id,
-        PaymentAccount.version < row.version,
-        PaymentAccount.status.in_((PaymentAccount.APPROVED, PaymentAccount.PENDING)))).all()
-    for version in older:
-        version.status = PaymentAccount.SUPERSEDED
-    row.status = PaymentAccount.APPROVED
-    row.reviewed_by_id = actor.id
-    row.reviewed_at = now
-    audit.record("payment_approved", producer, _payment_changes(row), actor=actor)
-
-
-def _payment_changes(row):
-    # audit.record masks account_number to its last 4 digits.
-    return {"version": row.version, "bank_bin": row.bank_bin, "account_number": row.account_number,
-            "holder_name": row.holder_name}
+    payment_details.approve(PaymentAccount, PaymentDetail.BANK_ACCOUNT, producer, row, actor, now)
 
 
 def audit_history(producer, limit=None):

@@ -94,12 +94,21 @@ def approve_latest_bank_details(app, producer_id, officer_id=None):
         db.session.commit()
 
 
-def set_payment_link_directly(app, producer_id, url):
+def set_payment_link_directly(app, producer_id, url, status=PaymentAccount.APPROVED, user_id=None):
+    """A new payment-link version (approved by default: as if an officer had checked it)."""
     from payments.models import PaymentLink
 
     with app.app_context():
-        db.session.add(PaymentLink(producer_id=producer_id, url=url))
+        latest = db.session.scalar(db.select(db.func.max(PaymentLink.version)).filter_by(producer_id=producer_id))
+        if status == PaymentAccount.APPROVED:
+            for older in db.session.scalars(db.select(PaymentLink).filter_by(producer_id=producer_id,
+                                                                             status=PaymentAccount.APPROVED)):
+                older.status = PaymentAccount.SUPERSEDED
+        row = PaymentLink(producer_id=producer_id, url=url, version=(latest or 0) + 1, status=status,
+                          created_by_id=user_id)
+        db.session.add(row)
         db.session.commit()
+        return row.id
 
 
 def set_producer_status(app, producer_id, status):

@@ -1,5 +1,7 @@
 """Payment links (e.g. Stripe Payment Links): https only, set by the producer or its
-commune's officers and helpers, audited, shown as a second QR with client_reference_id."""
+commune's officers and helpers with their password, audited, and shown as a second QR
+with client_reference_id once an officer has approved them (test_payment_link_review.py)."""
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -8,7 +10,7 @@ from accounts.models import Role
 from extensions import db
 from payments.models import PaymentLink
 from producers.models import AuditEvent, ProducerStatus
-from tests.conftest import csrf_token_from
+from tests.conftest import TEST_PASSWORD, csrf_token_from
 from tests.integration.payments_factories import (COMMUNE_A, COMMUNE_B, decode_svg, inline_qr_codes, make_seller,
                                                   place_order, set_producer_status)
 
@@ -26,18 +28,39 @@ def seller(app, make_user):
     return make_seller(app, make_user)
 
 
-def save_link(client, url, producer_id=None):
+SEEN_VERSION_RE = re.compile(r'id="seen_version" name="seen_version" type="hidden" value="(\d+)"')
+
+
+def seen_version_from(html):
+    match = SEEN_VERSION_RE.search(html)
+    assert match, "the link form carries no version"
+    return match.group(1)
+
+
+def save_link(client, url, producer_id=None, password=TEST_PASSWORD, seen_version=None):
+    """Open the page, then save as a person would (the version the page showed, unless given)."""
     query = f"?producer={producer_id}" if producer_id else ""
-    token = csrf_token_from(client.get(PAGE + query).get_data(as_text=True))
-    data = {"url": url, "csrf_token": token}
+    page = client.get(PAGE + query).get_data(as_text=True)
+    data = {"url": url, "csrf_token": csrf_token_from(page), "current_password": password,
+            "seen_version": seen_version if seen_version is not None else seen_version_from(page)}
     if producer_id:
         data["producer"] = str(producer_id)
     return client.post(PAGE + query, data=data)
 
 
 def stored_link(app, producer_id):
+    """The newest version's address, whatever its status."""
     with app.app_context():
-        return db.session.scalar(db.select(PaymentLink.url).filter_by(producer_id=producer_id))
+        return db.session.scalar(db.select(PaymentLink.url).filter_by(producer_id=producer_id)
+                                 .order_by(PaymentLink.version.desc()).limit(1))
+
+
+def approve_latest(app, producer_id):
+    with app.app_context():
+        row = db.session.scalars(db.select(PaymentLink).filter_by(producer_id=producer_id)
+                                 .order_by(PaymentLink.version.desc())).first()
+        row.status = PaymentLink.APPROVED
+        db.session.commit()
 
 
 def link_events(app):
@@ -57,8 +80,9 @@ def test_producer_saves_an_https_link_and_it_is_audited(app, seller, auth):
     assert stored_link(app, seller.producer_id) == STRIPE
     [(action, actor, changes)] = link_events(app)
     assert action == "payment_link_set" and actor == seller.user_id
-    assert changes == {"payment_link": {"from": None, "to": STRIPE}}
-    assert "buy.stripe.com" in auth.client.get(PAGE).get_data(as_text=True)
+    assert changes == {"url": {"from": None, "to": STRIPE}, "version": 1, "needs_reapproval": True}
+    page = auth.client.get(PAGE).get_data(as_text=True)
+    assert 'class="notice pd-pending"' in page and STRIPE.split("?")[0] in page
 
 
 @pytest.mark.parametrize("url", [
@@ -83,6 +107,7 @@ def test_refused_link_is_not_echoed_as_a_link(app, seller, auth):
 def test_order_page_shows_the_link_as_a_second_code_with_the_order_code(app, client, seller, auth):
     auth.login(seller.phone)
     save_link(auth.client, STRIPE)
+    approve_latest(app, seller.producer_id)
     code = place_order(client, seller.product_id)
     html = client.get(f"/don-hang/{code}").get_data(as_text=True)
     codes = inline_qr_codes(html)
@@ -135,9 +160,12 @@ def test_only_verified_producers_may_add_a_link(app, seller, auth):
 def test_remove_the_link(app, client, seller, auth):
     auth.login(seller.phone)
     save_link(auth.client, STRIPE)
+    approve_latest(app, seller.producer_id)
     token = csrf_token_from(auth.client.get(PAGE).get_data(as_text=True))
     assert auth.client.post(PAGE + "/xoa", data={"csrf_token": token}).status_code == 302
-    assert stored_link(app, seller.producer_id) is None
+    with app.app_context():
+        assert db.session.scalar(db.select(PaymentLink.status).filter_by(producer_id=seller.producer_id)) == \
+            PaymentLink.SUPERSEDED
     assert [event[0] for event in link_events(app)] == ["payment_link_set", "payment_link_removed"]
     code = place_order(client, seller.product_id)
     assert len(inline_qr_codes(client.get(f"/don-hang/{code}").get_data(as_text=True))) == 1
@@ -145,7 +173,8 @@ def test_remove_the_link(app, client, seller, auth):
 
 def test_stored_link_is_checked_again_before_it_is_shown(app, client, seller):
     with app.app_context():
-        db.session.add(PaymentLink(producer_id=seller.producer_id, url="javascript:alert(1)"))
+        db.session.add(PaymentLink(producer_id=seller.producer_id, url="javascript:alert(1)", version=1,
+                                   status=PaymentLink.APPROVED))
         db.session.commit()
     code = place_order(client, seller.product_id)
     html = client.get(f"/don-hang/{code}").get_data(as_text=True)
@@ -155,6 +184,7 @@ def test_stored_link_is_checked_again_before_it_is_shown(app, client, seller):
 def test_link_qr_svg_decodes(app, client, seller, auth):
     auth.login(seller.phone)
     save_link(auth.client, "https://buy.stripe.com/abc")
+    approve_latest(app, seller.producer_id)
     code = place_order(client, seller.product_id)
     html = client.get(f"/don-hang/{code}").get_data(as_text=True)
     svgs = [chunk for chunk in html.split("<svg ")[1:]]

@@ -101,10 +101,12 @@ def test_no_new_orders_while_bank_details_wait(app, client, seller):
         assert db.session.scalar(db.select(db.func.count(Order.id))) == 0
 
 
-def test_rejected_change_keeps_codes_hidden_until_details_are_approved(app, client, seller):
-    """A rejected newest version leaves nothing approved to show (the model's rule)."""
+def test_rejected_change_brings_back_the_last_approved_code(app, client, seller):
+    """A rejected newest version leaves the last approved one in force (the model's rule);
+    the officer's rejection through the site is in test_payment_details_review.py."""
     code = place_order(client, seller.product_id)
     submit_new_bank_details(app, seller.producer_id, NEW_BANK)
+    assert inline_qr_codes(client.get(f"/don-hang/{code}").get_data(as_text=True)) == []
     with app.app_context():
         from extensions import db
         from producers.models import PaymentAccount
@@ -114,8 +116,9 @@ def test_rejected_change_keeps_codes_hidden_until_details_are_approved(app, clie
         latest.status = PaymentAccount.REJECTED
         db.session.commit()
     html = client.get(f"/don-hang/{code}").get_data(as_text=True)
-    assert inline_qr_codes(html) == [] and "•••• 5443" not in html and "•••• 0123" not in html
-    assert client.get(f"/api/orders/{code}/payment_qr.png").status_code == 409
+    [payload] = inline_qr_codes(html)
+    assert parse_payload(payload).account == seller.account and NEW_BANK[1] not in html
+    assert client.get(f"/api/orders/{code}/payment_qr.png").status_code == 200
 
 
 def test_payment_link_is_hidden_too_while_details_wait(app, client, seller):

@@ -1,3 +1,2 @@
-"""Journeys across capabilities (import then search, edit then crash then search).
-Browser journeys reuse the browser fixtures."""
+"""Journey tests reuse the browser fixtures (Chromium via Playwright, live server, phone page)."""
 from tests.browser.conftest import *  # noqa: F401,F403

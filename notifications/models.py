@@ -1,0 +1,35 @@
+"""The outbox: one row per message to one recipient."""
+from accounts.models import utcnow
+from extensions import db
+from notifications.constants import SMS_TEXT_MAX, Channel, DeliveryStatus, NoticeKind
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+
+    id = db.Column(db.Integer, primary_key=True)
+    kind = db.Column(db.String(40), nullable=False)
+    producer_id = db.Column(db.Integer, db.ForeignKey("producers.id", ondelete="CASCADE"), index=True)
+    recipient_user_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    recipient_phone = db.Column(db.String(16))  # E.164
+    channel = db.Column(db.String(8), nullable=False, default=Channel.SMS)
+    text_vi = db.Column(db.String(SMS_TEXT_MAX), nullable=False)
+    text_en = db.Column(db.String(SMS_TEXT_MAX), nullable=False)
+    detail = db.Column(db.Text)  # shown in the app only (e.g. the officer's reason), never sent by SMS
+    link = db.Column(db.String(500), nullable=False, default="")
+    status = db.Column(db.String(8), nullable=False, default=DeliveryStatus.PENDING, index=True)
+    created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    sent_at = db.Column(db.DateTime)
+    shown_at = db.Column(db.DateTime)  # first shown in the app, after a log-in
+
+    __table_args__ = (
+        db.CheckConstraint("recipient_user_id IS NOT NULL OR recipient_phone IS NOT NULL",
+                           name="has_recipient"),
+        db.CheckConstraint("status IN ({})".format(", ".join(f"'{s}'" for s in DeliveryStatus)),
+                           name="status_known"),
+        db.CheckConstraint("kind IN ({})".format(", ".join(f"'{k}'" for k in NoticeKind)), name="kind_known"),
+        db.CheckConstraint("channel IN ({})".format(", ".join(f"'{c}'" for c in Channel)), name="channel_known"),
+    )
+
+    def text(self, locale) -> str:
+        return self.text_en if str(locale).startswith("en") else self.text_vi

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 72012a371ad1
+Revision ID: e82fe139b1a2
 Revises: 
-Create Date: 2026-12-03 15:39:45.864477
+Create Date: 2026-12-03 16:09:00.571632
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '72012a371ad1'
+revision = 'e82fe139b1a2'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -121,18 +121,46 @@ def upgrade():
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificates_producer_id'), ['producer_id'], unique=False)
 
-    op.create_table('payment_accounts',
+    op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('producer_id', sa.Integer(), nullable=False),
-    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('producer_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_user_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_phone', sa.String(length=16), nullable=True),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('text_vi', sa.String(length=200), nullable=False),
+    sa.Column('text_en', sa.String(length=200), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('link', sa.String(length=500), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('shown_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("channel IN ('sms', 'zalo')", name=op.f('ck_notifications_channel_known')),
+    sa.CheckConstraint("kind IN ('bank_account_changed', 'payment_link_changed', 'bank_account_rejected', 'payment_link_rejected')", name=op.f('ck_notifications_kind_known')),
+    sa.CheckConstraint("status IN ('pending', 'sent')", name=op.f('ck_notifications_status_known')),
+    sa.CheckConstraint('recipient_user_id IS NOT NULL OR recipient_phone IS NOT NULL', name=op.f('ck_notifications_has_recipient')),
+    sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_notifications_producer_id_producers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recipient_user_id'], ['users.id'], name=op.f('fk_notifications_recipient_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notifications_producer_id'), ['producer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notifications_recipient_user_id'), ['recipient_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notifications_status'), ['status'], unique=False)
+
+    op.create_table('payment_accounts',
     sa.Column('bank_bin', sa.String(length=6), nullable=False),
     sa.Column('account_number', sa.String(length=19), nullable=False),
     sa.Column('holder_name', sa.String(length=100), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('status', sa.String(length=16), nullable=False),
-    sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.Column('reviewed_at', sa.DateTime(), nullable=True),
+    sa.Column('producer_id', sa.Integer(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_payment_accounts_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_payment_accounts_producer_id_producers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_payment_accounts_reviewed_by_id_users'), ondelete='SET NULL'),
@@ -143,16 +171,24 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_payment_accounts_producer_id'), ['producer_id'], unique=False)
 
     op.create_table('payment_links',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('producer_id', sa.Integer(), nullable=False),
     sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('reviewed_at', sa.DateTime(), nullable=True),
+    sa.Column('producer_id', sa.Integer(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('reviewed_by_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_payment_links_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_payment_links_producer_id_producers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['reviewed_by_id'], ['users.id'], name=op.f('fk_payment_links_reviewed_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_links')),
-    sa.UniqueConstraint('producer_id', name=op.f('uq_payment_links_producer_id'))
+    sa.UniqueConstraint('producer_id', 'version', name='uq_payment_links_version')
     )
+    with op.batch_alter_table('payment_links', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payment_links_producer_id'), ['producer_id'], unique=False)
+
     op.create_table('producer_documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('producer_id', sa.Integer(), nullable=False),
@@ -332,11 +368,20 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_producer_documents_producer_id'))
 
     op.drop_table('producer_documents')
+    with op.batch_alter_table('payment_links', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payment_links_producer_id'))
+
     op.drop_table('payment_links')
     with op.batch_alter_table('payment_accounts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payment_accounts_producer_id'))
 
     op.drop_table('payment_accounts')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notifications_status'))
+        batch_op.drop_index(batch_op.f('ix_notifications_recipient_user_id'))
+        batch_op.drop_index(batch_op.f('ix_notifications_producer_id'))
+
+    op.drop_table('notifications')
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_certificates_producer_id'))
 

@@ -15,7 +15,8 @@
    products (MATCH ... ORDER BY rank LIMIT 24); and the p95 of a product save
    (ORM change + commit, with the after-commit index update, and without it);
    the change-log check every search makes (``sync.catch_up_before_search``
-   with the index current), as a ratio to the engine's p50.
+   with the index current), as a ratio to the engine's p50; and the content
+   check of ``flask search status`` as a ratio to the full rebuild.
 Targets: p95 <= 50 ms, p95 ratio to FTS5 <= 1.5, rebuild <= 60 s, save <= 150 ms.
 The machine is shared: load averages are printed, and wall and CPU times both.
 """
@@ -278,6 +279,10 @@ def speed(work, count, rounds, saves):
         print(f"  without the prefix class (FTS5 is slow on short prefixes): engine p95 "
               f"{percentile(typed_engine, .95):.1f} ms, FTS5 p95 {percentile(typed_fts, .95):.1f} ms, ratio "
               f"{percentile(typed_engine, .95) / percentile(typed_fts, .95):.2f}")
+        same, check_wall, _ = timed(sync.compare)
+        print(f"  content check (flask search status, rebuild --if-needed): {check_wall:.1f} s for "
+              f"{indexed:,} products ({'match' if same else 'DIFFERENT'}); ratio to the full rebuild = "
+              f"{check_wall / wall:.2f}")
         sync.catch_up_before_search()  # the process's first search: a full catch-up
         check = [timed(sync.catch_up_before_search)[1] * 1000 for _ in range(200)]
         print(f"  change-log check before each search (index current): p50 {percentile(check, .5):.2f} ms, "

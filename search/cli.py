@@ -77,7 +77,7 @@ def status_command(lang):
         applied = lag.position.seq if lag.position is not None else "-"
         click.echo(gettext("Change log: newest change %(latest)s, index applied up to %(applied)s",
                            latest=lag.latest, applied=applied))
-        click.echo(gettext("Changes not applied: %(count)s", count=lag.behind))
+        click.echo(gettext("Changes not applied: %(count)s", count="-" if lag.behind is None else lag.behind))
         if health.ok:
             try:
                 comparison = sync.compare()

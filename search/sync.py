@@ -107,7 +107,7 @@ def _after_commit(session) -> None:
 class Lag:
     position: LogPosition = None  # None: no index, or an index without a recorded position
     latest: int = 0  # newest change number in the database
-    behind: int = 0  # changes not applied yet
+    behind: int = None  # changes not applied yet (None without a position)
 
 
 def position() -> LogPosition:
@@ -119,7 +119,7 @@ def lag() -> Lag:
     current = position()
     with db.engine.connect() as connection:
         latest = changes.current_sequence(connection)
-        behind = changes.count_behind(connection, current) if current is not None else 0
+        behind = changes.count_behind(connection, current) if current is not None else None
     return Lag(current, latest, behind)
 
 

@@ -141,7 +141,7 @@ def test_cli_rebuild_and_status(app, runner, world):
     assert result.exit_code == 0 and "up to date" in result.output
     shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
     result = search_cli(runner, "status")
-    assert "NOT USABLE (missing)" in result.output
+    assert "NOT USABLE (missing)" in result.output and "Changes not applied: -" in result.output
     result = search_cli(runner, "rebuild", "--if-needed")
     assert result.exit_code == 0 and "missing" in result.output and "Indexed 46" in result.output
 

@@ -174,7 +174,8 @@ def mask_account(number):
 
 
 class AuditEvent(db.Model):
-    """Append-only: the database refuses UPDATE and DELETE on this table."""
+    """Append-only: the database refuses UPDATE, DELETE and any insert that reuses an id
+    (SQLite's REPLACE deletes the old row without firing DELETE triggers)."""
 
     __tablename__ = "audit_events"
 
@@ -195,6 +196,9 @@ _APPEND_ONLY_SQLITE = [
         "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END").execute_if(dialect="sqlite"),
     DDL("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
         "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END").execute_if(dialect="sqlite"),
+    DDL("CREATE TRIGGER audit_events_no_overwrite BEFORE INSERT ON audit_events "
+        "WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id) "
+        "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END").execute_if(dialect="sqlite"),
 ]
 _APPEND_ONLY_POSTGRES = [
     DDL("CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
@@ -202,6 +206,12 @@ _APPEND_ONLY_POSTGRES = [
         dialect="postgresql"),
     DDL("CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
         "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()").execute_if(dialect="postgresql"),
+    DDL("CREATE OR REPLACE FUNCTION audit_events_no_overwrite() RETURNS trigger AS $$ "
+        "BEGIN IF EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id) THEN "
+        "RAISE EXCEPTION 'audit_events is append-only'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql").execute_if(
+        dialect="postgresql"),
+    DDL("CREATE TRIGGER audit_events_no_overwrite BEFORE INSERT ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_no_overwrite()").execute_if(dialect="postgresql"),
 ]
 for _ddl in _APPEND_ONLY_SQLITE + _APPEND_ONLY_POSTGRES:
     event.listen(AuditEvent.__table__, "after_create", _ddl)

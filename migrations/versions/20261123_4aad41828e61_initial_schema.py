@@ -263,11 +263,20 @@ def upgrade():
                    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END")
         op.execute("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
                    "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END")
+        # REPLACE deletes the old row without firing DELETE triggers: refuse any reused id.
+        op.execute("CREATE TRIGGER audit_events_no_overwrite BEFORE INSERT ON audit_events "
+                   "WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id) "
+                   "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END")
     elif bind.dialect.name == "postgresql":
         op.execute("CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
                    "BEGIN RAISE EXCEPTION 'audit_events is append-only'; END; $$ LANGUAGE plpgsql")
         op.execute("CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
                    "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()")
+        op.execute("CREATE OR REPLACE FUNCTION audit_events_no_overwrite() RETURNS trigger AS $$ "
+                   "BEGIN IF EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id) THEN "
+                   "RAISE EXCEPTION 'audit_events is append-only'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql")
+        op.execute("CREATE TRIGGER audit_events_no_overwrite BEFORE INSERT ON audit_events "
+                   "FOR EACH ROW EXECUTE FUNCTION audit_events_no_overwrite()")
 
 
 def downgrade():

@@ -51,6 +51,7 @@ def _home_for(user):
 @bp.post("/dang-xuat")
 def logout():
     log_out()
+    db.session.commit()
     flash(_("You have logged out."), "info")
     return redirect(url_for("catalog.index"))
 

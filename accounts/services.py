@@ -35,6 +35,15 @@ def set_password(user, password):
     user.password_hash = hash_password(password, _method())
 
 
+def change_password(user, password):
+    """A new password ends every session opened with the old one (the caller commits,
+    then logs the current browser in again if it should stay logged in)."""
+    from accounts.auth import end_all_sessions
+
+    set_password(user, password)
+    end_all_sessions(user)
+
+
 def _dummy_hash():
     global _DUMMY_HASH
     if _DUMMY_HASH is None or not _DUMMY_HASH.startswith(_method() + "$"):
@@ -62,8 +71,8 @@ def _record_failure(keys):
         db.session.add(row)
 
 
-def _clear_failures(keys):
-    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+def _clear_failures(key):
+    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
 def throttle_keys(phone, remote_addr):
@@ -82,7 +91,9 @@ def authenticate(phone, password, remote_addr):
     if not verify_password(user.password_hash, password):
         _record_failure(keys)
         return None
-    _clear_failures(keys)
+    # Only the account's own count: clearing the address's would let an attacker wipe their
+    # back-off by logging in to an account of their own between guesses.
+    _clear_failures(keys[0])
     if needs_rehash(user.password_hash, _method()):
         set_password(user, password)
     user.last_login_at = utcnow()

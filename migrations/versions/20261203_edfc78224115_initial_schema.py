@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4aad41828e61
+Revision ID: edfc78224115
 Revises: 
-Create Date: 2026-11-23 20:58:15.140857
+Create Date: 2026-12-03 15:35:08.177560
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4aad41828e61'
+revision = 'edfc78224115'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -34,6 +34,7 @@ def upgrade():
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
+    sa.Column('session_version', sa.Integer(), server_default='0', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('phone', name=op.f('uq_users_phone'))
     )

@@ -57,7 +57,7 @@ def logout():
 
 
 @bp.route("/dang-ky", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def register():
     """Step 1 of the producer wizard: the account."""
     if g.get("user") is not None:

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from accounts.models import CommuneAssignment, LoginThrottle, Role, User, utcnow
 from accounts.passwords import hash_password, needs_rehash, verify_password
@@ -26,8 +27,13 @@ def create_user(phone, password, name, role=Role.PRODUCER, commune_codes=()):
         raise PhoneTaken(phone)
     user = User(phone=phone, name=name.strip(), role=role, password_hash=hash_password(password, _method()))
     user.communes = [CommuneAssignment(commune_code=int(code)) for code in commune_codes]
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # Two registrations of one phone at the same moment both pass the check above;
+        # the unique index decides, and the loser gets the same answer as a late comer.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise PhoneTaken(phone) from None
     return user
 
 

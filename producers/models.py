@@ -3,6 +3,7 @@ from datetime import date
 from sqlalchemy import DDL, event
 
 from accounts.models import utcnow
+from core.conflicts import version_column
 from extensions import db
 from producers.ocop import certificate_valid_until, product_set
 
@@ -51,6 +52,9 @@ class Producer(db.Model):
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     submitted_at = db.Column(db.DateTime)
     verified_at = db.Column(db.DateTime)
+    # Optimistic locking: every UPDATE checks and bumps it (core/conflicts.py).
+    edit_version = version_column(db)
+    __mapper_args__ = {"version_id_col": edit_version}
 
     owner = db.relationship("User", foreign_keys=[owner_id])
     created_by = db.relationship("User", foreign_keys=[created_by_id])
@@ -102,6 +106,8 @@ class Certificate(db.Model):
     legal_basis = db.Column(db.String(60), nullable=False, default="148/QĐ-TTg")
     image_key = db.Column(db.String(80))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    edit_version = version_column(db)
+    __mapper_args__ = {"version_id_col": edit_version}
 
     producer = db.relationship("Producer", back_populates="certificates")
 

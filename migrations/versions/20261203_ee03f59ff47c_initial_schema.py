@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: edfc78224115
+Revision ID: ee03f59ff47c
 Revises: 
-Create Date: 2026-12-03 15:35:08.177560
+Create Date: 2026-12-03 15:42:30.894266
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'edfc78224115'
+revision = 'ee03f59ff47c'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -68,6 +68,7 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
     sa.Column('verified_at', sa.DateTime(), nullable=True),
+    sa.Column('edit_version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_producers_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_producers_owner_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_producers'))
@@ -108,6 +109,7 @@ def upgrade():
     sa.Column('legal_basis', sa.String(length=60), nullable=False),
     sa.Column('image_key', sa.String(length=80), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('edit_version', sa.Integer(), server_default='1', nullable=False),
     sa.CheckConstraint('stars BETWEEN 3 AND 5', name=op.f('ck_certificates_stars_range')),
     sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_certificates_producer_id_producers'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_certificates'))
@@ -183,6 +185,7 @@ def upgrade():
     sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
+    sa.Column('edit_version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['certificate_id'], ['certificates.id'], name=op.f('fk_products_certificate_id_certificates'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_products_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_products_producer_id_producers'), ondelete='CASCADE'),

@@ -6,6 +6,7 @@ from flask import current_app, g, jsonify, make_response, render_template, reque
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from core import encoding, http
@@ -31,6 +32,8 @@ ERROR_TEXTS = {
 UNDECODABLE_TEXT = (_l("Some characters could not be read"),
                     _l("The address or the form contained characters this site cannot read. Please go back, "
                        "type the text again and resend it, or open the page from its link."))
+STALE_TEXT = (_l("Someone else changed this while you were editing"),
+              _l("Nothing was saved. Please reload the page to see the latest version and try again."))
 CSRF_TEXT = (_l("The form expired"), _l("Please reload the page and submit the form again."))
 
 
@@ -43,6 +46,7 @@ def init_app(app):
     http.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StaleDataError, _stale_write)
     app.register_error_handler(Exception, _unexpected_error)
     app.context_processor(_template_helpers)
     app.jinja_env.filters["vnd"] = format_vnd
@@ -96,6 +100,13 @@ def _http_error(error):
     if error.code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
+
+
+def _stale_write(_error):
+    """Two writes to one row raced (optimistic locking, core/conflicts.py): the later one lost.
+    Forms show their own conflict page; this covers buttons and anything else."""
+    db.session.rollback()
+    return error_response(409, *STALE_TEXT)
 
 
 def _unexpected_error(error):

@@ -157,3 +157,31 @@ def test_bank_details_saved_twice_from_one_old_page(app, two_people):
         versions = db.session.scalars(db.select(PaymentAccount.account_number).where(
             PaymentAccount.producer_id == producer_id).order_by(PaymentAccount.version)).all()
     assert versions == ["3100205123456", "190300001111"]
+
+
+def test_a_button_that_loses_a_write_race_gets_a_409_page_not_a_500(app, two_people, monkeypatch):
+    """Publish/hide and photo buttons carry no form to compare; a lost race still explains itself."""
+    owner, _officer, producer_id = two_people
+    with app.app_context():
+        product = Product(producer_id=producer_id, ref="SP0001", name="Mật ong bạc hà", product_set_code=4,
+                          price_vnd=250000, unit="chai 500ml")
+        db.session.add(product)
+        db.session.commit()
+        product_id = product.id
+    from catalog import services
+
+    real_set_status = services.set_status
+
+    def racing_set_status(product, status, actor):
+        with db.engine.begin() as other:  # someone else's write lands first
+            other.execute(db.update(Product.__table__).where(Product.__table__.c.id == product.id)
+                          .values(edit_version=Product.__table__.c.edit_version + 1))
+        return real_set_status(product, status, actor)
+
+    monkeypatch.setattr(services, "set_status", racing_set_status)
+    path = f"/nha-san-xuat/{producer_id}/san-pham/{product_id}"
+    response = owner.post(path + "/trang-thai", {"status": "hidden"}, form_page=path)
+    assert response.status_code == 409
+    assert TITLE_VI in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Product, product_id).status == "draft"

@@ -42,9 +42,9 @@ class Difference:
     yours: str
 
 
-def shown(field, value=None, use_data=True) -> str:
+def shown(field) -> str:
     """A field's value as the reader saw it: choice labels for choices, the typed text otherwise."""
-    data = field.data if use_data else value
+    data = field.data
     labels = _choice_labels(getattr(field, "choices", None))
     if labels:
         if isinstance(data, (list, tuple)):

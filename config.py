@@ -11,6 +11,7 @@ def defaults(instance_path: str) -> dict:
         "SEARCH_INDEX_DIR": os.path.join(instance_path, "search-index"),
         "PUBLIC_BASE_URL": "http://127.0.0.1:5000",
         # 20 MB photos plus form overhead; larger bodies get a friendly 413 page.
+        # Why not 12 MB: docs/SECURITY.md, "Limits".
         "MAX_CONTENT_LENGTH": 21 * 1024 * 1024,
         "BABEL_DEFAULT_LOCALE": "vi",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
@@ -24,6 +25,8 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per minute",
+        # Per address, and whole communes share one carrier-grade NAT address (docs/SECURITY.md).
+        "REGISTER_RATE_LIMIT": "20 per hour",
         "PAGE_SIZE": 24,
         "ORDER_RATE_LIMIT": "10 per hour",
         "ORDER_LOOKUP_RATE_LIMIT": "30 per hour",

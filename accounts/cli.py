@@ -80,3 +80,16 @@ def create_officer(phone, communes, name, password, helper):
     user = _create(phone, password, name, role, codes)
     names = ", ".join(units.commune(code).name for code in codes)
     click.echo(f"{role.capitalize()} {user.name} ({user.phone}) created for {names}.")
+
+
+@users_cli.command("set-password")
+@click.option("--phone", required=True)
+@click.option("--password", help="Asked for when omitted.")
+def set_password(phone, password):
+    """Give an account a new password; every session opened with the old one ends."""
+    user = db.session.scalar(db.select(services.User).filter_by(phone=_checked_phone(phone)))
+    if user is None:
+        raise click.ClickException(f"no account with phone {phone}")
+    services.change_password(user, _checked_password(password))
+    db.session.commit()
+    click.echo(f"New password set for {user.name} ({user.phone}); their other sessions have ended.")

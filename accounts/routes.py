@@ -65,12 +65,13 @@ def _home_for(user):
 @bp.post("/dang-xuat")
 def logout():
     log_out()
+    db.session.commit()
     flash(_("You have logged out."), "info")
     return redirect(url_for("catalog.index"))
 
 
 @bp.route("/dang-ky", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@limiter.limit(lambda: current_app.config["REGISTER_RATE_LIMIT"], methods=["POST"])
 def register():
     """Step 1 of the producer wizard: the account."""
     if g.get("user") is not None:

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy.exc import IntegrityError
 
 from accounts.models import CommuneAssignment, LoginThrottle, Role, User, utcnow
 from accounts.passwords import hash_password, needs_rehash, verify_password
@@ -26,13 +27,27 @@ def create_user(phone, password, name, role=Role.PRODUCER, commune_codes=()):
         raise PhoneTaken(phone)
     user = User(phone=phone, name=name.strip(), role=role, password_hash=hash_password(password, _method()))
     user.communes = [CommuneAssignment(commune_code=int(code)) for code in commune_codes]
-    db.session.add(user)
-    db.session.flush()
+    try:
+        # Two registrations of one phone at the same moment both pass the check above;
+        # the unique index decides, and the loser gets the same answer as a late comer.
+        with db.session.begin_nested():
+            db.session.add(user)
+    except IntegrityError:
+        raise PhoneTaken(phone) from None
     return user
 
 
 def set_password(user, password):
     user.password_hash = hash_password(password, _method())
+
+
+def change_password(user, password):
+    """A new password ends every session opened with the old one (the caller commits,
+    then logs the current browser in again if it should stay logged in)."""
+    from accounts.auth import end_all_sessions
+
+    set_password(user, password)
+    end_all_sessions(user)
 
 
 def _dummy_hash():
@@ -62,8 +77,8 @@ def _record_failure(keys):
         db.session.add(row)
 
 
-def _clear_failures(keys):
-    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.key.in_(keys)))
+def _clear_failures(key):
+    db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.key == key))
 
 
 def throttle_keys(phone, remote_addr):
@@ -82,7 +97,9 @@ def authenticate(phone, password, remote_addr):
     if not verify_password(user.password_hash, password):
         _record_failure(keys)
         return None
-    _clear_failures(keys)
+    # Only the account's own count: clearing the address's would let an attacker wipe their
+    # back-off by logging in to an account of their own between guesses.
+    _clear_failures(keys[0])
     if needs_rehash(user.password_hash, _method()):
         set_password(user, password)
     user.last_login_at = utcnow()

@@ -7,6 +7,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalog.models import Availability, ProductStatus
 from catalog.rules import InputError, clean_ref, parse_price_vnd, parse_weight_g
+from core.conflicts import VersionField
 from producers.ocop import product_sets
 
 INPUT_MESSAGES = {
@@ -88,6 +89,7 @@ class ProductForm(FlaskForm):
     ref = StringField(_l("Your reference (optional)"), validators=[Length(max=50, message=TOO_LONG)])
     status = RadioField(_l("Status"), choices=STATUS_CHOICES, default=ProductStatus.DRAFT)
     photos = MultipleFileField(_l("Photos"))
+    edit_version = VersionField()  # the product's version this form was filled from
 
     def __init__(self, *args, certificates=(), locale="vi", **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.auth import login_required
 from accounts.models import Role
@@ -16,6 +17,7 @@ from catalog import bp, images, services
 from catalog.forms import ProductForm
 from catalog.models import MAX_PHOTOS, Product, ProductStatus
 from catalog.services import ProductRuleBroken, managed_producer_or_404, managed_product_or_404
+from core import conflicts
 from extensions import db, limiter
 from media.storage import StorageError
 from producers.models import Producer
@@ -71,8 +73,28 @@ def _initial_data(product) -> dict:
         "unit": product.unit, "weight": f"{product.weight_g:,}".replace(",", ".") if product.weight_g else "",
         "description": product.description, "availability": product.availability,
         "season_months": product.months, "harvest_season": product.harvest_season, "ref": product.ref,
-        "status": product.status,
+        "status": product.status, "edit_version": product.edit_version,
     }
+
+
+# The form's fields compared when a save arrives from an older version of the product.
+CONFLICT_FIELDS = ("name", "product_set_code", "certificate_id", "price", "unit", "weight", "description",
+                   "availability", "season_months", "harvest_season", "ref", "status")
+
+
+def _conflicting(producer, product, form):
+    """What differs between the product as saved now and the stale form (empty: nothing would be lost)."""
+    theirs = _new_form(producer, formdata=None, data=_initial_data(product))
+    return conflicts.differences(theirs, form, CONFLICT_FIELDS)
+
+
+def _render_conflict(producer, product, form, rows):
+    """409: the user's entries stay in the form, which now carries the current version."""
+    form.edit_version.data = product.edit_version
+    return render_template("catalog/manage/form.html", producer=producer, form=form, product=product,
+                           max_photos=MAX_PHOTOS, verified=producer.is_public, conflict_rows=rows,
+                           conflict_title=conflicts.CONFLICT_TITLE,
+                           conflict_message=conflicts.CONFLICT_MESSAGE), 409
 
 
 def _photos_from(form):
@@ -148,7 +170,13 @@ def product_edit(producer_id, product_id):
     product = managed_product_or_404(producer, product_id)
     form = _new_form(producer, data=None if request.method == "POST" else _initial_data(product))
     if not form.validate_on_submit():
+        if request.method == "POST":
+            form.edit_version.data = form.edit_version.data or product.edit_version
         return _render_form(producer, form, product, status=400 if request.method == "POST" else 200)
+    if conflicts.is_stale(product.edit_version, form.edit_version.data):
+        rows = _conflicting(producer, product, form)
+        if rows:
+            return _render_conflict(producer, product, form, rows)
     files = images.chosen_files(request.files.getlist(form.photos.name))
     uploads, problem = _process(files, services.photo_slots_left(product))
     if problem:
@@ -162,13 +190,19 @@ def product_edit(producer_id, product_id):
     try:
         services.update_product(product, form.values(), g.user, status=form.status.data)
         services.add_photos(product, stored, g.user)
+        images.commit_or_discard(keys)
     except ProductRuleBroken as error:
         db.session.rollback()
         images.discard(keys)
         product = managed_product_or_404(producer, product_id)
         _attach_rule_error(form, error)
         return _render_form(producer, form, product, status=400)
-    images.commit_or_discard(keys)
+    except StaleDataError:
+        # Another save won the race between our check and our write.
+        db.session.rollback()
+        images.discard(keys)
+        product = managed_product_or_404(producer, product_id)
+        return _render_conflict(producer, product, form, _conflicting(producer, product, form))
     flash(_("Your changes were saved."), "success")
     return redirect(url_for("catalog.product_edit", producer_id=producer.id, product_id=product.id))
 

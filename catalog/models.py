@@ -3,6 +3,7 @@ from datetime import date
 from sqlalchemy import event
 
 from accounts.models import utcnow
+from core.conflicts import version_column
 from extensions import db
 from producers.models import Producer, ProducerStatus
 from producers.ocop import product_set
@@ -51,6 +52,9 @@ class Product(db.Model):
     published_at = db.Column(db.DateTime)
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
     updated_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+    # Optimistic locking: every UPDATE checks and bumps it (core/conflicts.py).
+    edit_version = version_column(db)
+    __mapper_args__ = {"version_id_col": edit_version}
 
     producer = db.relationship("Producer")
     certificate = db.relationship("Certificate")

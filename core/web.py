@@ -6,9 +6,10 @@ from flask import current_app, g, jsonify, make_response, render_template, reque
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from core import http
+from core import encoding, http
 from core.forms import EmptyForm, LanguageForm
 from core.i18n import LANGUAGE_NAMES, format_vnd
 from extensions import db
@@ -28,15 +29,24 @@ ERROR_TEXTS = {
     500: (_l("Something went wrong on our side"), _l("Nothing you saved was lost. Please try again in a moment.")),
     503: (_l("The site is busy"), _l("Please try again in a moment. Nothing you saved was lost.")),
 }
+UNDECODABLE_TEXT = (_l("Some characters could not be read"),
+                    _l("The address or the form contained characters this site cannot read. Please go back, "
+                       "type the text again and resend it, or open the page from its link."))
+STALE_TEXT = (_l("Someone else changed this while you were editing"),
+              _l("Nothing was saved. Please reload the page to see the latest version and try again."))
 CSRF_TEXT = (_l("The form expired"), _l("Please reload the page and submit the form again."))
 
 
 def init_app(app):
-    app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
+    app.wsgi_app = encoding.RejectUndecodable(
+        DrainOversizedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"]))
+    # First of all before-request steps, so CSRF protection never reads an unreadable form.
+    app.before_request_funcs.setdefault(None, []).insert(0, encoding.refuse_unreadable_request)
     app.after_request(_security_headers)
     http.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StaleDataError, _stale_write)
     app.register_error_handler(Exception, _unexpected_error)
     app.context_processor(_template_helpers)
     app.jinja_env.filters["vnd"] = format_vnd
@@ -84,10 +94,19 @@ def _http_error(error):
     if error.code and error.code < 400:
         return error
     db.session.rollback()
+    if error.code == 400 and error.description == "undecodable":
+        return error_response(400, *UNDECODABLE_TEXT)
     response = make_response(error_response(error.code or 500))
     if error.code == 405 and getattr(error, "valid_methods", None):
         response.headers["Allow"] = ", ".join(error.valid_methods)
     return response
+
+
+def _stale_write(_error):
+    """Two writes to one row raced (optimistic locking, core/conflicts.py): the later one lost.
+    Forms show their own conflict page; this covers buttons and anything else."""
+    db.session.rollback()
+    return error_response(409, *STALE_TEXT)
 
 
 def _unexpected_error(error):

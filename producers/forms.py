@@ -10,6 +10,7 @@ from wtforms import DateField, PasswordField, RadioField, SelectField, StringFie
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from accounts.phones import display_phone, normalise_mobile, normalise_phone
+from core.conflicts import VersionField
 from payments.banks import all_banks, bank_by_bin
 from places.units import commune as commune_by_code
 from places.units import communes, province, provinces
@@ -89,6 +90,7 @@ class ProfileForm(FlaskForm):
     address = StringField(_l("Address (village, hamlet, house number)"), validators=[Optional(), Length(max=300)])
     phone = StringField(_l("Business phone"), validators=[Optional(), Length(max=30)])
     zalo = StringField(_l("Zalo number (if different)"), validators=[Optional(), Length(max=30)])
+    edit_version = VersionField()  # the producer's version this form was filled from
 
     def __init__(self, *args, allowed_communes=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -173,6 +175,7 @@ class ProfileForm(FlaskForm):
             "representative": producer.representative, "province": producer.province_code,
             "commune": producer.commune_code, "address": producer.address,
             "phone": display_phone(producer.phone), "zalo": display_phone(producer.zalo),
+            "edit_version": producer.edit_version,
         }
 
 
@@ -261,6 +264,8 @@ class BankAccountForm(FlaskForm):
     """Step 4. The holder name is stored upper case without diacritics, as banks print it."""
 
     bank_bin = SelectField(_l("Bank"), validate_choice=False)
+    # The newest bank-details version this form was filled from (0: none yet).
+    bank_version = VersionField()
     account_number = StringField(_l("Account number"), validators=[Length(max=40)])
     holder_name = StringField(_l("Account holder name, exactly as the bank shows it"), validators=[Length(max=150)])
 

@@ -4,6 +4,7 @@ from sqlalchemy import DDL, event
 from sqlalchemy.orm import declared_attr
 
 from accounts.models import utcnow
+from core.conflicts import version_column
 from extensions import db
 from producers.ocop import certificate_valid_until, product_set
 from producers.versions import VersionStatus, in_force, waiting
@@ -53,6 +54,9 @@ class Producer(db.Model):
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     submitted_at = db.Column(db.DateTime)
     verified_at = db.Column(db.DateTime)
+    # Optimistic locking: every UPDATE checks and bumps it (core/conflicts.py).
+    edit_version = version_column(db)
+    __mapper_args__ = {"version_id_col": edit_version}
 
     owner = db.relationship("User", foreign_keys=[owner_id])
     created_by = db.relationship("User", foreign_keys=[created_by_id])
@@ -101,6 +105,8 @@ class Certificate(db.Model):
     legal_basis = db.Column(db.String(60), nullable=False, default="148/QĐ-TTg")
     image_key = db.Column(db.String(80))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    edit_version = version_column(db)
+    __mapper_args__ = {"version_id_col": edit_version}
 
     producer = db.relationship("Producer", back_populates="certificates")
 
@@ -203,7 +209,8 @@ def mask_account(number):
 
 
 class AuditEvent(db.Model):
-    """Append-only: the database refuses UPDATE and DELETE on this table."""
+    """Append-only: the database refuses UPDATE, DELETE and any insert that reuses an id
+    (SQLite's REPLACE deletes the old row without firing DELETE triggers)."""
 
     __tablename__ = "audit_events"
 
@@ -224,6 +231,9 @@ _APPEND_ONLY_SQLITE = [
         "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END").execute_if(dialect="sqlite"),
     DDL("CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events "
         "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END").execute_if(dialect="sqlite"),
+    DDL("CREATE TRIGGER audit_events_no_overwrite BEFORE INSERT ON audit_events "
+        "WHEN EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id) "
+        "BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END").execute_if(dialect="sqlite"),
 ]
 _APPEND_ONLY_POSTGRES = [
     DDL("CREATE OR REPLACE FUNCTION audit_events_append_only() RETURNS trigger AS $$ "
@@ -231,6 +241,12 @@ _APPEND_ONLY_POSTGRES = [
         dialect="postgresql"),
     DDL("CREATE TRIGGER audit_events_no_change BEFORE UPDATE OR DELETE ON audit_events "
         "FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()").execute_if(dialect="postgresql"),
+    DDL("CREATE OR REPLACE FUNCTION audit_events_no_overwrite() RETURNS trigger AS $$ "
+        "BEGIN IF EXISTS (SELECT 1 FROM audit_events WHERE id = NEW.id) THEN "
+        "RAISE EXCEPTION 'audit_events is append-only'; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql").execute_if(
+        dialect="postgresql"),
+    DDL("CREATE TRIGGER audit_events_no_overwrite BEFORE INSERT ON audit_events "
+        "FOR EACH ROW EXECUTE FUNCTION audit_events_no_overwrite()").execute_if(dialect="postgresql"),
 ]
 for _ddl in _APPEND_ONLY_SQLITE + _APPEND_ONLY_POSTGRES:
     event.listen(AuditEvent.__table__, "after_create", _ddl)

@@ -4,8 +4,12 @@ from flask import abort, flash, g, jsonify, redirect, render_template, request, 
 from flask_babel import gettext as _
 
 from accounts.auth import login_required
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
 from accounts.passwords import verify_password
 from accounts.phones import display_phone
+from core import conflicts
 from core.forms import EmptyForm
 from extensions import db, limiter
 from media.storage import InvalidImageKey
@@ -15,6 +19,7 @@ from places.units import commune, communes, province
 from producers import bp, services, texts, wizard
 from producers.forms import BankAccountChangeForm, BankAccountForm, ProfileForm
 from producers.identifiers import mask_personal_id
+from producers.models import mask_account
 
 STEP_ENDPOINTS = {
     wizard.PROFILE: "producers.step_profile",
@@ -107,7 +112,8 @@ def wizard_start():
         producer = existing[0]
         if not wizard.can_edit_profile(producer.status):
             return closed_step(producer, wizard.PROFILE, False)
-        return profile_step(producer)
+        # A repeat of the first-profile form (double tap, retry): it carries no version to check.
+        return profile_step(producer, check_version=False)
     return profile_step(None)
 
 
@@ -119,7 +125,7 @@ def step_profile(producer_id):
     return closed or profile_step(producer)
 
 
-def profile_step(producer, on_behalf=False):
+def profile_step(producer, on_behalf=False, check_version=True):
     """Shared by the producer's own wizard and a helper starting a profile for a farmer."""
     allowed = g.user.commune_codes if g.user.works_for_communes else None
     if request.method == "GET":
@@ -135,15 +141,44 @@ def profile_step(producer, on_behalf=False):
     if not form.validate_on_submit():
         return render_profile(form, producer, on_behalf), 400
     profile = form.profile()
+    if producer is not None and check_version and conflicts.is_stale(producer.edit_version, form.edit_version.data):
+        rows = profile_conflicts(producer, form, allowed)
+        if rows:
+            return render_profile_conflict(producer, form, on_behalf, rows)
     if producer is None:
+        # A helper's double tap on a slow connection updates the draft made moments ago.
         producer = services.recent_duplicate(g.user, profile) if on_behalf else None
     if producer is None:
         producer = services.create_producer(profile, g.user, owner=None if on_behalf else g.user)
     else:
         services.update_profile(producer, profile, g.user)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        # Another save won the race between the version check and this write.
+        db.session.rollback()
+        producer = load_producer(producer.id)
+        return render_profile_conflict(producer, form, on_behalf, profile_conflicts(producer, form, allowed))
     flash(_("Saved. Next: your documents and OCOP certificates."), "success")
     return redirect(step_url(producer, wizard.DOCUMENTS))
+
+
+PROFILE_CONFLICT_FIELDS = ("kind", "legal_name", "tax_code", "representative", "province", "commune", "address",
+                           "phone", "zalo")
+
+
+def profile_conflicts(producer, form, allowed):
+    theirs = ProfileForm(formdata=None, data=ProfileForm.initial(producer), allowed_communes=allowed)
+    return conflicts.differences(theirs, form, PROFILE_CONFLICT_FIELDS)
+
+
+def render_profile_conflict(producer, form, on_behalf, rows):
+    """409: the user's entries stay in the form, which now carries the current version."""
+    form.edit_version.data = producer.edit_version
+    return render_template("producers/step_profile.html", form=form, producer=producer, on_behalf=on_behalf,
+                           action=url_for("producers.step_profile", producer_id=producer.id), focus_commune=False,
+                           js_filter=not g.user.works_for_communes, conflict_rows=rows,
+                           conflict_title=conflicts.CONFLICT_TITLE, conflict_message=conflicts.CONFLICT_MESSAGE), 409
 
 
 def render_profile(form, producer, on_behalf, focus_commune=False):
@@ -171,9 +206,7 @@ def step_bank(producer_id):
     change = services.needs_reapproval(producer)
     form_class = BankAccountChangeForm if change else BankAccountForm
     if request.method == "GET":
-        latest = services.latest_payment_account(producer)
-        data = {name: getattr(latest, name) for name in services.PAYMENT_FIELDS} if latest else None
-        return render_bank(form_class(data=data), producer, change)
+        return render_bank(form_class(data=bank_form_data(producer)), producer, change)
     form = form_class()
     if change and not services.payment_change_allowed(producer):
         return render_bank(form, producer, change, limit_reached=True), 429
@@ -182,11 +215,21 @@ def step_bank(producer_id):
     if change and not verify_password(g.user.password_hash, form.current_password.data):
         form.current_password.errors.append(_("The password is wrong."))
         return render_bank(form, producer, change), 400
+    latest = services.latest_payment_account(producer)
+    if conflicts.is_stale(latest.version if latest else 0, form.bank_version.data):
+        rows = bank_conflicts(producer, form_class, form)
+        if rows:
+            return render_bank_conflict(producer, form, change, rows)
     try:
         _version, changed = services.save_payment_account(producer, form.normalised, g.user)
+        db.session.commit()
     except services.TooManyPaymentChanges:
         return render_bank(form, producer, change, limit_reached=True), 429
-    db.session.commit()
+    except IntegrityError:
+        # Another save took the same version number between the check and this write.
+        db.session.rollback()
+        producer = load_producer(producer.id)
+        return render_bank_conflict(producer, form, change, bank_conflicts(producer, form_class, form))
     if changed and change:
         flash(_("Your new bank details are saved. Your QR code is hidden until an officer of your commune "
                 "approves them."), "info")
@@ -194,6 +237,30 @@ def step_bank(producer_id):
                         else step_url(producer, wizard.REVIEW))
     flash(_("Bank details saved.") if changed else _("Nothing changed."), "success")
     return redirect(step_url(producer, wizard.REVIEW))
+
+
+BANK_CONFLICT_FIELDS = ("bank_bin", "account_number", "holder_name")
+
+
+def bank_form_data(producer):
+    latest = services.latest_payment_account(producer)
+    data = {name: getattr(latest, name) for name in services.PAYMENT_FIELDS} if latest else {}
+    data["bank_version"] = latest.version if latest else 0
+    return data
+
+
+def bank_conflicts(producer, form_class, form):
+    theirs = form_class(formdata=None, data=bank_form_data(producer))
+    return conflicts.differences(theirs, form, BANK_CONFLICT_FIELDS, masks={"account_number": mask_account})
+
+
+def render_bank_conflict(producer, form, change, rows):
+    """409: the user's entries stay in the form, which now carries the newest version number."""
+    form.bank_version.data = bank_form_data(producer)["bank_version"]
+    return render_template("producers/step_bank.html", form=form, producer=producer, change=change,
+                           limit_reached=False, max_changes=services.MAX_PAYMENT_CHANGES_PER_DAY,
+                           conflict_rows=rows, conflict_title=conflicts.CONFLICT_TITLE,
+                           conflict_message=conflicts.CONFLICT_MESSAGE), 409
 
 
 def render_bank(form, producer, change, limit_reached=False):

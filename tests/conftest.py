@@ -90,6 +90,8 @@ def runner(app):
 
 
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+# Edit forms carry the version of what they show (core/conflicts.py); a browser sends it back.
+VERSION_RE = re.compile(r'name="(edit_version|bank_version)" type="hidden" value="(\d+)"')
 
 
 def csrf_token_from(html: str) -> str:
@@ -110,9 +112,13 @@ class Auth:
             "phone": phone, "password": password, "csrf_token": self.token()})
 
     def post(self, path, data=None, form_page=None, **kwargs):
-        """POST with a valid CSRF token taken from a page of this session."""
+        """POST with a valid CSRF token taken from a page of this session, and, like a browser,
+        the edit version that page's form carries."""
         payload = dict(data or {})
-        payload.setdefault("csrf_token", self.token(form_page or "/dang-nhap"))
+        html = self.client.get(form_page or "/dang-nhap").get_data(as_text=True)
+        payload.setdefault("csrf_token", csrf_token_from(html))
+        for name, value in VERSION_RE.findall(html):
+            payload.setdefault(name, value)
         return self.client.post(path, data=payload, **kwargs)
 
     def logout(self):

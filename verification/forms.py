@@ -78,6 +78,8 @@ REFUSAL_MESSAGES = {
     "not_allowed": _l("This decision is not possible for a producer in this state. Nothing was changed."),
     "reason_required": _l("Please write the reason: the producer needs to know what to do."),
     "own_producer": _l("You cannot decide on a producer you own."),
+    "own_dossier": _l("You created, filled in or edited this dossier, so another officer of the commune "
+                      "must decide on it. Nothing was changed."),
     "stale_payment": _l("The bank details changed after you opened this page. Nothing was approved: "
                         "please check the new details below."),
     "own_payment": _l("You entered these bank details yourself, so another officer of the commune "

@@ -35,7 +35,7 @@ DEFAULT_TAB = rules.SUBMITTED
 HISTORY_ON_DOSSIER = 20
 # Documents are private: browsers may keep them briefly, shared caches never.
 PRIVATE_IMAGE_MAX_AGE = 600
-REFUSAL_STATUS = {"reason_required": 400, "own_producer": 403, "own_payment": 403}
+REFUSAL_STATUS = {"reason_required": 400, "own_producer": 403, "own_payment": 403, "own_dossier": 403}
 
 
 @bp.context_processor
@@ -136,9 +136,11 @@ def _render_dossier(producer, status=200, submitted=None, error=None):
     bank = _payment_review(producer, PaymentDetail.BANK_ACCOUNT, deciding)
     link = _payment_review(producer, PaymentDetail.PAYMENT_LINK, deciding)
     pending = bank.pending
+    block = services.decision_block(g.user, producer) if deciding else None
+    escalated = deciding and bool(rules.allowed_decisions(producer.status)) and not services.free_officers(producer)
     decision_forms = {}
     if deciding:
-        for name in rules.allowed_decisions(producer.status):
+        for name in rules.allowed_decisions(producer.status) if block is None else ():
             decision_forms[name] = forms.decision_form_class(name)(formdata=None)
         if "approve" in decision_forms and pending is not None:
             decision_forms["approve"].payment_version_id.data = pending.id
@@ -155,7 +157,8 @@ def _render_dossier(producer, status=200, submitted=None, error=None):
     return render_template(
         "verification/dossier.html", producer=producer, pending=pending, approved=bank.approved,
         bank_review=bank, link_review=link, decision_forms=decision_forms, payment_forms=payment_forms,
-        history=history, today=date.today(), error=error, can_decide=deciding,
+        history=history, today=date.today(), error=error, can_decide=deciding, decision_block=block,
+        escalated=escalated,
         payment_review=producer.status in rules.PAYMENT_REVIEW_STATUSES), status
 
 

@@ -27,6 +27,7 @@ REFUSAL_CODES = frozenset({
     "not_allowed",        # the decision does not apply to the producer's current status
     "reason_required",    # the producer must be told why
     "own_producer",       # nobody decides on a producer they own
+    "own_dossier",        # nor on a dossier they created, filled in for the producer or edited
     "stale_payment",      # the bank details changed after the officer opened the dossier
     "own_payment",        # the editor of bank details cannot approve them
     "no_pending_payment",  # nothing is waiting for approval
@@ -67,11 +68,14 @@ def allowed_decisions(status):
     return [name for name, decision in DECISIONS.items() if status in decision.from_statuses]
 
 
-def check_decision(name, status, reason, actor_id, owner_id):
-    """The Decision to apply, or DecisionRefused explaining why not."""
+def check_decision(name, status, reason, actor_id, owner_id, contributed=False):
+    """The Decision to apply, or DecisionRefused explaining why not. `contributed`: the actor
+    created, filled in or edited this dossier (separation of duties)."""
     decision = DECISIONS[name]
     if actor_id is not None and actor_id == owner_id:
         raise DecisionRefused("own_producer")
+    if contributed:
+        raise DecisionRefused("own_dossier")
     if status not in decision.from_statuses:
         raise DecisionRefused("not_allowed", decision=name, status=status)
     if decision.needs_reason and not (reason or "").strip():
@@ -139,3 +143,12 @@ def check_dossier_payment(seen, latest):
         return
     if not seen_matches(seen, latest):
         raise DecisionRefused("stale_payment")
+
+
+def decision_block(actor_id, owner_id, contributed):
+    """Why this person may take no decision on the dossier at all, or None."""
+    if actor_id is not None and actor_id == owner_id:
+        return "own_producer"
+    if contributed:
+        return "own_dossier"
+    return None

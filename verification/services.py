@@ -5,7 +5,7 @@ officer of commune A never even loads a producer of commune B (the view answers 
 """
 from sqlalchemy import func
 
-from accounts.models import Role, utcnow
+from accounts.models import CommuneAssignment, Role, User, utcnow
 from extensions import db
 from payments.models import PaymentLink
 from producers import audit, payment_details
@@ -34,8 +34,36 @@ def visible_producers(user):
     return db.select(Producer).where(commune_scope(user))
 
 
+# Audit actions that shape a dossier: whoever did one of them may not decide on it.
+DOSSIER_EDIT_ACTIONS = ("created", "profile_updated", "document_added", "certificate_added",
+                        "certificate_removed", "payment_details_changed", "submitted", "claim_code_issued")
+
+
 def can_decide(user):
     return user is not None and user.role in DECIDING_ROLES
+
+
+def contributed_to(user, producer):
+    """True when `user` created this dossier, filled it in on the producer's behalf or edited it."""
+    if producer.created_by_id == user.id:
+        return True
+    return db.session.scalar(db.select(AuditEvent.id).where(
+        AuditEvent.producer_id == producer.id, AuditEvent.actor_id == user.id,
+        AuditEvent.action.in_(DOSSIER_EDIT_ACTIONS)).limit(1)) is not None
+
+
+def decision_block(user, producer):
+    """None, or the refusal code that keeps `user` from deciding on `producer` at all."""
+    return rules.decision_block(user.id, producer.owner_id, contributed_to(user, producer))
+
+
+def free_officers(producer):
+    """Active officers of the producer's commune who had no hand in the dossier. None left means
+    the decision goes up to the province administrator."""
+    officers = db.session.scalars(db.select(User).join(CommuneAssignment).where(
+        CommuneAssignment.commune_code == producer.commune_code, User.role == Role.OFFICER,
+        User.is_active.is_(True))).all()
+    return [officer for officer in officers if decision_block(officer, producer) is None]
 
 
 def producer_or_404(user, producer_id, for_update=False):
@@ -134,7 +162,8 @@ class Outcome:
 def decide(actor, producer, name, reason=None, seen=None):
     """Apply decision `name` to `producer`, or raise rules.DecisionRefused (nothing changed)."""
     reason = (reason or "").strip() or None
-    decision = rules.check_decision(name, producer.status, reason, actor.id, producer.owner_id)
+    decision = rules.check_decision(name, producer.status, reason, actor.id, producer.owner_id,
+                                    contributed=contributed_to(actor, producer))
     latest, latest_row = latest_payment_version(producer)
     if name == "approve":
         rules.check_dossier_payment(seen, latest)

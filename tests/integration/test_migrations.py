@@ -30,7 +30,7 @@ def test_migrations_match_models_on_sqlite(tmp_path):
     app = create_app(make_test_config(tmp_path, None))
     diff, triggers = _upgraded_diff(app)
     assert diff == []
-    assert triggers == {"audit_events_no_update", "audit_events_no_delete"}
+    assert triggers == {"audit_events_no_update", "audit_events_no_delete", "audit_events_no_overwrite"}
 
 
 def test_migrations_match_models_on_postgresql(tmp_path, pg_schema):
@@ -49,4 +49,4 @@ def test_migrations_match_models_on_postgresql(tmp_path, pg_schema):
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         engine.dispose()
     assert diff == []
-    assert triggers == {"audit_events_no_change"}
+    assert triggers == {"audit_events_no_change", "audit_events_no_overwrite"}

@@ -188,16 +188,19 @@ def test_approving_without_having_seen_waiting_bank_details_is_refused(app, auth
     assert w.snapshot(app, world.pa) == before
 
 
-def test_officer_who_entered_the_bank_details_leaves_them_for_another_officer(app, auth, make_user, world):
+def test_officer_who_created_the_dossier_leaves_the_decision_to_another_officer(app, auth, make_user, world):
+    """Separation of duties (issue 9): the officer who filled in the dossier and its bank details
+    decides on nothing; the commune's other officer approves both."""
     on_behalf = w.make_producer(app, None, w.COMMUNE_A, w.PROVINCE_A, name="Hộ ông Ba", created_by_id=world.oa[0],
                                 with_images=False)
     auth.login(world.oa[1])
-    response = approve(auth, app, on_behalf)
-    assert response.status_code == 302
+    before = w.snapshot(app, on_behalf)
+    assert approve(auth, app, on_behalf).status_code == 403
+    assert w.snapshot(app, on_behalf) == before
+    auth.login(world.oa2[1])
+    assert approve(auth, app, on_behalf).status_code == 302
     assert w.producer_status(app, on_behalf) == "verified"
-    assert w.payment_versions(app, on_behalf) == [(1, "pending")]
-    with app.app_context():
-        assert db.session.get(Producer, on_behalf).approved_payment_account is None
+    assert w.payment_versions(app, on_behalf) == [(1, "approved")]
 
 
 def test_helpers_read_dossiers_but_cannot_decide(app, client, auth, world):

@@ -77,8 +77,19 @@ class Wizard:
     def base(self, producer_id):
         return f"/nha-san-xuat/ho-so/{producer_id}"
 
+    def versioned(self, page, data):
+        """`data` plus the edit version the step's form carries, as a browser would send it."""
+        from tests.conftest import VERSION_RE
+
+        response = self.client.get(page)
+        if response.status_code == 200:
+            for name, value in VERSION_RE.findall(response.get_data(as_text=True)):
+                data.setdefault(name, value)
+        return data
+
     def profile(self, producer_id, **overrides):
-        return self.post(f"{self.base(producer_id)}/buoc-2", profile_data(**overrides))
+        path = f"{self.base(producer_id)}/buoc-2"
+        return self.post(path, self.versioned(path, profile_data(**overrides)))
 
     def registration(self, producer_id, data=None, name="dkkd.jpg"):
         return self.post(f"{self.base(producer_id)}/buoc-3/dang-ky-kinh-doanh", {"photo": photo(name, data)})
@@ -90,7 +101,8 @@ class Wizard:
         return self.post(f"{self.base(producer_id)}/buoc-3/tiep-tuc", {})
 
     def bank(self, producer_id, **overrides):
-        return self.post(f"{self.base(producer_id)}/buoc-4", bank_data(**overrides))
+        path = f"{self.base(producer_id)}/buoc-4"
+        return self.post(path, self.versioned(path, bank_data(**overrides)))
 
     def submit(self, producer_id):
         return self.post(f"{self.base(producer_id)}/gui", {})

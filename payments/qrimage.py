@@ -111,7 +111,8 @@ def a6_sign_svg(payload: str, *, producer_name: str, account_holder: str, bank_n
         "<style>@page { size: A6; margin: 0 } "
         # A phone lays out a page without a viewport tag 980 px wide and zooms out at most 4 times:
         # at most 940 px keeps the sign whole even on a 240-px screen.
-        "@media screen { svg:root { width: 100vw; height: 100vh; max-width: 940px } }</style>"
+        "@media screen { svg:root { display: block; width: 100vw; height: 100vh; max-width: 940px; "
+        "margin: 0 auto } }</style>"
         f'<rect width="{A6_WIDTH_MM}" height="{A6_HEIGHT_MM}" fill="#fff"/>'
         f'<rect x="1" y="1" width="{A6_WIDTH_MM - 2}" height="{A6_HEIGHT_MM - 2}" rx="3" '
         'fill="none" stroke="#999" stroke-width="0.3"/>'

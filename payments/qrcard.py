@@ -26,7 +26,8 @@ REGULAR_FONT, BOLD_FONT = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bo
 
 CARD_WIDTH = 720  # px: sharp on any phone gallery, small as a PNG
 MARGIN = 36
-INK, MUTED, ACCENT, PAPER = (29, 42, 31), (91, 90, 82), (31, 107, 52), (255, 255, 255)
+# Grey levels: a greyscale PNG is small and quick to encode, and every gallery shows it as is.
+INK, MUTED, PAPER = 0, 85, 255
 HEADING_SIZE, LABEL_SIZE, VALUE_SIZE, AMOUNT_SIZE, NOTE_SIZE = 30, 24, 32, 46, 24
 
 
@@ -97,7 +98,7 @@ def _heading_rows(draw, fonts: Fonts, heading: str, width: int):
     rows, y = [], 0
     font = fonts.get(HEADING_SIZE, bold=True)
     for part in _wrap(draw, fonts.text(heading), font, width):
-        rows.append((y, part, font, ACCENT))
+        rows.append((y, part, font, INK))
         y += int(HEADING_SIZE * 1.3)
     return rows, y
 
@@ -130,22 +131,22 @@ def payment_card_png(payload: str, *, heading: str, lines: Sequence[CardLine], f
     scale = CARD_WIDTH // modules  # the code's own quiet zone stands in for the card margin
     code_size = modules * scale
     code = io.BytesIO()
-    qr.save(code, kind="png", scale=scale, border=QR_BORDER_MODULES)
-    code_image = Image.open(io.BytesIO(code.getvalue())).convert("RGB")
+    qr.save(code, kind="png", scale=1, border=QR_BORDER_MODULES)  # one pixel per module, then enlarged
+    code_image = Image.open(code).convert("L").resize((code_size, code_size), Image.Resampling.NEAREST)
 
-    measure = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    measure = ImageDraw.Draw(Image.new("L", (1, 1)))
     text_width = CARD_WIDTH - 2 * MARGIN
     heading_rows, heading_height = _heading_rows(measure, fonts, heading, text_width)
     detail_rows, detail_height = _detail_rows(measure, fonts, lines, text_width)
 
     code_top = MARGIN + heading_height
     details_top = code_top + code_size
-    card = Image.new("RGB", (CARD_WIDTH, details_top + detail_height + MARGIN), PAPER)
+    card = Image.new("L", (CARD_WIDTH, details_top + detail_height + MARGIN), PAPER)
     card.paste(code_image, ((CARD_WIDTH - code_size) // 2, code_top))
     draw = ImageDraw.Draw(card)
     for top, rows in ((MARGIN, heading_rows), (details_top, detail_rows)):
         for y, text, font, colour in rows:
             draw.text((MARGIN, top + y), text, font=font, fill=colour)
     out = io.BytesIO()
-    card.save(out, format="PNG", optimize=True)
+    card.save(out, format="PNG")
     return out.getvalue()

@@ -34,6 +34,10 @@ browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+	@# DejaVu Sans draws the Vietnamese text of the saved VietQR picture (payments/qrcard.py).
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-dejavu-core; \
+	  else echo "The saved VietQR picture needs fonts-dejavu-core: sudo apt-get install fonts-dejavu-core"; exit 1; fi; }
 
 # The whole suite: unit, integration and browser tests.
 test: translations browser-deps

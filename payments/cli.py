@@ -7,7 +7,7 @@ from flask_babel import force_locale, gettext as _
 from payments.banks import bank_by_bin
 from payments.messages import vietqr_error_message
 from payments.qrimage import png_bytes, svg_document
-from payments.vietqr import VietQRError, build_payload
+from payments.vietqr import TEXT_FIELD_MAX, VietQRError, build_payload, fit_memo
 
 cli_group = AppGroup("payments", help="VietQR payment codes.")
 
@@ -16,7 +16,7 @@ cli_group = AppGroup("payments", help="VietQR payment codes.")
 @click.option("--bin", "bin_code", required=True, help="6-digit NAPAS bank code, e.g. 970405 (Agribank).")
 @click.option("--account", required=True, help="Account number.")
 @click.option("--amount", type=int, help="Whole đồng; omit for a static (reusable) code.")
-@click.option("--memo", help="Transfer content; folded to ASCII and cut at 25 characters.")
+@click.option("--memo", help="Transfer content; folded to ASCII, whole words within 25 characters.")
 @click.option("--png", "png_path", type=click.Path(dir_okay=False, writable=True), help="Write a PNG here.")
 @click.option("--svg", "svg_path", type=click.Path(dir_okay=False, writable=True), help="Write an SVG here.")
 def vietqr(bin_code, account, amount, memo, png_path, svg_path):
@@ -26,8 +26,13 @@ def vietqr(bin_code, account, amount, memo, png_path, svg_path):
         if bank is None:
             raise click.BadParameter(_("No bank has the code %(bin)s in the NAPAS list.", bin=bin_code),
                                      param_hint="--bin")
+        fitted = fit_memo(memo)
+        if fitted.shortened:
+            # Banks keep 25 characters; say what the payer will actually see.
+            click.echo(_("The memo was shortened to %(limit)s characters: “%(memo)s”.",
+                         limit=TEXT_FIELD_MAX, memo=fitted.text), err=True)
         try:
-            payload = build_payload(bin_code, account.strip(), amount=amount, memo=memo)
+            payload = build_payload(bin_code, account.strip(), amount=amount, memo=fitted.text)
         except VietQRError as error:
             raise click.ClickException(vietqr_error_message(error)) from None
         click.echo(payload)

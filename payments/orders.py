@@ -5,13 +5,15 @@ from flask_babel import gettext as _
 
 from accounts.auth import login_required
 from accounts.phones import display_phone
+from core.i18n import format_vnd
 from core.web import error_response
 from extensions import db, limiter
 from payments import bp, services
 from payments.forms import SPAM_MESSAGES, LookupForm, OrderForm, StatusForm
 from payments.models import Order
-from payments.routes import order_lookup_limit, qr_markup
-from payments.rules import OrderRefused, OrderStatus, link_host, next_statuses
+from payments.qrcard import CardLine, payment_card_png
+from payments.routes import _order_payload_or_error, image_response, order_lookup_limit, qr_markup
+from payments.rules import OrderRefused, OrderStatus, link_host, next_statuses, saved_code_filename
 from payments.services import PaymentState
 from payments.texts import STATUS_ACTIONS, STATUS_EXPLANATIONS, STATUS_LABELS, refusal_message
 
@@ -85,6 +87,8 @@ def _order_view(order):
         "qr": qr_markup(payload, _("VietQR code for order %(code)s", code=order.code)) if payload else None,
         "pending": order.status == OrderStatus.NEW
         and services.payment_state(order.producer) == PaymentState.PENDING,
+        "saved_code_url": url_for("payments.order_saved_code", code=order.code) if payload else None,
+        "saved_code_name": saved_code_filename(order.code, order.amount_vnd),
         "link": link,
         "link_host": link_host(link) if link else None,
         "link_qr": qr_markup(link, _("Payment link for order %(code)s", code=order.code), scale=4) if link else None,
@@ -101,6 +105,27 @@ def order_page(code):
         # Same answer whether the code exists or not: the lookup form asks for the phone.
         return redirect(url_for("payments.order_lookup", ma=code[:20]))
     return _no_store(render_template("payments/order.html", **_order_view(order)))
+
+
+@bp.get("/don-hang/<code>/ma-qr.png")
+@order_lookup_limit
+def order_saved_code(code):
+    """"Save the code": the order's VietQR with the transfer details printed under it, for the
+    phone's gallery; bank apps read it with "scan from image"."""
+    found, error = _order_payload_or_error(code)
+    if error is not None:
+        return _no_store(error)
+    order, payload = found
+    target = services.payment_target(order.producer)
+    lines = [
+        CardLine(_("Amount"), format_vnd(order.amount_vnd), large=True),
+        CardLine(_("Bank"), target.bank_name, note=target.bank_official_name),
+        CardLine(_("Account holder"), target.holder_name),
+        CardLine(_("Account number"), target.account_number),
+        CardLine(_("Transfer content"), services.order_memo(order)),
+    ]
+    png = payment_card_png(payload, heading=_("Chợ Quê · Order %(code)s", code=order.code), lines=lines)
+    return image_response(png, "image/png", saved_code_filename(order.code, order.amount_vnd))
 
 
 @bp.route("/tra-cuu-don-hang", methods=["GET", "POST"])

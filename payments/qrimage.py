@@ -22,9 +22,18 @@ def make_qr(payload: str) -> segno.QRCode:
 
 
 def svg_inline(payload: str, scale: int = 4, title: str | None = None) -> str:
-    """A small <svg> element for embedding in HTML (no XML declaration, no namespace)."""
-    svg = make_qr(payload).svg_inline(scale=scale, border=QR_BORDER_MODULES, title=title)
-    return svg.replace("<svg ", '<svg role="img" ', 1)
+    """A small <svg> element for embedding in HTML (no XML declaration, no namespace).
+
+    width/height give the natural size (`scale` px per module); the viewBox counts
+    modules, so CSS may shrink the code to its box (max-width:100%) without cropping.
+    The white paper covers the 4-module quiet zone, whatever the page's background.
+    """
+    qr = make_qr(payload)
+    size = qr.symbol_size(scale=scale, border=QR_BORDER_MODULES)[0]
+    svg = qr.svg_inline(scale=1, border=QR_BORDER_MODULES, omitsize=True, title=title, light="#fff")
+    # No shape-rendering="crispEdges": scaled by a fraction of a pixel, snapped modules come out
+    # 3 and 4 px wide at random and OpenCV then often misses the code; smooth edges read well.
+    return svg.replace("<svg ", f'<svg role="img" width="{size}" height="{size}" ', 1)
 
 
 def svg_document(payload: str, scale: int = 8) -> str:
@@ -84,11 +93,10 @@ def a6_sign_svg(payload: str, *, producer_name: str, account_holder: str, bank_n
                 account_number: str, text: SignText) -> str:
     """A standalone SVG document sized 105 x 148 mm, ready to print from a browser."""
     qr_size, qr_top = 80, 27
-    qr_svg = make_qr(payload).svg_inline(scale=1, border=QR_BORDER_MODULES, omitsize=True)
+    qr_svg = make_qr(payload).svg_inline(scale=1, border=QR_BORDER_MODULES, omitsize=True, light="#fff")
     qr_svg = qr_svg.replace(
         "<svg ",
-        f'<svg x="{(A6_WIDTH_MM - qr_size) / 2:g}" y="{qr_top}" width="{qr_size}" height="{qr_size}" '
-        'shape-rendering="crispEdges" ',
+        f'<svg x="{(A6_WIDTH_MM - qr_size) / 2:g}" y="{qr_top}" width="{qr_size}" height="{qr_size}" ',
         1,
     )
     title = escape(producer_name)
@@ -97,9 +105,14 @@ def a6_sign_svg(payload: str, *, producer_name: str, account_holder: str, bank_n
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" '
         f'width="{A6_WIDTH_MM}mm" height="{A6_HEIGHT_MM}mm" viewBox="0 0 {A6_WIDTH_MM} {A6_HEIGHT_MM}" '
-        'font-family="sans-serif">'
+        'preserveAspectRatio="xMidYMin meet" font-family="sans-serif">'
         f"<title>{title}</title>"
-        "<style>@page { size: A6; margin: 0 }</style>"
+        # Printed, the sign is A6; on a screen it fits the window (top-aligned) instead of being cut off.
+        "<style>@page { size: A6; margin: 0 } "
+        # A phone lays out a page without a viewport tag 980 px wide and zooms out at most 4 times:
+        # at most 940 px keeps the sign whole even on a 240-px screen.
+        "@media screen { svg:root { display: block; width: 100vw; height: 100vh; max-width: 940px; "
+        "margin: 0 auto } }</style>"
         f'<rect width="{A6_WIDTH_MM}" height="{A6_HEIGHT_MM}" fill="#fff"/>'
         f'<rect x="1" y="1" width="{A6_WIDTH_MM - 2}" height="{A6_HEIGHT_MM - 2}" rx="3" '
         'fill="none" stroke="#999" stroke-width="0.3"/>'

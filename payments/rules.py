@@ -4,7 +4,7 @@ import re
 import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from payments.vietqr import AMOUNT_LIMIT
+from payments.vietqr import AMOUNT_LIMIT, TEXT_FIELD_MAX, Memo, VietQRError, fit_memo
 
 # --- order codes -------------------------------------------------------------
 # No 0/O and no 1/I: a code read aloud over the phone or copied from a
@@ -26,6 +26,24 @@ def normalise_order_code(text) -> str | None:
         return None
     code = _CODE_NOISE.sub("", text).upper()
     return code if _ORDER_CODE.fullmatch(code) else None
+
+
+# --- the transfer memo ----------------------------------------------------------
+_MEMO_ORDER_CODE = re.compile(rf"[0-9A-Za-z]{{1,{TEXT_FIELD_MAX}}}")
+
+
+def order_memo(order_code: str, description: str = "") -> Memo:
+    """The memo for an order's transfer: its code first ('CQABC234 Che Shan tuyet'), so
+    matching finds it whatever the bank keeps, then as many whole words of the
+    description as fit."""
+    if not isinstance(order_code, str) or not _MEMO_ORDER_CODE.fullmatch(order_code):
+        raise VietQRError("invalid_order_code")
+    return fit_memo(f"{order_code} {description or ''}")
+
+
+def saved_code_filename(order_code: str, amount_vnd: int) -> str:
+    """The name a phone's gallery shows for the saved code: 'choque-CQCEW3BV-120000d.png'."""
+    return f"choque-{order_code}-{amount_vnd}d.png"
 
 
 # --- order status ------------------------------------------------------------

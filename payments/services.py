@@ -18,12 +18,13 @@ from accounts.phones import normalise_mobile
 from catalog.models import Product
 from extensions import db
 from payments.banks import bank_by_bin
+from payments import rules
 from payments.models import Order, PaymentLink
 from payments.qrimage import mask_account
 from payments.rules import (OrderRefused, OrderStatus, PaymentLinkError, can_change_status, check_payment_link,
                             new_order_code, normalise_order_code, order_amount, order_refusal,
                             with_client_reference)
-from payments.vietqr import VietQRError, build_payload, payment_memo
+from payments.vietqr import VietQRError, build_payload
 from producers import audit, payment_details
 from producers.models import Producer, ProducerStatus
 from producers.versions import PaymentDetail
@@ -41,7 +42,8 @@ class PaymentTarget:
     bin: str
     account_number: str
     holder_name: str
-    bank_name: str
+    bank_name: str  # the short name buyers know ('Agribank')
+    bank_official_name: str = ""  # as registered with the State Bank, to pick the right bank by hand
 
     @property
     def masked_account(self) -> str:
@@ -64,7 +66,8 @@ def payment_target(producer) -> PaymentTarget | None:
     account = producer.approved_payment_account
     bank = bank_by_bin(account.bank_bin)
     return PaymentTarget(bin=account.bank_bin, account_number=account.account_number,
-                         holder_name=account.holder_name, bank_name=bank.short_name if bank else account.bank_bin)
+                         holder_name=account.holder_name, bank_name=bank.short_name if bank else account.bank_bin,
+                         bank_official_name=bank.official_name if bank else "")
 
 
 def _payload(target: PaymentTarget | None, **fields) -> str | None:
@@ -84,7 +87,7 @@ def static_payload(producer) -> str | None:
 
 
 def order_memo(order) -> str:
-    return payment_memo(order.code, order.product_name)
+    return rules.order_memo(order.code, order.product_name).text
 
 
 def order_payload(order) -> str | None:

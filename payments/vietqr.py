@@ -22,7 +22,6 @@ MAX_PAYLOAD_LENGTH = 512
 
 _BIN = re.compile(r"[0-9]{6}")
 _ACCOUNT = re.compile(r"[0-9A-Za-z]{1,19}")
-_ORDER_CODE = re.compile(r"[0-9A-Za-z]{1,25}")
 _PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]{1,25}")
 _AMOUNT = re.compile(r"[1-9][0-9]*")
 _CRC_TAIL = re.compile(r"6304([0-9A-Fa-f]{4})\Z")
@@ -95,20 +94,31 @@ def crc16_ccitt_false(data: str | bytes) -> str:
     return f"{crc:04X}"
 
 
-def clean_memo(text: str | None) -> str:
-    """Fold to ASCII, keep letters/digits/spaces, collapse spaces, cut at 25 characters.
+@dataclass(frozen=True)
+class Memo:
+    """A transfer memo that fits field 62/08, and whether words had to be left out."""
+    text: str
+    shortened: bool
 
-    Other characters become spaces so words stay apart ('rau-sach' -> 'rau sach').
+
+def fit_memo(text: str | None, limit: int = TEXT_FIELD_MAX) -> Memo:
+    """Fold to ASCII, keep letters/digits, single spaces, and keep whole words within `limit`.
+
+    Banks keep 25 characters of the memo; cutting between words means a buyer never
+    sees half a word ('Che Shan tuyet G'). Other characters become spaces so words stay
+    apart ('rau-sach' -> 'rau sach'). Only a first word longer than the limit is cut.
     """
-    ascii_text = re.sub(r"[^A-Za-z0-9]+", " ", fold(text or ""))
-    return ascii_text.strip()[:TEXT_FIELD_MAX].rstrip()
-
-
-def payment_memo(order_code: str, text: str = "") -> str:
-    """Memo with the order code first ('DH1023 rau sach'), so the cut never loses it."""
-    if not isinstance(order_code, str) or not _ORDER_CODE.fullmatch(order_code):
-        raise VietQRError("invalid_order_code")
-    return clean_memo(f"{order_code} {text or ''}")
+    words = re.sub(r"[^A-Za-z0-9]+", " ", fold(text or "")).split()
+    kept, length = [], 0
+    for word in words:
+        length += len(word) + (1 if kept else 0)
+        if length > limit:
+            break
+        kept.append(word)
+    if words and not kept:
+        kept = [words[0][:limit]]
+    memo = " ".join(kept)
+    return Memo(memo, shortened=memo != " ".join(words))
 
 
 def _tlv(field_id: str, value: str) -> str:
@@ -139,7 +149,7 @@ def build_payload(bin: str, account: str, amount: int | None = None, memo: str |
         _check_amount(amount)
     if bill_number is not None and not _PRINTABLE_ASCII.fullmatch(bill_number):
         raise VietQRError("invalid_bill_number")
-    purpose = clean_memo(memo)
+    purpose = fit_memo(memo).text
 
     merchant = _tlv("00", NAPAS_GUID) + _tlv("01", _tlv("00", bin) + _tlv("01", account)) + _tlv("02", service)
     additional = (_tlv("01", bill_number) if bill_number else "") + (_tlv("08", purpose) if purpose else "")

@@ -22,11 +22,22 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(pytestconfig):
+    # tests/journeys/conftest.py re-exports these fixtures, which makes a second session fixture
+    # (and maybe a second copy of this module): both share one Playwright through pytest's
+    # config, because a second sync_playwright() in the same thread is refused.
+    shared = getattr(pytestconfig, "shared_chromium", None)
+    if shared is not None:
+        yield shared
+        return
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
+        pytestconfig.shared_chromium = instance
+        try:
+            yield instance
+        finally:
+            pytestconfig.shared_chromium = None
+            instance.close()
 
 
 @pytest.fixture

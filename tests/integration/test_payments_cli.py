@@ -50,3 +50,15 @@ def test_unwritable_path_is_reported(runner, tmp_path):
     result = runner.invoke(args=["payments", "vietqr", "--bin", "970405", "--account", "123456",
                                  "--png", str(tmp_path / "missing-dir" / "x.png")])
     assert result.exit_code == 1 and "x.png" in result.output
+
+
+def test_says_when_it_shortened_the_memo(runner):
+    long_memo = runner.invoke(args=["payments", "vietqr", "--bin", "970405", "--account", "1234567890123",
+                                    "--amount", "120000", "--memo", "CQCEW3BV Chè Shan tuyết Giàng Pằng"])
+    assert long_memo.exit_code == 0, long_memo.output
+    assert parse_payload(long_memo.stdout.strip()).memo == "CQCEW3BV Che Shan tuyet"
+    assert "đã được rút gọn" in long_memo.stderr and "“CQCEW3BV Che Shan tuyet”" in long_memo.stderr
+
+    short_memo = runner.invoke(args=["payments", "vietqr", "--bin", "970405", "--account", "1234567890123",
+                                     "--amount", "120000", "--memo", "Chè Shan tuyết"])
+    assert short_memo.exit_code == 0 and "rút gọn" not in short_memo.stderr

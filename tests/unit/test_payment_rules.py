@@ -5,8 +5,7 @@ import pytest
 
 from payments.rules import (CODE_ALPHABET, MAX_LINK_LENGTH, OrderRefused, OrderStatus, PaymentLinkError,
                             can_change_status, check_payment_link, link_host, new_order_code, next_statuses,
-                            normalise_order_code, order_amount, order_refusal, with_client_reference)
-from payments.vietqr import payment_memo
+                            normalise_order_code, order_amount, order_memo, order_refusal, with_client_reference)
 
 
 def test_alphabet_has_no_lookalikes():
@@ -24,7 +23,7 @@ def test_new_codes_use_the_prefix_and_alphabet():
 
 def test_code_fits_in_the_vietqr_memo():
     code = new_order_code()
-    assert payment_memo(code, "Mật ong rừng U Minh").startswith(code + " ")
+    assert order_memo(code, "Mật ong rừng U Minh").text.startswith(code + " ")
 
 
 @pytest.mark.parametrize("text,expected", [

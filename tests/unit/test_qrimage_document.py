@@ -7,9 +7,10 @@ import zxingcpp
 from PIL import Image
 
 from payments.qrimage import svg_document
-from payments.vietqr import build_payload, payment_memo
+from payments.rules import order_memo
+from payments.vietqr import build_payload
 
-PAYLOAD = build_payload("970436", "0123456789012", amount=240000, memo=payment_memo("CQABC234", "Chè Shan tuyết"))
+PAYLOAD = build_payload("970436", "0123456789012", amount=240000, memo=order_memo("CQABC234", "Chè Shan tuyết").text)
 
 
 def test_svg_document_is_standalone_xml_with_white_background():

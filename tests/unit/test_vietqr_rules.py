@@ -3,13 +3,13 @@ import random
 
 import pytest
 
+from payments.rules import new_order_code, order_memo
 from payments.vietqr import (
     VietQRError,
     build_payload,
-    clean_memo,
     crc16_ccitt_false,
+    fit_memo,
     parse_payload,
-    payment_memo,
 )
 
 STATIC_ACB = "00020101021138530010A0000007270123000697041601092576788590208QRIBFTTA53037045802VN6304AE9F"
@@ -30,30 +30,58 @@ def reason(payload) -> str:
 
 # --- memo --------------------------------------------------------------------
 
-def test_memo_example_from_reference():
-    assert clean_memo("Đơn hàng #A1023 – rau sạch Đà Lạt") == "Don hang A1023 rau sach D"
+def test_memo_is_folded_and_cut_between_words():
+    # The reference's risky example cuts to "... rau sach D"; whole words stop before "Da".
+    memo = fit_memo("Đơn hàng #A1023 – rau sạch Đà Lạt")
+    assert memo.text == "Don hang A1023 rau sach" and memo.shortened
 
 
 def test_memo_keeps_only_letters_digits_single_spaces():
-    assert clean_memo("  Mật ong\t rừng!!  U Minh  ") == "Mat ong rung U Minh"
-    assert clean_memo("rau-sạch") == "rau sach"
-    assert clean_memo("") == "" and clean_memo(None) == ""
+    assert fit_memo("  Mật ong\t rừng!!  U Minh  ").text == "Mat ong rung U Minh"
+    assert fit_memo("rau-sạch").text == "rau sach"
+    assert fit_memo("") == fit_memo(None) == fit_memo("–––") == fit_memo("", 25)
+    assert fit_memo("").text == "" and not fit_memo(None).shortened
 
 
-def test_memo_cut_never_ends_with_space():
-    assert clean_memo("a" * 24 + " bcd") == "a" * 24
+def test_memo_that_fits_is_not_shortened():
+    memo = fit_memo("a" * 20 + " bcd")  # exactly 24 characters
+    assert memo.text == "a" * 20 + " bcd" and not memo.shortened
+    assert fit_memo("Chè Tân Cương").shortened is False  # folding is not shortening
 
 
-def test_payment_memo_puts_order_code_first_and_cuts():
-    assert payment_memo("DH1023", "Rau sạch Đà Lạt giao nhanh") == "DH1023 Rau sach Da Lat gi"
-    assert payment_memo("DH1023") == "DH1023"
-    assert len(payment_memo("X" * 25, "anything")) == 25
+def test_memo_cut_keeps_whole_words_only():
+    assert fit_memo("a" * 24 + " bcd").text == "a" * 24
+    assert fit_memo("a" * 20 + " bcde").text == "a" * 20 + " bcde"  # 25 exactly
+    assert fit_memo("a" * 20 + " bcdef").text == "a" * 20
+    assert fit_memo("x" * 30 + " y") == fit_memo("x" * 30)  # only a first word longer than 25 is cut
+    assert fit_memo("x" * 30).text == "x" * 25
+
+
+def test_order_memo_puts_order_code_first_and_cuts_between_words():
+    assert order_memo("CQCEW3BV", "Chè Shan tuyết Giàng Pằng").text == "CQCEW3BV Che Shan tuyet"
+    assert order_memo("DH1023", "Rau sạch Đà Lạt giao nhanh").text == "DH1023 Rau sach Da Lat"
+    assert order_memo("DH1023") == fit_memo("DH1023")
+    assert order_memo("X" * 25, "anything").text == "X" * 25
+
+
+def test_order_memo_property_over_random_descriptions():
+    rng = random.Random(1023)
+    alphabet = "abcdeđĐàáạảãâầấậăằắờơưứ ABCXYZ0123456789#-–,.!?/\t"
+    for _ in range(1000):
+        code = new_order_code(rng.choice)
+        description = "".join(rng.choices(alphabet, k=rng.randint(0, 60)))
+        memo = order_memo(code, description)
+        whole = fit_memo(f"{code} {description}", limit=10_000).text
+        assert memo.text.startswith(code) and len(memo.text) <= 25 and memo.text.isascii()
+        assert whole.startswith(memo.text)
+        assert whole[len(memo.text):len(memo.text) + 1] in ("", " "), "cut inside a word"
+        assert memo.shortened == (memo.text != whole)
 
 
 @pytest.mark.parametrize("order_code", ["", "DH-1023", "DH 1023", "Đ1", "X" * 26, None])
-def test_payment_memo_rejects_order_codes_that_would_not_survive(order_code):
+def test_order_memo_rejects_order_codes_that_would_not_survive(order_code):
     with pytest.raises(VietQRError) as caught:
-        payment_memo(order_code, "rau")
+        order_memo(order_code, "rau")
     assert caught.value.code == "invalid_order_code"
 
 
@@ -222,7 +250,7 @@ def test_round_trip_over_random_inputs():
 
         parsed = parse_payload(payload)
         assert (parsed.bin, parsed.account, parsed.service, parsed.amount) == (bin_code, account, service, amount)
-        assert parsed.memo == (clean_memo(memo) or None)
+        assert parsed.memo == (fit_memo(memo).text or None)
         assert parsed.bill_number == bill
         assert parsed.point_of_initiation == ("11" if amount is None else "12")
         assert payload.isascii() and len(payload) <= 512

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4aad41828e61
+Revision ID: e8ce65a3e150
 Revises: 
-Create Date: 2026-11-23 20:58:15.140857
+Create Date: 2026-12-03 15:42:01.150832
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4aad41828e61'
+revision = 'e8ce65a3e150'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -94,6 +94,27 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_audit_events_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_audit_events_producer_id'), ['producer_id'], unique=False)
 
+    op.create_table('bank_feeds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('producer_id', sa.Integer(), nullable=False),
+    sa.Column('service', sa.String(length=16), nullable=False),
+    sa.Column('auth_method', sa.String(length=24), nullable=False),
+    sa.Column('hook_id', sa.String(length=32), nullable=False),
+    sa.Column('secret_encrypted', sa.Text(), nullable=True),
+    sa.Column('secret_digest', sa.String(length=64), nullable=True),
+    sa.Column('secret_hint', sa.String(length=8), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('last_event_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("auth_method IN ('sepay_hmac', 'sepay_api_key', 'casso_signature')", name=op.f('ck_bank_feeds_auth_method_known')),
+    sa.CheckConstraint("service IN ('sepay', 'casso')", name=op.f('ck_bank_feeds_service_known')),
+    sa.CheckConstraint('secret_encrypted IS NOT NULL OR secret_digest IS NOT NULL', name=op.f('ck_bank_feeds_has_secret')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_bank_feeds_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_bank_feeds_producer_id_producers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_feeds')),
+    sa.UniqueConstraint('hook_id', name=op.f('uq_bank_feeds_hook_id')),
+    sa.UniqueConstraint('producer_id', 'service', name='one_per_service')
+    )
     op.create_table('certificates',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('producer_id', sa.Integer(), nullable=False),
@@ -224,9 +245,11 @@ def upgrade():
     sa.Column('completed_at', sa.DateTime(), nullable=True),
     sa.Column('cancelled_at', sa.DateTime(), nullable=True),
     sa.Column('status_changed_by_id', sa.Integer(), nullable=True),
+    sa.Column('received_vnd', sa.BigInteger(), server_default='0', nullable=False),
     sa.CheckConstraint("status IN ('new', 'paid', 'shipped', 'completed', 'cancelled')", name=op.f('ck_orders_status_known')),
     sa.CheckConstraint('amount_vnd = unit_price_vnd * quantity', name=op.f('ck_orders_amount_is_price_times_quantity')),
     sa.CheckConstraint('quantity BETWEEN 1 AND 999', name=op.f('ck_orders_quantity_range')),
+    sa.CheckConstraint('received_vnd >= 0', name=op.f('ck_orders_received_not_negative')),
     sa.CheckConstraint('unit_price_vnd > 0', name=op.f('ck_orders_unit_price_positive')),
     sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_orders_producer_id_producers'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_orders_product_id_products'), ondelete='SET NULL'),
@@ -253,6 +276,36 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_product_photos_image_key'), ['image_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_product_photos_product_id'), ['product_id'], unique=False)
 
+    op.create_table('bank_transactions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('producer_id', sa.Integer(), nullable=False),
+    sa.Column('source', sa.String(length=16), nullable=False),
+    sa.Column('external_id', sa.String(length=80), nullable=False),
+    sa.Column('amount_vnd', sa.BigInteger(), nullable=False),
+    sa.Column('description', sa.String(length=500), nullable=False),
+    sa.Column('bank_reference', sa.String(length=64), nullable=False),
+    sa.Column('account_number', sa.String(length=32), nullable=False),
+    sa.Column('occurred_at', sa.DateTime(), nullable=True),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('outcome', sa.String(length=16), nullable=True),
+    sa.Column('matched_at', sa.DateTime(), nullable=True),
+    sa.Column('matched_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("outcome IS NULL OR outcome IN ('full', 'partial', 'over')", name=op.f('ck_bank_transactions_outcome_known')),
+    sa.CheckConstraint("source IN ('sepay', 'casso', 'statement')", name=op.f('ck_bank_transactions_source_known')),
+    sa.CheckConstraint("state IN ('matched', 'unmatched', 'ignored')", name=op.f('ck_bank_transactions_state_known')),
+    sa.CheckConstraint('amount_vnd > 0', name=op.f('ck_bank_transactions_money_in_only')),
+    sa.ForeignKeyConstraint(['matched_by_id'], ['users.id'], name=op.f('fk_bank_transactions_matched_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_bank_transactions_order_id_orders'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_bank_transactions_producer_id_producers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bank_transactions')),
+    sa.UniqueConstraint('producer_id', 'source', 'external_id', name='once_per_source')
+    )
+    with op.batch_alter_table('bank_transactions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bank_transactions_order_id'), ['order_id'], unique=False)
+        batch_op.create_index('ix_bank_transactions_producer_state', ['producer_id', 'state'], unique=False)
+
     # ### end Alembic commands ###
 
     # The audit log is append-only at the database level too (a snapshot of
@@ -272,6 +325,11 @@ def upgrade():
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('bank_transactions', schema=None) as batch_op:
+        batch_op.drop_index('ix_bank_transactions_producer_state')
+        batch_op.drop_index(batch_op.f('ix_bank_transactions_order_id'))
+
+    op.drop_table('bank_transactions')
     with op.batch_alter_table('product_photos', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_product_photos_product_id'))
         batch_op.drop_index(batch_op.f('ix_product_photos_image_key'))
@@ -309,6 +367,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_certificates_producer_id'))
 
     op.drop_table('certificates')
+    op.drop_table('bank_feeds')
     with op.batch_alter_table('audit_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_audit_events_producer_id'))
         batch_op.drop_index(batch_op.f('ix_audit_events_created_at'))

@@ -13,7 +13,7 @@ from accounts.auth import login_required
 from accounts.phones import display_phone
 from catalog.exporters.cells import neutralise_cell
 from catalog.importer.messages import ImportFileError
-from catalog.importer.sheet import read_table
+from catalog.importer.sheet import ZIP_MAGIC, read_table
 from catalog.importer.texts import file_error_message
 from core.forms import EmptyForm
 from core.i18n import format_vnd
@@ -168,7 +168,9 @@ def _import_statement(producer, upload):
     data = upload.stream.read(MAX_STATEMENT_BYTES + 1)
     if len(data) > MAX_STATEMENT_BYTES:
         return None, _("The file is larger than %(max_mb)s MB.", max_mb=MAX_STATEMENT_BYTES // (1024 * 1024))
-    handle, path = tempfile.mkstemp(prefix="statement-", dir=current_app.config["UPLOAD_DIR"])
+    # openpyxl opens workbooks by their extension, so the copy gets the one its content calls for.
+    suffix = ".xlsx" if data.startswith(ZIP_MAGIC) else ".csv"
+    handle, path = tempfile.mkstemp(prefix="statement-", suffix=suffix, dir=current_app.config["UPLOAD_DIR"])
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

@@ -221,11 +221,20 @@ def feeds_page():
                 service=SERVICE_LABELS[service]), "success")
         return redirect(url_for("reconcile.feeds_page", producer=producer.id), 303)
     feeds = {each: services.feed_for(producer, each) for each in Service}
-    forms = {each: (form if each == service else FeedForm(formdata=None).for_service(each)) for each in Service}
+    forms = {each: form if each == service and request.method == "POST" else _feed_form(each, feeds[each])
+             for each in Service}
     status = 400 if request.method == "POST" else 200
     return _no_store((render_template("reconcile/feeds.html", producer=producer, feeds=feeds, forms=forms,
                                       urls=_webhook_urls(feeds), service_labels=SERVICE_LABELS,
                                       several=len(producers) > 1), status))
+
+
+def _feed_form(service, feed):
+    """A blank form, set to the way the service signs today when it is connected."""
+    form = FeedForm(formdata=None)
+    if feed is not None:
+        form.auth_method.data = feed.auth_method
+    return form.for_service(service)
 
 
 @bp.post("/nha-san-xuat/thanh-toan/ket-noi/ngat")

@@ -65,9 +65,26 @@ def record_incoming(producer, incoming: Incoming) -> Recorded:
         # The same notification arrived twice at once; the other delivery stored it.
         return Recorded(_existing(producer.id, incoming), False)
     order = order_named_in(producer.id, incoming.description)
-    if order is not None:
+    if order is not None and counted_elsewhere(transaction, order):
+        transaction.order_id, transaction.order = order.id, order
+        transaction.state, transaction.matched_at = MatchState.ALREADY_COUNTED, utcnow()
+    elif order is not None:
         apply_to_order(transaction, order)
     return Recorded(transaction, True)
+
+
+def counted_elsewhere(transaction, order) -> bool:
+    """Whether another source already counted this transfer for this order: same amount, same day.
+    A producer with SePay who also uploads a statement must not see the order paid twice."""
+    if transaction.occurred_at is None:
+        return False
+    day = transaction.occurred_at.date()
+    for other in db.session.scalars(select(BankTransaction).where(
+            BankTransaction.order_id == order.id, BankTransaction.source != transaction.source,
+            BankTransaction.state == MatchState.MATCHED, BankTransaction.amount_vnd == transaction.amount_vnd)):
+        if other.occurred_at is not None and other.occurred_at.date() == day:
+            return True
+    return False
 
 
 def order_named_in(producer_id, description):

@@ -33,6 +33,8 @@ class MatchState(StrEnum):
     MATCHED = "matched"  # counted towards an order
     UNMATCHED = "unmatched"  # waits for the producer to match it by hand
     IGNORED = "ignored"  # the producer said it belongs to no order
+    # The same transfer already counted through another source (a statement after SePay, say).
+    ALREADY_COUNTED = "already_counted"
 
 
 class AmountOutcome(StrEnum):

@@ -45,6 +45,7 @@ STATE_LABELS = {
     MatchState.MATCHED: _l("Matched"),
     MatchState.UNMATCHED: _l("Not matched"),
     MatchState.IGNORED: _l("Not for an order"),
+    MatchState.ALREADY_COUNTED: _l("Already counted"),
 }
 
 MATCH_REFUSALS = {

@@ -211,3 +211,15 @@ def test_pages_need_a_login(client):
     for path in (LIST, f"{LIST}.csv", TRANSFERS, UPLOAD, FEEDS):
         response = client.get(path)
         assert response.status_code == 302 and "/dang-nhap" in response.headers["Location"]
+
+
+def test_a_statement_after_sepay_does_not_count_the_same_transfer_twice(app, client, seller, auth, tmp_path):
+    code = place_order(app.test_client(), seller.product_id, quantity="1")
+    hook = _sepay_feed(app, seller)
+    post_sepay(client, hook, sepay_payload(21, 120_000, code, transactionDate="2026-12-01 10:02:37"))
+    path = vietcombank_xlsx(tmp_path / "vcb.xlsx", [
+        ("01/12/2026", "5243.1", "", "120,000", f"MBVCB.4525077405.{code}.CT tu 0351000646393")])
+    auth.login(seller.phone)
+    upload(auth.client, path)
+    assert order_row(app, code)["received"] == 120_000
+    assert [t[3] for t in transactions(app)] == ["matched", "already_counted"]

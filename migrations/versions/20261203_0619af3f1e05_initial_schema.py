@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: e8ce65a3e150
+Revision ID: 0619af3f1e05
 Revises: 
-Create Date: 2026-12-03 15:42:01.150832
+Create Date: 2026-12-03 15:49:30.734897
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'e8ce65a3e150'
+revision = '0619af3f1e05'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -294,7 +294,7 @@ def upgrade():
     sa.Column('matched_by_id', sa.Integer(), nullable=True),
     sa.CheckConstraint("outcome IS NULL OR outcome IN ('full', 'partial', 'over')", name=op.f('ck_bank_transactions_outcome_known')),
     sa.CheckConstraint("source IN ('sepay', 'casso', 'statement')", name=op.f('ck_bank_transactions_source_known')),
-    sa.CheckConstraint("state IN ('matched', 'unmatched', 'ignored')", name=op.f('ck_bank_transactions_state_known')),
+    sa.CheckConstraint("state IN ('matched', 'unmatched', 'ignored', 'already_counted')", name=op.f('ck_bank_transactions_state_known')),
     sa.CheckConstraint('amount_vnd > 0', name=op.f('ck_bank_transactions_money_in_only')),
     sa.ForeignKeyConstraint(['matched_by_id'], ['users.id'], name=op.f('fk_bank_transactions_matched_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_bank_transactions_order_id_orders'), ondelete='SET NULL'),

@@ -12,3 +12,7 @@ def init_app(app):
     # Services post JSON with their own signatures; a browser's CSRF token means nothing to them.
     for view in (webhooks.sepay_webhook, webhooks.casso_webhook):
         csrf.exempt(view)
+
+    from reconcile.texts import SOURCE_LABELS, label
+
+    app.add_template_global(lambda source: label(SOURCE_LABELS, source), "reconcile_source_label")

@@ -104,8 +104,7 @@ def payments_csv():
 @login_required
 def transactions():
     waiting = db.session.scalars(services.managed_transactions_query(g.user).limit(200)).all()
-    return _no_store(render_template("reconcile/transactions.html", transactions=waiting,
-                                     match_form=MatchForm(formdata=None), **_common()))
+    return _no_store(render_template("reconcile/transactions.html", transactions=waiting, **_common()))
 
 
 def _managed_transaction_or_404(transaction_id):

@@ -50,6 +50,13 @@ def test_sepay_payment_in_full_marks_the_order_paid_and_the_buyer_sees_it(app, c
     assert row["status"] == OrderStatus.PAID and row["received"] == 240_000 and row["paid_at"]
     page = buyer.get(f"/don-hang/{code}").get_data(as_text=True)
     assert "Đã nhận tiền" in page and 'id="da-nhan-tien"' in page
+    # The producer's order page lists the transfer.
+    from tests.conftest import Auth
+
+    producer = Auth(app.test_client())
+    producer.login(seller.phone)
+    page = producer.client.get(f"/nha-san-xuat/don-hang/{code}").get_data(as_text=True)
+    assert "Các khoản tiền đã nhận" in page and f"MBVCB.{3278907687 + 92704}" in page and "240.000" in page
 
 
 def test_a_duplicate_delivery_changes_nothing(app, client, seller, sepay):

@@ -22,11 +22,22 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(request):
+    # tests/journeys re-exports these fixtures (pytest may load this file twice, so module state is
+    # not shared) and pytest then asks for this session fixture twice; Playwright allows one sync
+    # instance per thread, so the second request shares the first, kept on the session's config.
+    shared = getattr(request.config, "_shared_chromium", None)
+    if shared is not None:
+        yield shared
+        return
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
+        request.config._shared_chromium = instance
+        try:
+            yield instance
+        finally:
+            request.config._shared_chromium = None
+            instance.close()
 
 
 @pytest.fixture

@@ -60,7 +60,8 @@ def _init_extensions(app):
 
 # Each domain package may expose `bp` (a blueprint), `init_app(app)` and
 # `cli_group` (a click group); the factory wires up whatever it finds.
-DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments", "search", "notifications")
+DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments", "search", "notifications",
+           "reconcile")
 
 
 def _register_blueprints(app):

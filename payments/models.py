@@ -33,6 +33,8 @@ class Order(db.Model):
     completed_at = db.Column(db.DateTime)
     cancelled_at = db.Column(db.DateTime)
     status_changed_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
+    # Money matched to this order from bank notifications and statements (reconcile/).
+    received_vnd = db.Column(db.BigInteger, nullable=False, default=0, server_default="0")
 
     product = db.relationship("Product")
     producer = db.relationship("Producer")
@@ -42,6 +44,7 @@ class Order(db.Model):
         db.CheckConstraint(f"quantity BETWEEN {MIN_QUANTITY} AND {MAX_QUANTITY}", name="quantity_range"),
         db.CheckConstraint("unit_price_vnd > 0", name="unit_price_positive"),
         db.CheckConstraint("amount_vnd = unit_price_vnd * quantity", name="amount_is_price_times_quantity"),
+        db.CheckConstraint("received_vnd >= 0", name="received_not_negative"),
         db.CheckConstraint("status IN ({})".format(", ".join(f"'{s}'" for s in OrderStatus.ALL)),
                            name="status_known"),
         db.Index("ix_orders_producer_created", "producer_id", "created_at"),

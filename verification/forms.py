@@ -56,6 +56,9 @@ AUDIT_LABELS = {
     "product_duplicated": _l("Product duplicated"),
     "product_photos_changed": _l("Product photos changed"),
     "product_status_changed": _l("Product published or hidden"),
+    "bank_feed_connected": _l("Bank notifications connected (SePay or Casso)"),
+    "bank_feed_disconnected": _l("Bank notifications disconnected"),
+    "payment_matched_by_hand": _l("Bank transfer matched to an order by hand"),
 }
 
 DECISION_LABELS = {

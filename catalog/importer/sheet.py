@@ -223,3 +223,33 @@ def _xlsx_rows(source, limits: SheetLimits):
         raise ImportFileError("xlsx_unreadable") from None
     finally:
         workbook.close()
+
+
+def read_table(path, limits: SheetLimits = SheetLimits()) -> list[tuple[int, list]]:
+    """(spreadsheet row number, cells) of the filled rows of a lone CSV or XLSX file, for readers
+    with their own columns (bank statements). Raises ImportFileError like open_sheet."""
+    path = Path(path)
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if not head:
+        raise ImportFileError("file_empty")
+    if head.startswith(OLE2_MAGIC):
+        raise ImportFileError("file_xls_old")
+    if path.stat().st_size > limits.max_sheet_bytes:
+        raise ImportFileError("file_too_large", max_mb=limits.max_sheet_bytes // MB)
+    if not head.startswith(ZIP_MAGIC):
+        raw_rows = _csv_rows(path.read_bytes())
+    else:
+        with _open_zip(path) as archive:
+            if not _is_xlsx(archive):
+                raise ImportFileError("file_type_unknown")
+            check_zip(archive, limits.xlsx_zip)
+        raw_rows = _xlsx_rows(path, limits)
+    rows = []
+    for number, row in _filled(raw_rows):
+        if len(rows) >= limits.max_rows:
+            raise ImportFileError("too_many_rows", max=limits.max_rows)
+        rows.append((number, list(row)))
+    if not rows:
+        raise ImportFileError("sheet_empty")
+    return rows

@@ -193,7 +193,9 @@ def _read_index(folder: Path, feed_name: str, etag: str | None) -> CachedFeed | 
 
 
 def channel_options(exporter_name: str) -> dict:
-    """Feed-level values a format needs besides the listings (the RSS channel)."""
+    """Values a format needs besides the listings: the RSS channel, the photo files of a ZIP."""
+    if exporter_name == "zip":
+        return {"photo_file": images.exported_photo_files()}
     if exporter_name != "google-xml":
         return {}
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")

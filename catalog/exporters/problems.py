@@ -37,6 +37,7 @@ MESSAGES: dict[str, str] = {
     "brand_truncated": N_("The producer name was shortened to %(max)s characters for the brand field."),
     "image_dropped": N_("The extra image %(url)s was left out: it is not a usable image address."),
     "images_limited": N_("Only the first %(max)s images were exported."),
+    "photo_file_missing": N_("The photo file %(name)s is missing on this site, so it was left out of the file."),
     # Problems with the export as a whole or with an imported file.
     "template_header_not_found": N_("No header row with the columns %(columns)s was found in the first %(rows)s rows of the template."),
     "csv_columns_missing": N_("The file lacks these columns: %(columns)s."),

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -178,5 +179,8 @@ def parsed_ids(format_name: str, data: bytes) -> set[str]:
         return {row["ref"] for row in parse_own_csv(data)}
     if format_name == "json":
         return {row["ref"] for row in parse_json(data)}
+    if format_name == "zip":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return {row["ref"] for row in parse_own_csv(archive.read("choque.csv"))}
     key, _ = XLSX_KEYS[format_name]
     return {row[key] for row in parse_xlsx(data, key)[1]}

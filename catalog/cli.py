@@ -66,7 +66,8 @@ def _administrator(phone: str | None, required: bool) -> User | None:
               help="Language of the report.")
 def import_command(path: Path, verify: bool, dry_run: bool, admin_phone: str | None, lang: str):
     """Import producers and products from PATH: CSV (UTF-8), XLSX, JSON (our JSON export), or a
-    ZIP holding one of them and its photos (our ZIP export). Photos named in the `images` column are looked for beside the file."""
+    ZIP holding one of them and its photos (our ZIP export). Photos named in the `images` column
+    are looked for beside the file."""
     admin = _administrator(admin_phone, required=verify)
     options = ImportOptions(actor=admin, scope=Scope.all(), verify=verify, dry_run=dry_run,
                             source_name=path.name)

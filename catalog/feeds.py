@@ -50,7 +50,7 @@ FEED_FORMATS = {"google.xml": "google-xml", "meta.csv": "meta-csv"}
 FEED_MAX_AGE_SECONDS = 900
 JPEG_QUALITY = 85
 # Bump when the feed writing changes, so caches written by older code are not served.
-FEED_CODE_VERSION = "1"
+FEED_CODE_VERSION = "2"  # 2: Meta CSV without the spreadsheet formula guard
 
 
 @dataclass(frozen=True)

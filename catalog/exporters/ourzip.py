@@ -14,7 +14,8 @@ cannot seek, and standard output is such a stream.
 
 ``photo_file(name)`` (an option) returns the path of a named photo, or None
 when it is gone; a listing then leaves without that name, and the report
-notes it.
+notes it. Without ``photo_file`` the archive holds the sheet alone, its
+``images`` cells empty, and one notice says so.
 """
 from __future__ import annotations
 
@@ -64,10 +65,16 @@ class OwnZipExporter(Exporter):
         photos: dict[str, Path] = {}
 
         def with_photos():
+            unavailable = Problem("image_names", "photo_files_unavailable")
             for listing in self.accepted(listings, report):
+                if photo_file is None:  # the whole export lacks them: one notice, not one per listing
+                    if listing.image_names and unavailable not in report.notices:
+                        report.notices.append(unavailable)
+                    yield dataclasses.replace(listing, image_names=()) if listing.image_names else listing
+                    continue
                 kept, notes = [], []
                 for name in listing.image_names:
-                    path = photos.get(name) or (photo_file(name) if photo_file else None)
+                    path = photos.get(name) or photo_file(name)
                     if path is None:
                         notes.append(Problem("image_names", "photo_file_missing", {"name": name}))
                         continue

@@ -39,6 +39,8 @@ MESSAGES: dict[str, str] = {
     "images_limited": N_("Only the first %(max)s images were exported."),
     "weight_from_unit": N_("The weight, %(grams)s g, was taken from the unit “%(unit)s”."),
     "photo_file_missing": N_("The photo file %(name)s is missing on this site, so it was left out of the file."),
+    "photo_files_unavailable": N_("The photo files could not be read here, so the file holds the spreadsheet "
+                                  "without photos."),
     # Problems with the export as a whole or with an imported file.
     "template_header_not_found": N_("No header row with the columns %(columns)s was found in the first %(rows)s rows of the template."),
     "csv_columns_missing": N_("The file lacks these columns: %(columns)s."),

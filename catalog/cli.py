@@ -3,6 +3,7 @@
     flask --app app catalog import PATH [--verify] [--dry-run] [--admin PHONE] [--lang vi|en]
     flask --app app catalog export --format FORMAT [--output PATH] [--province P] [--producer P]
                                    [--template PATH] [--lang vi|en]
+        (--format zip: our CSV and the photo files it names, for an import into another site)
     flask --app app catalog feeds
 
 More commands join the same group with `@cli_group.command(...)`.
@@ -64,8 +65,9 @@ def _administrator(phone: str | None, required: bool) -> User | None:
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the report.")
 def import_command(path: Path, verify: bool, dry_run: bool, admin_phone: str | None, lang: str):
-    """Import producers and products from PATH: CSV (UTF-8), XLSX, or a ZIP holding one of them
-    and its photos. Photos named in the `images` column are looked for beside the file."""
+    """Import producers and products from PATH: CSV (UTF-8), XLSX, JSON (our JSON export), or a
+    ZIP holding one of them and its photos (our ZIP export). Photos named in the `images` column
+    are looked for beside the file."""
     admin = _administrator(admin_phone, required=verify)
     options = ImportOptions(actor=admin, scope=Scope.all(), verify=verify, dry_run=dry_run,
                             source_name=path.name)
@@ -173,6 +175,8 @@ def _print_export_report(report) -> None:
         for issue in issues:
             reasons = " ".join(problem_message(problem) for problem in issue.problems)
             echo(f"{issue.listing_id} [{label}]: {reasons}")
+    for notice in report.notices:
+        echo(f"[{gettext('Note')}] {problem_message(notice)}")
     echo(gettext("Exported: %(count)s", count=report.exported))
     echo(gettext("Left out: %(count)s", count=len(report.skipped)))
 

@@ -61,7 +61,9 @@ NEXT_STEPS = {
     "lazada-xlsx": _l("Use this sheet for Lazada Seller Center. Lazada does not fetch photos from other "
                       "sites: upload the photos there too."),
     "csv": _l("This file opens in Excel and can be imported back on the “Import products from a spreadsheet” page."),
-    "json": _l("This file is for programs that read our product data."),
+    "json": _l("This file is for programs that read our product data. It can be imported back too."),
+    "zip": _l("This ZIP holds the spreadsheet and its photos. Import it as it is on the “Import products from a "
+              "spreadsheet” page of another Chợ Quê site to move the products with their photos."),
 }
 
 
@@ -191,6 +193,7 @@ def export_page():
         "catalog/export_result.html", exporter=exporter, report=report, token=token,
         skipped=_described(report.skipped[:SHOWN_ISSUES]), warnings=_described(report.warnings[:SHOWN_ISSUES]),
         shown=SHOWN_ISSUES, next_step=NEXT_STEPS.get(exporter.name, ""),
+        notices=[problem_message(notice) for notice in report.notices],
         needs_page=exporter.name in PAGE_LINK_FORMATS)
 
 

@@ -50,7 +50,7 @@ FEED_FORMATS = {"google.xml": "google-xml", "meta.csv": "meta-csv"}
 FEED_MAX_AGE_SECONDS = 900
 JPEG_QUALITY = 85
 # Bump when the feed writing changes, so caches written by older code are not served.
-FEED_CODE_VERSION = "1"
+FEED_CODE_VERSION = "2"  # 2: Meta CSV without the spreadsheet formula guard
 
 
 @dataclass(frozen=True)
@@ -193,7 +193,9 @@ def _read_index(folder: Path, feed_name: str, etag: str | None) -> CachedFeed | 
 
 
 def channel_options(exporter_name: str) -> dict:
-    """Feed-level values a format needs besides the listings (the RSS channel)."""
+    """Values a format needs besides the listings: the RSS channel, the photo files of a ZIP."""
+    if exporter_name == "zip":
+        return {"photo_file": images.exported_photo_files()}
     if exporter_name != "google-xml":
         return {}
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")

@@ -8,6 +8,7 @@ are deleted, so no row ever points at a missing file.
 from __future__ import annotations
 
 import errno
+import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -160,3 +161,22 @@ def rendition_path(key: str, width: int):
     """The file for a rendition, or None when it is missing (deleted or never written)."""
     path = store().path_for(key, width)
     return path if path.is_file() else None
+
+
+EXPORTED_PHOTO_NAME = re.compile(r"([0-9a-f]{32})\.webp")
+
+
+def exported_photo_files(image_store: ImageStore | None = None):
+    """`photo_file(name)` for the ZIP export: the largest stored rendition behind an `images`
+    name of our own export (`<key>.webp`), or None when it is gone. The store is bound now, so
+    the function also works where no app context is left (a background job)."""
+    image_store = image_store or store()
+
+    def photo_file(name: str):
+        match = EXPORTED_PHOTO_NAME.fullmatch(name)
+        if match is None:
+            return None
+        widths = image_store.widths(match.group(1))
+        return image_store.path_for(match.group(1), widths[-1]) if widths else None
+
+    return photo_file

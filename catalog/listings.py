@@ -283,6 +283,7 @@ def iter_listing_records(scope: ExportScope, skipped: list[ListingIssue], *, tod
                     id=listing_id(product_id), ref=ref, name=name, description=description or "",
                     category_code=set_code, category_name=_set_name(set_code),
                     stars=stars if decision_date is not None and decision_date >= earliest_valid else None,
+                    certificate_stars=stars,
                     certificate_no=decision_no or "", certificate_date=decision_date,
                     price_vnd=price, unit=unit or "", weight_g=weight,
                     availability=availability, seasonal_months=_months(months or ""),

@@ -95,6 +95,29 @@ def parse_weight_g(text) -> int | None:
     return parse_whole_number(text, maximum=MAX_WEIGHT_G)
 
 
+# "túi 250g", "hộp 1,2kg", "500 gram", "gói 0.5 kg": a number and a mass unit, as a whole word.
+_UNIT_WEIGHT = re.compile(r"(?<![\w.,])(\d+(?:[.,]\d+)?)\s*(kg|kilogam|kilogram|g|gr|gam|gram|grams)(?!\w)",
+                          re.IGNORECASE)
+_MULTIPLIED = re.compile(r"\d\s*[x×*]\s*\d|\b[x×*]\s*\d", re.IGNORECASE)
+
+
+def weight_from_unit(unit) -> int | None:
+    """Grams named by a selling unit ("túi 250g" -> 250, "hộp 1,2kg" -> 1200), or None.
+
+    Only masses count: volumes ("chai 500 ml") are not converted, since the weight of a litre
+    depends on what is in it. A unit naming several masses or a count of packs ("2 x 250g") is ambiguous: None.
+    """
+    text = nfc(str(unit or ""))
+    found = _UNIT_WEIGHT.findall(text)
+    if len(found) != 1 or _MULTIPLIED.search(text):
+        return None
+    number, name = found[0]
+    grams = float(number.replace(",", ".")) * (1000 if name.lower().startswith("k") else 1)
+    if not grams.is_integer() or not 0 < grams <= MAX_WEIGHT_G:
+        return None
+    return int(grams)
+
+
 _REF_ALLOWED = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 
 

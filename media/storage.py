@@ -50,28 +50,44 @@ class ImageStore:
         self.root = Path(root_dir).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
 
-    def save(self, processed) -> str:
+    def save(self, processed, wanted_key: str | None = None) -> str:
         """Write every rendition of a `media.images.ProcessedImage` (anything with `.renditions`
         of objects with `.target_width` and `.data`) and return the new key.
+
+        `wanted_key` (a photo coming back from our own export) is used when no file of this
+        store holds it yet; otherwise, as without it, a new random key is made. The first file
+        is linked into place without replacing anything, so two saves never share a key.
 
         All or nothing: on any OS error the files of this save are removed and StorageError raised.
         """
         renditions = list(processed.renditions)
         if not renditions:
             raise ValueError("nothing to store: no renditions")
-        key = uuid.uuid4().hex
+        if wanted_key is not None:
+            _check_key(wanted_key)
+            try:
+                return self._save_as(wanted_key, renditions, exclusive=True)
+            except FileExistsError:
+                pass
+        return self._save_as(uuid.uuid4().hex, renditions)
+
+    def _save_as(self, key: str, renditions, exclusive: bool = False) -> str:
         directory = self.root / key[:2]
         planned = [(self.path_for(key, rendition.target_width), rendition.data) for rendition in renditions]
         written: list[Path] = []
         try:
             directory_is_new = not directory.is_dir()
             directory.mkdir(exist_ok=True)
-            for target, data in planned:
-                _write_atomically(target, data)
+            if exclusive and self._rendition_files(key):
+                raise FileExistsError(key)
+            for index, (target, data) in enumerate(planned):
+                _write_atomically(target, data, replace=not (exclusive and index == 0))
                 written.append(target)
             _fsync_directory(directory)
             if directory_is_new:
                 _fsync_directory(self.root)
+        except FileExistsError:
+            raise  # the key is taken and nothing of this save was written: the caller picks another
         except OSError as error:
             for path in written:
                 with suppress(OSError):
@@ -179,9 +195,11 @@ def _check_key(key) -> None:
         raise InvalidImageKey(f"invalid image key: {key!r}")
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def _write_atomically(target: Path, data: bytes, replace: bool = True) -> None:
     """Temp file beside `target`, fully written and fsynced, then renamed over it: readers see the
-    whole file or none. The temp file is removed on any failure, even an interrupt."""
+    whole file or none. The temp file is removed on any failure, even an interrupt. With
+    `replace=False` the file is linked into place instead, and FileExistsError raised when
+    `target` exists."""
     temp_path = target.with_name(f"{target.name}.{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}")
     descriptor = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
     try:
@@ -195,7 +213,11 @@ def _write_atomically(target: Path, data: bytes) -> None:
             os.fsync(descriptor)
         finally:
             os.close(descriptor)
-        os.replace(temp_path, target)
+        if replace:
+            os.replace(temp_path, target)
+        else:
+            os.link(temp_path, target)
+            os.unlink(temp_path)
     except BaseException:
         with suppress(OSError):
             os.unlink(temp_path)

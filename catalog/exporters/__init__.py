@@ -16,6 +16,7 @@ from .lazada_xlsx import LazadaXlsxExporter
 from .meta_csv import MetaCsvExporter
 from .ourcsv import CsvImportError, OUR_COLUMNS, OwnCsvExporter, iter_csv_rows, listing_from_row, read_csv_listings
 from .ourjson import OwnJsonExporter
+from .ourzip import OwnZipExporter
 from .problems import MESSAGES, ExportError, ExportReport, ListingIssue, Problem
 from .record import InvalidListing, Listing, nfc_clean
 from .shopee_xlsx import ShopeeXlsxExporter
@@ -32,6 +33,7 @@ EXPORTERS: dict[str, Exporter] = {
         LazadaXlsxExporter(),
         OwnCsvExporter(),
         OwnJsonExporter(),
+        OwnZipExporter(),
     )
 }
 

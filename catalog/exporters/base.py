@@ -7,6 +7,8 @@ from abc import ABC, abstractmethod
 from contextlib import contextmanager
 from typing import BinaryIO, Iterable, Iterator
 
+from catalog.rules import weight_from_unit
+
 from .fields import ascii_http_url, url_extension
 from .problems import ExportReport, ListingIssue, Problem
 from .record import SERVICE_PRODUCT_SETS, Listing
@@ -109,8 +111,18 @@ def check_link(listing: Listing) -> list[Problem]:
     return []
 
 
+def shipping_weight(listing: Listing, notes: list[Problem] | None = None) -> int | None:
+    """Grams: the product's weight, else the mass its unit names ("túi 250g"), noted."""
+    if listing.weight_g:
+        return listing.weight_g
+    grams = weight_from_unit(listing.unit)
+    if grams and notes is not None:
+        notes.append(Problem("weight_g", "weight_from_unit", {"grams": grams, "unit": listing.unit}))
+    return grams
+
+
 def check_weight(listing: Listing) -> list[Problem]:
-    if not listing.weight_g:
+    if not shipping_weight(listing):
         return [Problem("weight_g", "weight_missing")]
     return []
 

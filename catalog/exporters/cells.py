@@ -1,4 +1,8 @@
-"""Spreadsheet (CSV/TSV/XLSX) formula-injection guard, for both directions.
+"""Spreadsheet formula-injection guard for our own CSV, for both directions.
+
+Only files meant to be opened in spreadsheet programs get it: our CSV. XLSX
+files carry typed string cells instead, and machine-read feeds (Google TSV,
+Meta CSV, JSON) keep the text exactly as it is.
 
 A text cell that starts with ``= + - @``, tab, CR or NUL can run as a formula
 when a spreadsheet opens the file, so the exporter prefixes one apostrophe.

@@ -1,10 +1,14 @@
 """Google Merchant Center tab-separated feed.
 
-A header row of attribute names, then one product per line. Values are not
-quoted; tabs and line breaks inside values become spaces. Several extra images
-share one cell, comma-separated (commas in URLs are percent-encoded). Cells
-that could start a spreadsheet formula are prefixed with an apostrophe,
-because sellers open these files in spreadsheet programs too.
+A header row of attribute names, then one product per line; tabs and line
+breaks inside values become spaces. Several extra images share one cell,
+comma-separated (commas in URLs are percent-encoded).
+
+Quoting follows Google's "quoted attributes" rule (docs/MARKETPLACES.md): a
+value holding a double quote is enclosed in double quotes and each quote in
+it doubled (``12" chảo`` → ``"12"" chảo"``); other values are written as they
+are. The file is read by Google, not opened as a spreadsheet, so text keeps
+its first character even when it is ``=``, ``+``, ``-`` or ``@``.
 """
 from __future__ import annotations
 
@@ -12,7 +16,6 @@ from datetime import date
 from typing import BinaryIO, Iterable
 
 from .base import Exporter, record_notes, text_stream
-from .cells import neutralise_cell
 from .feeds import GOOGLE_RULES, feed_item, validate_feed_listing
 from .fields import one_line
 from .google_xml import google_extras
@@ -50,5 +53,7 @@ class GoogleTsvExporter(Exporter):
 
 
 def _tsv_value(value: object) -> str:
-    text = ",".join(value) if isinstance(value, list) else str(value)
-    return neutralise_cell(one_line(text))
+    text = one_line(",".join(value) if isinstance(value, list) else str(value))
+    if '"' in text:
+        return '"' + text.replace('"', '""') + '"'
+    return text

@@ -11,8 +11,9 @@ Seller Center templates differ per category:
     image_1 … image_8
 
 Not filled, because we do not know them: package length/width/height (cm),
-required by Lazada, and PrimaryCategory unless the caller passes a mapping
-from OCOP set to Lazada leaf category. brand defaults to "No Brand", which
+required by Lazada, and PrimaryCategory unless the caller or the category
+file (marketplace_categories.py) maps the OCOP set to a Lazada leaf category.
+A missing weight is taken from the unit ("túi 250g"), noted in the report. brand defaults to "No Brand", which
 Lazada provides; a producer's name only works once registered as a brand.
 Images must be uploaded or migrated to Lazada first (MigrateImage); the image
 columns carry our URLs for that step (see xlsx.py).
@@ -24,7 +25,7 @@ from typing import BinaryIO, Iterable, Mapping
 
 from .base import (
     Exporter, check_goods, check_id, check_main_image, check_price, check_texts, check_weight,
-    record_notes, usable_images,
+    record_notes, shipping_weight, usable_images,
 )
 from .fields import kilograms
 from .problems import ExportReport, N_, Problem
@@ -77,13 +78,13 @@ class LazadaXlsxExporter(Exporter):
                 images = usable_images(listing, MARKETPLACE_IMAGE_TYPES, LAZADA_IMAGE_MAX, notes)
                 yield [
                     listing.id,
-                    category_for(listing, category_ids),
+                    category_for(listing, category_ids, "lazada_vn", report),
                     marketplace_title(listing, LAZADA_NAME_MAX, notes),
                     marketplace_description(listing, LAZADA_DESCRIPTION_MAX, notes, as_html=True),
                     brand,
                     listing.price_vnd,
                     in_stock_quantity if listing.in_stock_on(today) else 0,
-                    kilograms(listing.weight_g),
+                    kilograms(shipping_weight(listing, notes)),
                     None, None, None,
                 ] + images + [None] * (LAZADA_IMAGE_MAX - len(images))
                 record_notes(report, listing, notes)

@@ -5,6 +5,7 @@ spaces; quoting all is the simple safe form) and inner quotes are doubled.
 UTF-8 without BOM: the feed is machine-read and a BOM would stick to the
 first header. Availability uses Meta's spaced words (``in stock``). Extra
 images go comma-separated into one field, at most 20 and 2,000 characters.
+Meta reads the text as it is: no spreadsheet formula guard is added.
 """
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from datetime import date
 from typing import BinaryIO, Iterable
 
 from .base import Exporter, record_notes, text_stream
-from .cells import neutralise_cell
 from .feeds import META_RULES, feed_item, validate_feed_listing
 from .problems import ExportReport, N_, Problem
 from .record import Listing
@@ -44,7 +44,7 @@ class MetaCsvExporter(Exporter):
             for listing in self.accepted(listings, report):
                 item, notes = feed_item(listing, META_RULES, today)
                 item["additional_image_link"] = _fit_image_list(item["additional_image_link"], notes)
-                writer.writerow(neutralise_cell(item[column]) for column in META_COLUMNS)
+                writer.writerow(item[column] for column in META_COLUMNS)
                 record_notes(report, listing, notes)
         return report
 

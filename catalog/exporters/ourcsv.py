@@ -10,10 +10,14 @@ Cell conventions:
 - ``availability``: ``in_stock``, ``out_of_stock`` or ``seasonal:<months>``
   with month ranges, e.g. ``seasonal:5-8`` or ``seasonal:11-2,6`` (a range may
   wrap over the new year). Bare ``seasonal`` is refused: it needs months.
+- ``stars``: as the certificate records them, also once it has lapsed (the
+  date tells; the site shows the badge only while the certificate is valid),
+  so that an import into an empty site can recreate the certificate.
 - ``certificate_date``: ISO ``YYYY-MM-DD``.
 - ``images``: image file names joined by ``;``.
 - text cells that could start a formula carry one leading apostrophe
-  (cells.py), removed again on import.
+  (cells.py), removed again on import. This file is the only one with that
+  guard: it is meant to be opened in spreadsheet programs.
 """
 from __future__ import annotations
 
@@ -88,7 +92,7 @@ def own_values(listing: Listing) -> dict[str, object]:
         "name": listing.name,
         "description": listing.description,
         "category": listing.category_code,
-        "stars": listing.stars,
+        "stars": listing.certificate_stars if listing.certificate_stars is not None else listing.stars,
         "price_vnd": listing.price_vnd,
         "unit": listing.unit,
         "producer_name": listing.producer_name,
@@ -192,12 +196,14 @@ def listing_from_row(row: Mapping[str, str]) -> Listing:
         return (row.get(column) or "").strip()
 
     availability, months = _availability(cell("availability") or "in_stock")
+    stars = _stars(cell("stars"))
     return Listing(
         ref=cell("ref"),
         name=cell("name"),
         description=row.get("description") or "",
         category_code=_category(cell("category")),
-        stars=_stars(cell("stars")),
+        stars=stars,
+        certificate_stars=stars,
         price_vnd=_whole_number(cell("price_vnd"), "price_vnd"),
         unit=cell("unit"),
         producer_name=cell("producer_name"),

@@ -37,9 +37,18 @@ MESSAGES: dict[str, str] = {
     "brand_truncated": N_("The producer name was shortened to %(max)s characters for the brand field."),
     "image_dropped": N_("The extra image %(url)s was left out: it is not a usable image address."),
     "images_limited": N_("Only the first %(max)s images were exported."),
+    "weight_from_unit": N_("The weight, %(grams)s g, was taken from the unit “%(unit)s”."),
+    "photo_file_missing": N_("The photo file %(name)s is missing on this site, so it was left out of the file."),
+    "photo_files_unavailable": N_("The photo files could not be read here, so the file holds the spreadsheet "
+                                  "without photos."),
     # Problems with the export as a whole or with an imported file.
     "template_header_not_found": N_("No header row with the columns %(columns)s was found in the first %(rows)s rows of the template."),
     "csv_columns_missing": N_("The file lacks these columns: %(columns)s."),
+    "category_unmapped": N_("No category number of this marketplace is set for OCOP product set %(set)s, so its "
+                            "products have an empty category: choose “%(path)s” when you upload, or add the "
+                            "number to the category file."),
+    "template_columns_unfillable": N_("The template asks for columns that Chợ Quê cannot fill: %(columns)s. Download "
+                                      "the basic template, or a category whose template does not require them."),
     # How to show a CsvImportError: reason is the translated message of its problem.
     "csv_row_invalid": N_("Row %(row)s: %(reason)s"),
     "category_invalid": N_("The OCOP product set must be a number from 1 to 26."),
@@ -88,12 +97,14 @@ class ListingIssue:
 
 @dataclass
 class ExportReport:
-    """What one ``write`` call did: counts, skipped listings and notes."""
+    """What one ``write`` call did: counts, skipped listings, notes per listing and notices
+    about the export as a whole (say, a category mapping it lacked)."""
 
     format: str
     exported: int = 0
     skipped: list[ListingIssue] = field(default_factory=list)
     warnings: list[ListingIssue] = field(default_factory=list)
+    notices: list[Problem] = field(default_factory=list)
 
     @property
     def skipped_count(self) -> int:

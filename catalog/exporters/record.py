@@ -94,7 +94,9 @@ class Listing:
     ``seasonal_months`` (1–12) only count when availability is "seasonal".
     ``image_urls`` are absolute URLs of the largest rendition, cover first;
     ``image_names`` are the matching file names used by our own CSV/JSON
-    round trip.
+    round trip. ``certificate_stars`` are the stars the certificate records,
+    also after it lapsed: only our own files carry them, so that an import
+    can recreate the certificate (the date says whether it is still valid).
     """
 
     name: str
@@ -107,6 +109,7 @@ class Listing:
     description: str = ""
     category_name: str = ""
     stars: int | None = None
+    certificate_stars: int | None = None
     certificate_no: str = ""
     certificate_date: date | None = None
     price_vnd: int | None = None
@@ -132,8 +135,9 @@ class Listing:
         code = self.category_code
         if isinstance(code, bool) or not isinstance(code, int) or code not in OCOP_PRODUCT_SET_CODES:
             raise InvalidListing("category_code", "category_invalid")
-        if self.stars is not None and self.stars not in OCOP_STARS:
-            raise InvalidListing("stars", "stars_invalid")
+        for stars in (self.stars, self.certificate_stars):
+            if stars is not None and stars not in OCOP_STARS:
+                raise InvalidListing("stars", "stars_invalid")
         if self.availability not in AVAILABILITIES:
             raise InvalidListing("availability", "availability_invalid")
         if self.producer_type not in PRODUCER_TYPES:

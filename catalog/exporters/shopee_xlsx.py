@@ -1,27 +1,27 @@
-"""Shopee VN mass-upload sheet (xlsx).
+"""Shopee VN mass-upload sheet ("Tải lên hàng loạt"), laid out like Shopee's own template.
 
-With ``template=`` (a path or binary file of the seller's downloaded,
-category-specific template) the exporter fills a COPY of it: the header row is
-found by column names within the first 10 rows of any sheet, rows go below
-the last non-empty row (older templates have instruction rows under the
-header), and columns we do not know stay empty. The template is loaded in
-openpyxl's normal mode to keep its formatting and lists, so memory grows with
-the number of rows; Shopee's own per-file limits keep such files small.
+Layout (docs/MARKETPLACES.md): a sheet named "Template" whose row 1 holds Shopee's column keys
+with two flags, ``key|required|type`` (``ps_product_name|1|0``: required text; type 1 is a
+number, 3 an image address), row 2 the column names in Vietnamese, rows 3–6 what is required
+and how to fill it, and products from row 7.
 
-Without a template a streamed sheet with Shopee's English headers is written:
+Without a template we write that layout ourselves. With ``template=`` (the seller's
+downloaded, category-specific file, a path or a binary file) we fill a COPY of it: the key row
+is found in the first 10 rows of any sheet (or, in older templates without keys, the row of
+column names), products go below the last used row, and every other sheet and style stays.
+A template that requires a column we cannot fill is refused with the list of those columns,
+instead of a file Shopee would reject row by row.
 
-    Category, Product Name, Product Description, Parent SKU, Price, Stock,
-    Weight, Cover image, Item Image 1 … Item Image 8
-
-Integer price; weight in kg (packaging included); at most 9 images, jpg/png.
-Category ids are site-specific: pass ``category_ids`` (OCOP set → Shopee id).
-Name and description limits vary by site; pass ``name_limit`` /
-``description_limit`` read from the template, otherwise text is kept whole.
-Images must be uploaded to Shopee; the image columns carry our URLs (see
-xlsx.py).
+Limits applied (cuts and drops are noted in the report): name 10–120 characters, description
+at most 3,000 characters (plain text, with the OCOP line first), cover image plus 8 images,
+price 1,000–120,000,000 đồng as a whole number, weight in kg with packaging. Category ids come
+from the caller or the category file (marketplace_categories.py). Images must be uploaded to
+Shopee; the image columns carry our addresses (see xlsx.py).
 """
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO, Iterable, Mapping
 
@@ -29,40 +29,77 @@ from openpyxl import load_workbook
 
 from .base import (
     Exporter, check_goods, check_id, check_main_image, check_price, check_texts, check_weight,
-    record_notes, usable_images,
+    record_notes, shipping_weight, usable_images,
 )
 from .fields import kilograms
 from .problems import ExportError, ExportReport, N_, Problem
 from .record import Listing, nfc_clean
 from .xlsx import (
-    MARKETPLACE_IMAGE_TYPES, category_for, marketplace_description, marketplace_title, write_sheet,
-    xlsx_cell,
+    MARKETPLACE_IMAGE_TYPES, category_for, marketplace_description, marketplace_title, set_typed_cell,
+    write_sheet,
 )
 
-SHOPEE_IMAGE_MAX = 9
+SHOPEE_NAME_MIN = 10
+SHOPEE_NAME_MAX = 120
+SHOPEE_DESCRIPTION_MAX = 3000
+SHOPEE_PRICE_MIN = 1_000
+SHOPEE_PRICE_MAX = 120_000_000
+SHOPEE_IMAGE_MAX = 9  # the cover and 8 more
 SHOPEE_HEADER_SEARCH_ROWS = 10
-SHOPEE_HEADERS = (
-    "Category", "Product Name", "Product Description", "Parent SKU", "Price", "Stock", "Weight",
-    "Cover image",
-) + tuple(f"Item Image {n}" for n in range(1, SHOPEE_IMAGE_MAX))
-# Vietnamese labels seen in Vietnamese-language templates (unverified in the
-# reference, so only the four it names).
-SHOPEE_HEADER_ALIASES = {
-    "Tên sản phẩm": "Product Name",
-    "Giá": "Price",
-    "Kho hàng": "Stock",
-    "Cân nặng": "Weight",
-}
-SHOPEE_REQUIRED_HEADERS = ("Product Name", "Price")
+SHOPEE_SHEET_TITLE = "Template"
+FIRST_PRODUCT_ROW = 7
+TEXT, NUMBER, IMAGE = 0, 1, 3
 
 
-def _header_key(value: object) -> str:
-    text = " ".join(nfc_clean(str(value)).split()).rstrip("* ").casefold()
-    return text
+@dataclass(frozen=True)
+class ShopeeColumn:
+    key: str
+    label: str  # as in Shopee's Vietnamese template
+    required: bool
+    kind: int
+    hint: str  # our instruction row
+    aliases: tuple[str, ...] = ()  # other names seen in templates (English, older Vietnamese)
+
+    @property
+    def key_cell(self) -> str:
+        return f"{self.key}|{int(self.required)}|{self.kind}"
 
 
-_KNOWN_HEADERS = {_header_key(h): h for h in SHOPEE_HEADERS}
-_KNOWN_HEADERS.update({_header_key(alias): h for alias, h in SHOPEE_HEADER_ALIASES.items()})
+# The columns we fill, in Shopee's order.
+FILLED_COLUMNS = (
+    ShopeeColumn("ps_category", "Ngành hàng", True, TEXT, "Mã ngành hàng Shopee", ("Category",)),
+    ShopeeColumn("ps_product_name", "Tên sản phẩm", True, TEXT, "10–120 ký tự", ("Product Name",)),
+    ShopeeColumn("ps_product_description", "Mô tả sản phẩm", True, TEXT, "Tối đa 3000 ký tự",
+                 ("Product Description",)),
+    ShopeeColumn("ps_sku_parent_short", "SKU sản phẩm", False, TEXT, "Mã sản phẩm của người bán",
+                 ("Parent SKU", "SKU", "Mã sản phẩm")),
+    ShopeeColumn("ps_price", "Giá", True, NUMBER, "1.000–120.000.000 đồng", ("Price",)),
+    ShopeeColumn("ps_stock", "Kho hàng", True, NUMBER, "Số lượng có sẵn", ("Stock",)),
+    ShopeeColumn("ps_item_cover_image", "Ảnh bìa", True, IMAGE, "Đường dẫn ảnh", ("Cover image",)),
+) + tuple(
+    ShopeeColumn(f"ps_item_image_{n}", f"Hình ảnh sản phẩm {n}", False, IMAGE, "Đường dẫn ảnh",
+                 (f"Item Image {n}", f"Ảnh sản phẩm {n}"))
+    for n in range(1, SHOPEE_IMAGE_MAX)
+) + (
+    ShopeeColumn("ps_weight", "Cân nặng", True, NUMBER, "Kg, gồm cả bao bì", ("Weight", "Cân nặng (kg)")),
+)
+_BY_KEY = {column.key: column for column in FILLED_COLUMNS}
+# Every other column of a template (variations, size chart, GTIN, parcel size, shipping
+# channels…) stays empty: a product without variations needs none of them, unless the template
+# marks one required, and then the template is refused.
+_KEY_CELL = re.compile(r"([a-z][a-z0-9_]*(?:\.[\w]+)?)(?:\|(\d)\|(\d+))?")
+_REQUIRED_WORDS = ("bắt buộc", "mandatory", "required", "wajib")
+SHOPEE_HEADERS = tuple(column.label for column in FILLED_COLUMNS)
+
+
+def _label_key(value: object) -> str:
+    return " ".join(nfc_clean(str(value)).replace("*", " ").split()).casefold()
+
+
+_BY_LABEL = {}
+for _column in FILLED_COLUMNS:
+    for _name in (_column.label, *_column.aliases):
+        _BY_LABEL[_label_key(_name)] = _column.key
 
 
 class ShopeeXlsxExporter(Exporter):
@@ -72,11 +109,12 @@ class ShopeeXlsxExporter(Exporter):
     file_extension = "xlsx"
 
     def validate(self, listing: Listing) -> list[Problem]:
+        problems = check_id(listing, 50) + check_goods(listing) + check_texts(listing, description=True)
+        if listing.name and len(listing.name) < SHOPEE_NAME_MIN:
+            problems.append(Problem("name", "title_too_short", {"min": SHOPEE_NAME_MIN, "length": len(listing.name)}))
         return (
-            check_id(listing, 50)
-            + check_goods(listing)
-            + check_texts(listing, description=True)
-            + check_price(listing)
+            problems
+            + check_price(listing, SHOPEE_PRICE_MIN, SHOPEE_PRICE_MAX)
             + check_weight(listing)
             + check_main_image(listing, MARKETPLACE_IMAGE_TYPES)
         )
@@ -90,8 +128,8 @@ class ShopeeXlsxExporter(Exporter):
         today: date | None = None,
         in_stock_quantity: int = 1,
         category_ids: Mapping[int, object] | None = None,
-        name_limit: int | None = None,
-        description_limit: int | None = None,
+        name_limit: int = SHOPEE_NAME_MAX,
+        description_limit: int = SHOPEE_DESCRIPTION_MAX,
     ) -> ExportReport:
         today = today or date.today()
         report = ExportReport(self.name)
@@ -100,58 +138,130 @@ class ShopeeXlsxExporter(Exporter):
             for listing in self.accepted(listings, report):
                 notes: list[Problem] = []
                 images = usable_images(listing, MARKETPLACE_IMAGE_TYPES, SHOPEE_IMAGE_MAX, notes)
-                values = [
-                    category_for(listing, category_ids),
-                    marketplace_title(listing, name_limit, notes),
-                    marketplace_description(listing, description_limit, notes, as_html=False),
-                    listing.id,
-                    listing.price_vnd,
-                    in_stock_quantity if listing.in_stock_on(today) else 0,
-                    kilograms(listing.weight_g),
-                ] + images + [None] * (SHOPEE_IMAGE_MAX - len(images))
-                yield dict(zip(SHOPEE_HEADERS, values))
+                values = {
+                    "ps_category": category_for(listing, category_ids, "shopee_vn", report),
+                    "ps_product_name": marketplace_title(listing, name_limit, notes),
+                    "ps_product_description": marketplace_description(listing, description_limit, notes,
+                                                                      as_html=False),
+                    "ps_sku_parent_short": listing.id,
+                    "ps_price": listing.price_vnd,
+                    "ps_stock": in_stock_quantity if listing.in_stock_on(today) else 0,
+                    "ps_weight": kilograms(shipping_weight(listing, notes)),
+                    "ps_item_cover_image": images[0],
+                }
+                for number, url in enumerate(images[1:], start=1):
+                    values[f"ps_item_image_{number}"] = url
+                yield values
                 record_notes(report, listing, notes)
 
         if template is None:
-            write_sheet(out, "Shopee", SHOPEE_HEADERS, ([row[h] for h in SHOPEE_HEADERS] for row in rows()))
+            write_sheet(out, SHOPEE_SHEET_TITLE, _key_row(), _header_rows_then(_product_rows(rows())))
         else:
             _fill_template(template, out, rows())
         return report
 
 
+def _key_row() -> list[str]:
+    return [column.key_cell for column in FILLED_COLUMNS]
+
+
+def _header_rows():
+    """Rows 2–6 of our own sheet: names, required or not, how to fill, and two spare rows."""
+    return [
+        [column.label for column in FILLED_COLUMNS],
+        ["Bắt buộc" if column.required else "Tùy chọn" for column in FILLED_COLUMNS],
+        [column.hint for column in FILLED_COLUMNS],
+        [], [],
+    ]
+
+
+def _product_rows(rows):
+    for values in rows:
+        yield [values.get(column.key) for column in FILLED_COLUMNS]
+
+
+def _header_rows_then(rows):
+    yield from _header_rows()
+    yield from rows
+
+
 def _fill_template(template, out: BinaryIO, rows: Iterable[dict[str, object]]) -> None:
     workbook = load_workbook(template)
-    sheet, header_row, columns = _find_header_row(workbook)
-    next_row = _last_used_row(sheet, header_row) + 1
-    for row in rows:
-        for header, column in columns.items():
-            value = row[header]
+    sheet, header_row, columns, unfillable, has_keys = _find_header_row(workbook)
+    if unfillable:
+        raise ExportError("template_columns_unfillable", columns=", ".join(unfillable))
+    # Below a key row, Shopee keeps rows 2–6 for names and instructions, some of them empty.
+    first_free = header_row + FIRST_PRODUCT_ROW - 1 if has_keys else 0
+    next_row = max(_last_used_row(sheet, header_row) + 1, first_free)
+    for values in rows:
+        for key, column in columns.items():
+            value = values.get(key)
             if value is not None:
-                sheet.cell(row=next_row, column=column, value=xlsx_cell(value))
+                set_typed_cell(sheet, next_row, column, value)
         next_row += 1
     workbook.save(out)
 
 
 def _find_header_row(workbook):
-    """(sheet, row number, {our header: column number}) of the best header row."""
+    """(sheet, row, {our key: column number}, names of required columns we cannot fill,
+    whether the row holds Shopee keys).
+
+    A row of Shopee keys wins; otherwise the row naming most of our columns by label."""
     best = None
     for sheet in workbook.worksheets:
-        last = min(sheet.max_row, SHOPEE_HEADER_SEARCH_ROWS)
-        for row_number, cells in enumerate(sheet.iter_rows(min_row=1, max_row=last), start=1):
-            columns = {}
-            for cell in cells:
-                header = _KNOWN_HEADERS.get(_header_key(cell.value)) if cell.value is not None else None
-                if header and header not in columns:
-                    columns[header] = cell.column
-            if all(h in columns for h in SHOPEE_REQUIRED_HEADERS):
-                if best is None or len(columns) > len(best[2]):
-                    best = (sheet, row_number, columns)
+        rows = list(sheet.iter_rows(min_row=1, max_row=min(sheet.max_row, SHOPEE_HEADER_SEARCH_ROWS)))
+        for index, cells in enumerate(rows):
+            found = _read_key_row(cells, rows[index + 1] if index + 1 < len(rows) else ())
+            if found is None:
+                found = _read_label_row(cells, rows[index + 1:index + 3])
+            columns, unfillable, by_key = found
+            if "ps_product_name" not in columns or "ps_price" not in columns:
+                continue
+            rank = (by_key, len(columns))
+            if best is None or rank > best[0]:
+                best = (rank, sheet, index + 1, columns, unfillable, by_key)
     if best is None:
-        raise ExportError(
-            "template_header_not_found",
-            columns=", ".join(SHOPEE_REQUIRED_HEADERS), rows=SHOPEE_HEADER_SEARCH_ROWS,
-        )
-    return best
+        raise ExportError("template_header_not_found", columns="ps_product_name, ps_price (Tên sản phẩm, Giá)",
+                          rows=SHOPEE_HEADER_SEARCH_ROWS)
+    return best[1:]
+
+
+def _read_key_row(cells, label_cells):
+    """Columns of a row of Shopee keys (``ps_product_name|1|0``), or None when it is not one."""
+    columns, unfillable, keys = {}, [], 0
+    labels = {cell.column: cell.value for cell in label_cells}
+    for cell in cells:
+        match = _KEY_CELL.fullmatch(str(cell.value).strip()) if isinstance(cell.value, str) else None
+        if match is None:
+            continue
+        key, required = match.group(1), match.group(2) == "1"
+        if not (key.startswith(("ps_", "et_", "channel_id", "sl_"))):
+            continue
+        keys += 1
+        if key in _BY_KEY:
+            columns.setdefault(key, cell.column)
+        elif required:
+            unfillable.append(f"{labels.get(cell.column) or key} ({key})")
+    return (columns, unfillable, True) if keys >= 2 else None
+
+
+def _read_label_row(cells, rows_below):
+    """Columns of a row of column names; a name ending in * or marked 'Bắt buộc' below is required."""
+    columns, unfillable = {}, []
+    marks = {}
+    for row in rows_below:
+        for cell in row:
+            if isinstance(cell.value, str) and _label_key(cell.value) in _REQUIRED_WORDS:
+                marks[cell.column] = True
+    for cell in cells:
+        if cell.value is None or not str(cell.value).strip():
+            continue
+        key = _BY_LABEL.get(_label_key(cell.value))
+        if key is not None:
+            columns.setdefault(key, cell.column)
+        elif str(cell.value).strip().endswith("*") or marks.get(cell.column):
+            unfillable.append(" ".join(str(cell.value).replace("*", " ").split()))
+    return columns, unfillable, False
 
 
 def _last_used_row(sheet, header_row: int) -> int:

@@ -10,7 +10,9 @@ over time, so the headers are the API field names:
     seller_sku, category_id, title, description, price_vnd, inventory,
     package_weight_kg, main_image_1 … main_image_9
 
-category_id comes from the caller's mapping (TikTok ids are site-specific).
+category_id comes from the caller's mapping or the category file
+(marketplace_categories.py; TikTok ids are site-specific). A missing weight
+is taken from the unit ("túi 250g"), noted in the report.
 Images must be uploaded to TikTok before listing: the image columns carry our
 URLs so the upload step knows what to send (see xlsx.py).
 """
@@ -21,7 +23,7 @@ from typing import BinaryIO, Iterable, Mapping
 
 from .base import (
     Exporter, check_goods, check_id, check_main_image, check_price, check_texts, record_notes,
-    usable_images,
+    shipping_weight, usable_images,
 )
 from .fields import kilograms
 from .problems import ExportReport, N_, Problem
@@ -76,12 +78,12 @@ class TiktokXlsxExporter(Exporter):
                 images = usable_images(listing, MARKETPLACE_IMAGE_TYPES, TIKTOK_IMAGE_MAX, notes)
                 yield [
                     listing.id,
-                    category_for(listing, category_ids),
+                    category_for(listing, category_ids, "tiktok_vn", report),
                     marketplace_title(listing, TIKTOK_TITLE_MAX, notes),
                     marketplace_description(listing, TIKTOK_DESCRIPTION_MAX, notes, as_html=True),
                     listing.price_vnd,
                     quantity if listing.in_stock_on(today) else 0,
-                    kilograms(listing.weight_g) if listing.weight_g else None,
+                    kilograms(weight) if (weight := shipping_weight(listing, notes)) else None,
                 ] + images + [None] * (TIKTOK_IMAGE_MAX - len(images))
                 record_notes(report, listing, notes)
 

@@ -13,11 +13,11 @@ image is required (a listing without photos cannot be published there).
 """
 from __future__ import annotations
 
-from typing import BinaryIO, Iterable, Sequence
+from typing import BinaryIO, Iterable, Mapping, Sequence
 
-from .cells import neutralise_cell
 from .fields import fit_html, ocop_line, truncate_words
-from .problems import Problem
+from .marketplace_categories import category_ids as category_ids_for, category_path
+from .problems import ExportReport, Problem
 from .record import Listing
 from .xlsx_stream import EXCEL_CELL_TEXT_LIMIT, write_xlsx
 
@@ -25,21 +25,23 @@ from .xlsx_stream import EXCEL_CELL_TEXT_LIMIT, write_xlsx
 MARKETPLACE_IMAGE_TYPES = None
 
 
-def xlsx_cell(value: object) -> object:
-    """Numbers stay numeric cells; text is guarded against formula injection.
+def set_typed_cell(sheet, row: int, column: int, value: object) -> None:
+    """Write a value into an openpyxl sheet: numbers as numbers, text as a string cell.
 
-    openpyxl (template filling) stores any string starting with '=' as a
-    formula, so the guard also keeps names from becoming formulas in the file.
+    openpyxl takes any string starting with '=' for a formula; marking the
+    cell as a string keeps the text exactly as it is (no apostrophe) and
+    keeps spreadsheet programs from evaluating it.
     """
+    cell = sheet.cell(row=row, column=column, value=value)
     if isinstance(value, str):
-        return neutralise_cell(value)
-    return value
+        cell.data_type = "s"
 
 
 def write_sheet(
     out: BinaryIO, sheet_title: str, headers: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> None:
-    write_xlsx(out, sheet_title, headers, ([xlsx_cell(value) for value in row] for row in rows))
+    """A streamed sheet; its text cells are inline strings, which are never formulas."""
+    write_xlsx(out, sheet_title, headers, rows)
 
 
 def marketplace_title(listing: Listing, limit: int | None, notes: list[Problem]) -> str:
@@ -71,10 +73,22 @@ def marketplace_description(
     return rendered
 
 
-def category_for(listing: Listing, category_ids: dict[int, object] | None) -> object:
-    """The platform's category id for the OCOP set, from the seller's mapping.
+def category_for(
+    listing: Listing, category_ids: Mapping[int, object] | None, marketplace: str, report: ExportReport
+) -> object:
+    """The marketplace's category id for the OCOP set; a notice once per set when there is none.
 
-    Marketplace category ids are site-specific and change, so they come from
-    the caller (fetched from the platform), never from a table here.
+    ``category_ids`` (OCOP set → id) comes from the caller, or else from the
+    editable category file (marketplace_categories.py). Marketplace ids are
+    site-specific and change, so a missing id is reported with the category
+    the seller should choose, never guessed.
     """
-    return (category_ids or {}).get(listing.category_code)
+    ids = category_ids if category_ids is not None else category_ids_for(marketplace)
+    value = ids.get(listing.category_code)
+    if value not in (None, ""):
+        return value
+    path = category_path(listing.category_code) or listing.category_name
+    notice = Problem("category_code", "category_unmapped", {"set": listing.category_code, "path": path})
+    if notice not in report.notices:
+        report.notices.append(notice)
+    return None

@@ -198,7 +198,7 @@ class _Run:
         saved, kept = [], []
         for photo in plan.photos.new:
             try:
-                saved.append((self.store.save(photo.processed), photo.processed))
+                saved.append((self.store.save(photo.processed, self._free_key(photo.wanted_key)), photo.processed))
                 kept.append(photo)
             except StorageError:
                 self._warn(issues, plan.record.row, "images", "photo_not_saved", name=photo.name)
@@ -218,6 +218,14 @@ class _Run:
             self.fingerprints.remember(key, processed)
         self.rows_since_commit += 1
         return True
+
+    @staticmethod
+    def _free_key(key: str | None) -> str | None:
+        """The photo's own key when no photo row of this site uses it (the store checks files)."""
+        if key is None or db.session.scalar(
+                db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1)) is not None:
+            return None
+        return key
 
     def _flush_with_audits(self) -> None:
         """Flush the written rows, then their audit events (new producers need their ids first)."""

@@ -28,6 +28,9 @@ MESSAGES: dict[str, str] = {
     "file_not_utf8": N_("The CSV file is not UTF-8 text. In Excel save it as CSV UTF-8 (Comma delimited)."),
     "xlsx_unreadable": N_("The Excel file could not be read: it may be damaged or protected by a password."),
     "sheet_empty": N_("The spreadsheet has no rows."),
+    "json_invalid": N_("The JSON file could not be read: it breaks off or has a mistake near line %(line)s."),
+    "json_not_products": N_("The JSON file must hold a list of products, each with names such as \"name\" and "
+                            "\"price_vnd\", as Chợ Quê's JSON export writes it."),
     "header_not_found": N_("No row of column names was found in the first %(rows)s rows. The first row "
                            "should name the columns, for example %(columns)s."),
     "columns_missing": N_("These columns are missing: %(columns)s."),

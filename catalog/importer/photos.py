@@ -5,10 +5,19 @@ A listed photo is "already there" when its bytes equal a stored rendition of one
 (a photo exported by us and imported back), or when re-encoding it gives exactly the stored
 largest rendition (the same original imported again: media.images is deterministic). So
 re-importing a file adds no photo, and nothing needs a stored hash column.
+
+A photo of our own ZIP export (`<key>.webp`, the largest rendition as we wrote it) keeps its
+bytes and, where the key is free, its key: so export → import into an empty site → export gives
+the same files under the same names. Its bytes are kept only when they are a plain lossy WebP
+holding nothing but the picture (the form our encoder writes), which decodes fully at the size
+of our largest rendition; the smaller renditions are made from it as for any upload.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import re
+import struct
 from dataclasses import dataclass, field
 
 from media.images import ImageRejected, ProcessedImage, process_upload
@@ -19,10 +28,37 @@ from .messages import WARNING, CellProblem
 from .rows import MAX_PHOTOS
 
 
+EXPORTED_NAME = re.compile(r"(?:.*/)?([0-9a-f]{32})\.webp")
+
+
 @dataclass
 class NewPhoto:
     name: str
     processed: ProcessedImage
+    wanted_key: str | None = None  # the key it had on the site that exported it
+
+
+def is_plain_webp(data: bytes) -> bool:
+    """A RIFF/WEBP file with exactly one lossy 'VP8 ' chunk and nothing else (no metadata, no
+    trailing bytes): what media.images writes."""
+    if len(data) < 20 or data[:4] != b"RIFF" or data[8:16] != b"WEBPVP8 ":
+        return False
+    (riff_size,) = struct.unpack("<I", data[4:8])
+    (chunk_size,) = struct.unpack("<I", data[16:20])
+    return riff_size + 8 == len(data) and 20 + chunk_size + (chunk_size & 1) == len(data)
+
+
+def as_exported(name: str, data: bytes, processed: ProcessedImage) -> tuple[ProcessedImage, str | None]:
+    """`processed` with our own exported file as its largest rendition, and the key its name
+    carries; unchanged (and None) for any other photo."""
+    match = EXPORTED_NAME.fullmatch(name)
+    largest = processed.renditions[-1]
+    if match is None or not is_plain_webp(data) or \
+            (processed.original_width, processed.original_height) != (largest.width, largest.height):
+        return processed, None
+    renditions = tuple(dataclasses.replace(r, data=data) if (r.width, r.height) == (largest.width, largest.height)
+                       else r for r in processed.renditions)
+    return dataclasses.replace(processed, renditions=renditions), match.group(1)
 
 
 @dataclass
@@ -79,6 +115,7 @@ def plan_photos(names, existing_keys, library: PhotoLibrary, fingerprints: Photo
             plan.problems.append(CellProblem("photo_rejected", WARNING, name=name, reason=error.code,
                                              image_code=error.code, image_params=dict(error.params)))
             continue
+        processed, wanted_key = as_exported(name, data, processed)
         largest = _digest(processed.renditions[-1].data)
         if largest in known:
             continue
@@ -86,5 +123,5 @@ def plan_photos(names, existing_keys, library: PhotoLibrary, fingerprints: Photo
             plan.problems.append(CellProblem("photos_limit", WARNING, max=MAX_PHOTOS, name=name))
             continue
         known |= {_digest(data), largest}
-        plan.new.append(NewPhoto(name, processed))
+        plan.new.append(NewPhoto(name, processed, wanted_key))
     return plan

@@ -1,5 +1,5 @@
-"""Read an import file: CSV (UTF-8 with or without BOM), XLSX, or a ZIP holding one of them and
-its photos. Pure module (no Flask, no database).
+"""Read an import file: CSV (UTF-8 with or without BOM), XLSX, JSON (our JSON export), or a ZIP
+holding one of them and its photos. Pure module (no Flask, no database).
 
     with open_sheet(path, photo_dir=folder_or_None) as sheet:
         for row in sheet.rows: row.number, row.cells   # {column: raw value}
@@ -27,11 +27,12 @@ from catalog.exporters.cells import restore_cell
 from .archive import MB, FolderPhotos, NoPhotos, PhotoLibrary, ZipLimits, ZipPhotos, check_zip, is_junk, \
     safe_member_name
 from .columns import HeaderMap, find_header
+from .jsonrows import json_rows, looks_like_json
 from .messages import ImportFileError
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls and other old Office files
-SHEET_SUFFIXES = (".csv", ".xlsx")
+SHEET_SUFFIXES = (".csv", ".xlsx", ".json")
 _DELIMITERS = (",", ";", "\t")
 
 
@@ -51,7 +52,7 @@ class SheetRow:
 
 @dataclass
 class Sheet:
-    kind: str  # "csv" or "xlsx"
+    kind: str  # "csv", "xlsx" or "json"
     header: HeaderMap
     header_row: int
     rows: list[SheetRow]
@@ -88,7 +89,7 @@ def open_sheet(path, *, photo_dir=None, limits: SheetLimits = SheetLimits()) -> 
     if not head.startswith(ZIP_MAGIC):
         if path.stat().st_size > limits.max_sheet_bytes:
             raise ImportFileError("file_too_large", max_mb=limits.max_sheet_bytes // MB)
-        return _build("csv", _csv_rows(path.read_bytes()), folder_photos, limits)
+        return _build(*_text_rows(path.read_bytes()), folder_photos, limits)
     archive = _open_zip(path)
     try:
         if _is_xlsx(archive):
@@ -141,7 +142,7 @@ def _bundle(archive: zipfile.ZipFile, members, limits: SheetLimits) -> Sheet:
         return _build("xlsx", _xlsx_rows(io.BytesIO(data), limits), photos, limits, in_zip=True)
     if data.startswith(OLE2_MAGIC):
         raise ImportFileError("file_xls_old")
-    return _build("csv", _csv_rows(data), photos, limits, in_zip=True)
+    return _build(*_text_rows(data), photos, limits, in_zip=True)
 
 
 def _build(kind, raw_rows, photos, limits: SheetLimits, in_zip=False) -> Sheet:
@@ -196,8 +197,15 @@ def _delimiter(text: str) -> str:
     return best if counts[best] > 0 else ","
 
 
-def _csv_rows(data: bytes):
+def _text_rows(data: bytes):
+    """("json" or "csv", rows) of a text file; the content decides, not the name."""
     text = _decode(data)
+    if looks_like_json(text):
+        return "json", json_rows(text)
+    return "csv", _csv_rows(text)
+
+
+def _csv_rows(text: str):
     if "\x00" in text:
         raise ImportFileError("file_type_unknown")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -130,7 +131,8 @@ def parse_google_xml(data: bytes) -> dict[str, dict]:
 
 def parse_tsv(data: bytes) -> dict[str, dict]:
     assert not data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE))
+    # Google's "quoted fields": a value in double quotes, each quote inside doubled.
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8")), delimiter="\t", doublequote=True))
     return {row["id"]: row for row in rows}
 
 
@@ -149,20 +151,24 @@ def parse_json(data: bytes) -> list[dict]:
 
 
 def parse_xlsx(data: bytes, header: str) -> tuple[list[str], list[dict], object]:
-    """(headers, rows as dicts, worksheet) of the sheet whose header row holds `header`."""
+    """(headers, rows as dicts, worksheet) of the sheet whose header row holds `header`.
+
+    A row of Shopee keys (``ps_product_name|1|0``) is read by key, and products start five rows
+    below it, after Shopee's names and instructions (the layout of Shopee's template)."""
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     for sheet in workbook.worksheets:
         for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            if header in row:
-                headers = list(row)
-                rows = [dict(zip(headers, values)) for values in sheet.iter_rows(min_row=row_number + 1,
-                                                                                   values_only=True)
+            headers = [str(value).split("|")[0] if isinstance(value, str) else value for value in row]
+            if header in headers:
+                keyed = any(isinstance(value, str) and "|" in value for value in row)
+                rows = [dict(zip(headers, values))
+                        for values in sheet.iter_rows(min_row=row_number + (6 if keyed else 1), values_only=True)
                         if any(value not in (None, "") for value in values)]
                 return headers, rows, sheet
     raise AssertionError(f"no header row with {header!r}")
 
 
-XLSX_KEYS = {"shopee-xlsx": ("Parent SKU", "Product Name"), "tiktok-xlsx": ("seller_sku", "title"),
+XLSX_KEYS = {"shopee-xlsx": ("ps_sku_parent_short", "ps_product_name"), "tiktok-xlsx": ("seller_sku", "title"),
              "lazada-xlsx": ("SellerSku", "name")}
 
 
@@ -178,5 +184,8 @@ def parsed_ids(format_name: str, data: bytes) -> set[str]:
         return {row["ref"] for row in parse_own_csv(data)}
     if format_name == "json":
         return {row["ref"] for row in parse_json(data)}
+    if format_name == "zip":
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return {row["ref"] for row in parse_own_csv(archive.read("choque.csv"))}
     key, _ = XLSX_KEYS[format_name]
     return {row[key] for row in parse_xlsx(data, key)[1]}

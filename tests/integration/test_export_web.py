@@ -52,7 +52,8 @@ def test_each_format_downloads_the_same_file_as_the_command_line(auth, runner, w
     cli = runner.invoke(args=["catalog", "export", "--format", format_name])
     assert cli.exit_code == 0
     if format_name.endswith("xlsx"):
-        key = {"shopee-xlsx": "Parent SKU", "tiktok-xlsx": "seller_sku", "lazada-xlsx": "SellerSku"}[format_name]
+        key = {"shopee-xlsx": "ps_sku_parent_short", "tiktok-xlsx": "seller_sku",
+               "lazada-xlsx": "SellerSku"}[format_name]
         assert parse_xlsx(data, key)[1] == parse_xlsx(cli.stdout_bytes, key)[1]
     else:
         assert data == cli.stdout_bytes
@@ -138,13 +139,13 @@ def upload(data: bytes, name: str) -> FileStorage:
     return FileStorage(io.BytesIO(data), filename=name, content_type="application/octet-stream")
 
 
-def shopee_template(extra_rows=4, headers=True) -> bytes:
+def shopee_template(extra_rows=4, headers=True, required=()) -> bytes:
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append(["Shopee mass upload – basic info"])
     if headers:
         sheet.append(["Category", "Product Name", "Product Description", "Parent SKU", "Price", "Stock", "Weight",
-                      "Cover image", "Item Image 1", "Ghi chú của Shopee"])
+                      "Cover image", "Item Image 1", "Ghi chú của Shopee", *required])
     for note in ["Mandatory", "Max 120 characters", "Integer", "kg"][:extra_rows]:
         sheet.append([note])
     buffer = io.BytesIO()
@@ -168,7 +169,9 @@ def test_shopee_fills_a_copy_of_the_uploaded_template(auth, world):
     ((b"PK\x03\x04 broken", "mau.xlsx"), "This file is not an Excel (.xlsx) file."),
     ((b"a,b\n", "mau.csv"), "must be an Excel file ending in .xlsx"),
     ((b"PK\x03\x04" + b"0" * (5 * 1024 * 1024), "mau.xlsx"), "larger than 5 MB"),
-    ((shopee_template(headers=False), "mau.xlsx"), "No header row with the columns Product Name, Price"),
+    ((shopee_template(headers=False), "mau.xlsx"), "No header row with the columns ps_product_name, ps_price"),
+    ((shopee_template(required=("Thương hiệu*", "Chiều dài*")), "mau.xlsx"),
+     "The template asks for columns that Chợ Quê cannot fill: Thương hiệu, Chiều dài."),
 ])
 def test_unusable_templates_are_refused_with_the_reason(client, auth, world, template, message):
     client.set_cookie("lang", "en")

@@ -80,3 +80,14 @@ def test_contact_links():
     assert national_number("+84912345678") == "0912345678"
     assert zalo_url("+84912345678") == "https://zalo.me/0912345678"
     assert zalo_url("") == ""
+
+
+@pytest.mark.parametrize("unit, grams", [
+    ("túi 250g", 250), ("hộp 1,2kg", 1200), ("500 gram", 500), ("gói 0.5 kg", 500), ("Túi 250G", 250),
+    ("hũ 200 gr", 200), ("chai 500 ml", None), ("chai 1 lít", None), ("chiếc", None), ("", None),
+    ("2 x 250g", None), ("hộp 6 gói x 20g", None), ("hộp 1.234 g", None),
+])
+def test_weight_from_unit_reads_masses_only(unit, grams):
+    from catalog.rules import weight_from_unit
+
+    assert weight_from_unit(unit) == grams

@@ -42,7 +42,8 @@ def google_items(data):
 def tsv_rows(data):
     text = data.decode("utf-8")
     assert not text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text), delimiter="\t", quoting=csv.QUOTE_NONE))
+    # Google's "quoted fields": a value in double quotes, each quote inside doubled.
+    return list(csv.DictReader(io.StringIO(text), delimiter="\t", doublequote=True))
 
 
 def meta_rows(data):
@@ -194,7 +195,9 @@ def test_meta_extra_image_list_stays_under_2000_characters():
     assert "images_limited" in [p.code for p in report.warnings[0].problems]
 
 
-def test_google_tsv_has_header_and_flat_unquoted_values():
+def test_google_tsv_has_header_and_flat_values_quoted_as_google_reads_them():
+    """Google Merchant Center Help, "Quoted attributes" (support.google.com/merchants/answer/14998273):
+    a value in double quotes is one attribute, and a quote inside it is written twice."""
     tricky = listing(1, name='Trà "Shan Tuyết"\tcổ thụ', description="Dòng 1\nDòng 2\tcột")
     data, report = export("google-tsv", [tricky, listing(2)], today=JUNE)
     text = data.decode("utf-8")
@@ -202,6 +205,8 @@ def test_google_tsv_has_header_and_flat_unquoted_values():
     assert lines[0].split("\t")[:4] == ["id", "title", "description", "link"]
     assert len(lines) == 4 and lines[-1] == ""  # header, two products, final newline
     assert all(line.count("\t") == 16 for line in lines[:-1])
+    assert '\t"Trà ""Shan Tuyết"" cổ thụ"\t' in lines[1]
+    assert "\tDòng 1 Dòng 2 cột\t" in lines[1]  # no quote inside: written as it is
     row = tsv_rows(data)[0]
     assert row["title"] == 'Trà "Shan Tuyết" cổ thụ'
     assert row["description"] == "Dòng 1 Dòng 2 cột"
@@ -225,11 +230,13 @@ def test_meta_csv_columns_and_values():
     assert row["custom_label_0"] == "ocop-4-sao" and row["custom_label_1"] == "khanh-hoa"
 
 
-def test_formula_in_a_name_is_neutralised_in_text_feeds_only():
-    evil = listing(1, name='=HYPERLINK("http://evil.example","Bấm")')
-    assert tsv_rows(export("google-tsv", [evil], today=JUNE)[0])[0]["title"].startswith("'=HYPERLINK")
-    assert meta_rows(export("meta-csv", [evil], today=JUNE)[0])[0]["title"].startswith("'=HYPERLINK")
-    assert google_items(export("google-xml", [evil], today=JUNE)[0])[0]["title"][0].startswith("=HYPERLINK")
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","Bấm")', "-Chè Shan tuyết cổ thụ",
+                                  "+84 Mật ong rừng", "@Cà phê Robusta rang mộc"])
+def test_machine_read_feeds_keep_the_text_as_it_is(name):
+    evil = listing(1, name=name)
+    assert tsv_rows(export("google-tsv", [evil], today=JUNE)[0])[0]["title"] == name
+    assert meta_rows(export("meta-csv", [evil], today=JUNE)[0])[0]["title"] == name
+    assert google_items(export("google-xml", [evil], today=JUNE)[0])[0]["title"][0] == name
 
 
 def test_prices_never_use_a_thousands_separator():

@@ -202,3 +202,17 @@ def test_certificate_dates_survive(tmp_path):
     dated = listing(1, certificate_date=date(2024, 2, 29))
     [back] = list(read_csv_listings(io.BytesIO(to_csv([dated])[0])))
     assert back.certificate_date == date(2024, 2, 29)
+
+
+def test_a_zip_without_photo_files_says_so_once_and_names_no_photo():
+    import zipfile
+
+    from catalog.exporters.samples import generate_listings
+
+    out = io.BytesIO()
+    report = EXPORTERS["zip"].write(generate_listings(50), out)
+    with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+        assert archive.namelist() == ["choque.csv"]
+        rows = list(read_csv_listings(io.BytesIO(archive.read("choque.csv"))))
+    assert len(rows) == report.exported == 50 and all(row.image_names == () for row in rows)
+    assert [notice.code for notice in report.notices] == ["photo_files_unavailable"] and report.warnings == []

@@ -8,12 +8,12 @@ from catalog.exporters import EXPORTERS, MESSAGES, ExportError, Exporter, Proble
 
 def test_registry_lists_every_format_once():
     assert list(EXPORTERS) == [
-        "google-xml", "google-tsv", "meta-csv", "shopee-xlsx", "tiktok-xlsx", "lazada-xlsx", "csv", "json"]
+        "google-xml", "google-tsv", "meta-csv", "shopee-xlsx", "tiktok-xlsx", "lazada-xlsx", "csv", "json", "zip"]
     for name, exporter in EXPORTERS.items():
         assert isinstance(exporter, Exporter)
         assert exporter.name == name and exporter.label
         assert "/" in exporter.media_type
-    assert {e.file_extension for e in EXPORTERS.values()} == {"xml", "tsv", "csv", "xlsx", "json"}
+    assert {e.file_extension for e in EXPORTERS.values()} == {"xml", "tsv", "csv", "xlsx", "json", "zip"}
 
 
 @pytest.mark.parametrize("code", sorted(MESSAGES))

@@ -32,7 +32,8 @@ def observed(listings, sink, seen):
     seen.append(sink.bytes_written)
 
 
-@pytest.mark.parametrize("format_name", sorted(EXPORTERS))
+# The ZIP is built in a temporary file and copied out at the end (ourzip.py says why).
+@pytest.mark.parametrize("format_name", sorted(set(EXPORTERS) - {"zip"}))
 def test_output_is_written_while_listings_still_arrive(format_name):
     sink, seen = CountingSink(), []
     report = EXPORTERS[format_name].write(observed(generate_listings(3000), sink, seen), sink)
@@ -72,7 +73,8 @@ def test_csv_writes_20000_listings_in_bounded_memory(tmp_path):
     with target.open("rb") as source:
         imported = list(itertools.islice(read_csv_listings(source), 500))
     # Site-only fields (id, page and image URLs, set name) are not import columns.
-    assert imported == [replace(x, id="", url="", image_urls=(), category_name="") for x in DISTINCT]
+    assert imported == [replace(x, id="", url="", image_urls=(), category_name="", certificate_stars=x.stars)
+                        for x in DISTINCT]
 
 
 def _peak_for(format_name, count):

@@ -64,3 +64,38 @@ def test_the_same_photo_listed_twice_under_two_names_is_added_once(tmp_path):
     plan = plan_photos(("a.jpg", "copy.jpg"), [], library({"a.jpg": photo, "copy.jpg": photo}),
                        PhotoFingerprints(ImageStore(tmp_path)))
     assert [item.name for item in plan.new] == ["a.jpg"]
+
+
+def _exported_rendition(tmp_path, **options):
+    """A photo as our ZIP export ships it: the stored 1200 rendition, named <key>.webp."""
+    store = ImageStore(tmp_path / "source")
+    key = store.save(process_upload(jpeg_bytes(**options)))
+    with open(store.path_for(key, 1200), "rb") as fh:
+        return key, fh.read()
+
+
+def test_a_photo_of_our_export_keeps_its_bytes_and_its_key(tmp_path):
+    key, exported = _exported_rendition(tmp_path, size=(1600, 1200))
+    plan = plan_photos((f"{key}.webp",), [], library({f"{key}.webp": exported}),
+                       PhotoFingerprints(ImageStore(tmp_path / "empty")))
+    (photo,) = plan.new
+    assert photo.wanted_key == key and photo.processed.renditions[-1].data == exported
+    assert photo.processed.renditions[0].width == 160  # the smaller ones are made from it
+
+
+def test_only_a_plain_webp_under_an_export_name_is_kept_as_it_is(tmp_path):
+    key, exported = _exported_rendition(tmp_path, size=(1600, 1200))
+    fingerprints = PhotoFingerprints(ImageStore(tmp_path / "empty"))
+    padded = exported[:4] + (int.from_bytes(exported[4:8], "little") + 8).to_bytes(4, "little") + \
+        exported[8:] + b"EXIF\x00\x00\x00\x00"  # an extra chunk after the picture
+    for name, data in ((f"{key}.webp", padded), ("anh.webp", exported), (f"{key}.webp", jpeg_bytes())):
+        (photo,) = plan_photos((name,), [], library({name: data}), fingerprints).new
+        assert photo.wanted_key is None and photo.processed.renditions[-1].data != data
+
+
+def test_a_wanted_key_already_taken_gets_a_new_one(tmp_path):
+    store = ImageStore(tmp_path)
+    processed = process_upload(jpeg_bytes())
+    first = store.save(processed, wanted_key="0" * 32)
+    second = store.save(processed, wanted_key="0" * 32)
+    assert first == "0" * 32 and second != first and store.widths(second) == [160, 480, 1200]

@@ -1,0 +1,37 @@
+"""A second, empty Chợ Quê site for round-trip tests: its own upload folder and its own database
+(another SQLite file, or another PostgreSQL schema when the suite runs on PostgreSQL)."""
+from __future__ import annotations
+
+import uuid
+from contextlib import contextmanager
+
+import sqlalchemy as sa
+
+from extensions import db
+from tests.conftest import PG_URI, make_test_config
+
+
+@contextmanager
+def empty_site(folder):
+    """Yield a new app with an empty catalogue; everything it made is dropped afterwards."""
+    from app import create_app
+
+    folder.mkdir(parents=True, exist_ok=True)
+    schema = f"fresh_{uuid.uuid4().hex[:10]}" if PG_URI.startswith("postgresql") else None
+    engine = sa.create_engine(PG_URI) if schema else None
+    if schema:
+        with engine.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    site = create_app(make_test_config(folder, schema))
+    try:
+        with site.app_context():
+            db.create_all()
+        yield site
+    finally:
+        with site.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if schema:
+            with engine.begin() as connection:
+                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+            engine.dispose()

@@ -33,6 +33,7 @@ def defaults(instance_path: str) -> dict:
         # JOBS_IMMEDIATE runs each job inside the request that asks for it (tests).
         "JOBS_QUEUE_PATH": os.path.join(instance_path, "jobs-queue.sqlite3"),
         "JOBS_IMMEDIATE": False,
+        "JOBS_QUEUE_NAME": "choque",  # several sites may share one Redis under different names
         "REDIS_URL": None,
     }
 

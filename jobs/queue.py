@@ -55,11 +55,12 @@ def register_task(name: str, func: Callable, **huey_options) -> None:
 
 def build_queue(app):
     """The app's Huey instance with every registered task bound to this app."""
+    name = app.config.get("JOBS_QUEUE_NAME") or QUEUE_NAME
     options = {"results": False, "immediate": bool(app.config.get("JOBS_IMMEDIATE"))}
     if app.config.get("REDIS_URL"):
-        huey = RedisHuey(QUEUE_NAME, url=app.config["REDIS_URL"], **options)
+        huey = RedisHuey(name, url=app.config["REDIS_URL"], **options)
     else:
-        huey = SqliteHuey(QUEUE_NAME, filename=app.config["JOBS_QUEUE_PATH"], **options)
+        huey = SqliteHuey(name, filename=app.config["JOBS_QUEUE_PATH"], **options)
     from jobs.services import run_job
 
     tasks = {RUN_JOB_TASK: huey.task(name=RUN_JOB_TASK)(_in_app_context(app, run_job))}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app
+from flask import current_app, has_request_context
 from flask_babel import force_locale, get_locale
 from sqlalchemy import update
 
@@ -32,11 +32,16 @@ class JobFailed(Exception):
         self.code, self.params = code, params
 
 
-def start_job(kind: str, owner, *, params: dict, label: str = "", total: int | None = None) -> Job:
+def start_job(kind: str, owner, *, params: dict, label: str = "", total: int | None = None,
+              locale: str | None = None) -> Job:
+    """A queued Job row in the session; `locale` (default: the request's) is the language the
+    job writes its files in."""
     if kind not in KINDS:
         raise ValueError(f"unknown job kind {kind!r}")
+    if locale is None and has_request_context():
+        locale = str(get_locale())
     job = Job(kind=kind, owner_id=owner.id, status=JobStatus.QUEUED, params=params, label=label[:200],
-              total=total, done=0, locale=str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
+              total=total, done=0, locale=locale or current_app.config["BABEL_DEFAULT_LOCALE"])
     db.session.add(job)
     return job
 

@@ -19,4 +19,4 @@ PAGE_REFRESH_SECONDS = 2
 RECENT_JOBS_SHOWN = 20
 # The single Huey task that runs a Job row; other tasks register their own names.
 RUN_JOB_TASK = "jobs.run"
-QUEUE_NAME = "choque"
+QUEUE_NAME = "choque"  # when JOBS_QUEUE_NAME is empty

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4aad41828e61
+Revision ID: 545c2099d3d7
 Revises: 
-Create Date: 2026-11-23 20:58:15.140857
+Create Date: 2026-12-03 15:39:15.242497
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4aad41828e61'
+revision = '545c2099d3d7'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -43,6 +43,29 @@ def upgrade():
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_commune_assignments_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'commune_code', name=op.f('pk_commune_assignments'))
     )
+    op.create_table('jobs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('owner_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('locale', sa.String(length=5), nullable=False),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('done', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=True),
+    sa.Column('result', sa.JSON(), nullable=True),
+    sa.Column('result_file', sa.String(length=255), nullable=True),
+    sa.Column('error_code', sa.String(length=40), nullable=True),
+    sa.Column('error_params', sa.JSON(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('started_at', sa.DateTime(), nullable=True),
+    sa.Column('finished_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_jobs_owner_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_jobs'))
+    )
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.create_index('ix_jobs_owner_created', ['owner_id', 'created_at'], unique=False)
+
     op.create_table('producers',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('owner_id', sa.Integer(), nullable=True),
@@ -321,6 +344,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_producers_commune_code'))
 
     op.drop_table('producers')
+    with op.batch_alter_table('jobs', schema=None) as batch_op:
+        batch_op.drop_index('ix_jobs_owner_created')
+
+    op.drop_table('jobs')
     op.drop_table('commune_assignments')
     op.drop_table('users')
     op.drop_table('login_throttles')

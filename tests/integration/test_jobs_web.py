@@ -124,3 +124,22 @@ def test_progress_is_written_beside_an_open_write_transaction(app, make_user):
     with app.app_context():
         stored = db.session.get(Job, job_id)
         assert (stored.done, stored.total) == (3, 10)
+
+
+def test_a_plain_task_runs_in_an_app_context(tmp_path, pg_schema):
+    """register_task/enqueue_task: background work nobody watches (issue 15's messages)."""
+    from flask import current_app
+
+    from app import create_app
+    from jobs.queue import _TASKS, enqueue_task, register_task
+    from tests.conftest import make_test_config
+
+    seen = []
+    register_task("tests.note", lambda text: seen.append((current_app.name, text)), retries=2)
+    try:
+        application = create_app(make_test_config(tmp_path, pg_schema))
+        with application.test_request_context():
+            enqueue_task("tests.note", "xin chào")
+    finally:
+        del _TASKS["tests.note"]
+    assert seen == [("app", "xin chào")]

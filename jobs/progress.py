@@ -2,10 +2,15 @@
 
 The work (an import) runs in the worker's own database session and keeps a write transaction
 open between its commits. The figure therefore goes through a connection of its own, so that
-it is visible at once and never rides on (or is rolled back with) the work's transaction. On
-SQLite only one writer at a time exists: the figure's write does not wait (busy_timeout 0);
-when the database is busy it is kept and written after the work's next commit instead (an
-`after_commit` listener on the work's session), so the page still moves at least that often.
+it is visible at once and never rides on (or is rolled back with) the work's transaction.
+
+SQLite has one writer at a time, and in WAL mode a transaction that has read and then wants to
+write fails at once (SQLITE_BUSY_SNAPSHOT) if another connection committed meanwhile. So while
+the work's connection is inside a transaction, the figure waits and is written right after the
+work's next commit (an `after_commit` listener on the work's session); between transactions
+(a dry run or an export only reads, with no transaction held) it is written at once. The
+figure's own write never waits for a lock (busy_timeout 0): if busy, it is tried again later.
+PostgreSQL rows are locked one by one, so there the figure is always written at once.
 """
 from __future__ import annotations
 
@@ -46,11 +51,18 @@ class ProgressReporter:
         return self.done, self.total
 
     def _write_if_due(self) -> None:
-        if self.gate.due(self.clock(), self._figure()):
+        if self.gate.due(self.clock(), self._figure()) and not self._work_holds_sqlite_transaction():
             self._write()
 
     def _after_work_commit(self, _session) -> None:
-        self._write_if_due()
+        if self.gate.due(self.clock(), self._figure()):
+            self._write()
+
+    def _work_holds_sqlite_transaction(self) -> bool:
+        if not self.session.in_transaction():
+            return False
+        connection = self.session.connection()
+        return connection.dialect.name == "sqlite" and connection.connection.dbapi_connection.in_transaction
 
     def _write(self) -> None:
         figure = self._figure()

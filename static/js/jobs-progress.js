@@ -1,12 +1,10 @@
 /* Progress page of a background job. Without this script the page reloads itself every
-   2 s (meta refresh); with it the bar moves every second and the page reloads once, when
-   the job has finished, to show the result. */
+   2 s (a meta refresh inside <noscript>); with it the bar moves every second and the page
+   reloads once, when the job has finished, to show the result. */
 (function () {
   'use strict';
   var box = document.querySelector('[data-job-status]');
   if (!box || !window.fetch || !window.JSON) { return; }
-  var refresh = document.querySelector('meta[http-equiv="refresh"]');
-  if (refresh) { refresh.parentNode.removeChild(refresh); }
   var bar = box.querySelector('progress');
   var label = box.querySelector('[data-job-label]');
   var figure = box.querySelector('[data-job-figure]');
@@ -20,7 +18,10 @@
     if (state.total) {
       bar.max = state.total;
       bar.value = state.done;
-      if (figure) { figure.textContent = figure.textContent.replace(/^[\d.,\s]+/, number(state.done) + ' '); }
+      if (figure) {
+        figure.textContent = figure.getAttribute('data-template')
+          .replace('{done}', number(state.done)).replace('{total}', number(state.total));
+      }
     }
     window.setTimeout(poll, 1000);
   }

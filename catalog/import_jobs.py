@@ -26,6 +26,9 @@ from media.storage import ImageStore, remove_files_older_than
 
 IMPORT_KIND = "catalog.import"
 ABANDONED_AFTER_SECONDS = 24 * 3600
+# Commits every 100 rows (the command line: 200): on SQLite the progress figure is written after
+# each commit, and other writers of the site wait less (bench/bench_jobs.py).
+WEB_COMMIT_EVERY = 100
 STORED_NAME = re.compile(r"[A-Za-z0-9_-]{22}\.(csv|xlsx|zip)")
 _COUNTS = ("rows_read", "producers_created", "producers_updated", "products_created", "products_updated",
            "products_unchanged", "rows_refused", "photos_added")
@@ -59,7 +62,7 @@ def run_import_job(job, progress):
         user = db.session.get(User, job.owner_id)
         options = ImportOptions(actor=user, scope=Scope.for_user(user), dry_run=bool(params.get("dry_run")),
                                 verify=bool(params.get("verify")) and user.role == Role.ADMIN,
-                                source_name=params.get("name", ""))
+                                source_name=params.get("name", ""), commit_every=WEB_COMMIT_EVERY)
         report = ImportReport(dry_run=options.dry_run, file_name=options.source_name)
         try:
             sheet = open_sheet(path)

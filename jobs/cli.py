@@ -25,4 +25,6 @@ def worker_command(workers: int):
     if huey.immediate:
         raise click.UsageError("JOBS_IMMEDIATE is set: jobs run inside the request, no worker is needed")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+    # An idle worker looks at the queue at least once a second (Huey's default backs off to
+    # 10 s), so a person's job starts about when its page first shows.
+    huey.create_consumer(workers=workers, worker_type="thread", periodic=False, max_delay=1.0).run()

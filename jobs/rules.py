@@ -13,8 +13,9 @@ def percent(done: int, total: int | None) -> int | None:
 
 @dataclass
 class ProgressGate:
-    """Decides when a progress figure is worth writing: at most once per `interval` seconds,
-    and only when it changed. `now` comes from the caller's clock (monotonic seconds)."""
+    """Decides when a progress figure is worth writing: when it changed, at most once per
+    `interval` seconds, except the last one (done == total), written at once so the page
+    never waits at 99 %. `now` comes from the caller's clock (monotonic seconds)."""
 
     interval: float
     last_written_at: float | None = None
@@ -23,6 +24,8 @@ class ProgressGate:
     def due(self, now: float, figure: tuple[int, int | None]) -> bool:
         if figure == self.last_written:
             return False
+        if figure[1] is not None and figure[0] >= figure[1]:
+            return True
         return self.last_written_at is None or now - self.last_written_at >= self.interval
 
     def written(self, now: float, figure: tuple[int, int | None]) -> None:

@@ -19,3 +19,10 @@ def test_gate_writes_the_first_figure_then_at_most_once_per_interval():
     gate.written(10.5, (50, 100))
     assert not gate.due(20.0, (50, 100))  # unchanged: nothing to write
     assert gate.due(20.0, (50, 200))  # the total became known
+
+
+def test_gate_writes_the_last_figure_at_once():
+    gate = ProgressGate(interval=0.5)
+    gate.written(10.0, (99, 100))
+    assert not gate.due(10.1, (99, 101))
+    assert gate.due(10.1, (100, 100))

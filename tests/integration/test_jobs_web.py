@@ -143,3 +143,22 @@ def test_a_plain_task_runs_in_an_app_context(tmp_path, pg_schema):
     finally:
         del _TASKS["tests.note"]
     assert seen == [("app", "xin chào")]
+
+
+def test_an_export_job_counts_its_products_and_keeps_its_file(app, client, auth, make_user):
+    from catalog.models import ProductStatus
+    from tests.integration.export_world import build_world
+
+    world = build_world(app, make_user)
+    auth.login(world.admin_phone)
+    response = auth.post("/xuat-du-lieu", {"format": "csv", "province": "", "producer": ""}, form_page="/xuat-du-lieu")
+    job_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    with app.app_context():
+        job = db.session.get(Job, job_id)
+        published = db.session.scalar(db.select(db.func.count(Product.id))
+                                      .where(Product.status == ProductStatus.PUBLISHED))
+        assert (job.kind, job.status, job.total, job.done) == ("catalog.export", "done", published, published)
+        assert os.path.isfile(os.path.join(app.instance_path, job.result_file))
+        assert job.result["exported"] + len(job.result["skipped"]) == published
+    page = client.get(f"/cong-viec/{job_id}").get_data(as_text=True)
+    assert "/xuat-du-lieu/tai/" in page  # the download button of the results page

@@ -26,9 +26,12 @@ db: install
 demo: db
 	$(FLASK) demo load
 
+# The dev server and, beside it, the background-job worker (imports and exports); stopping
+# `make run` (Ctrl-C) stops both.
 run: translations demo
 	$(FLASK) search rebuild --if-needed
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) jobs worker & worker=$$!; trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(FLASK) run --host 127.0.0.1 --port 5000
 
 browser-deps:
 	@test -x /usr/bin/chromium || { \

@@ -32,6 +32,12 @@ def defaults(instance_path: str) -> dict:
         "ORDER_LOOKUP_RATE_LIMIT": "30 per hour",
         "ORDER_MIN_FILL_SECONDS": 3,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
+        # Background jobs (Huey): this SQLite file is the queue unless REDIS_URL is set;
+        # JOBS_IMMEDIATE runs each job inside the request that asks for it (tests).
+        "JOBS_QUEUE_PATH": os.path.join(instance_path, "jobs-queue.sqlite3"),
+        "JOBS_IMMEDIATE": False,
+        "JOBS_QUEUE_NAME": "choque",  # several sites may share one Redis under different names
+        "REDIS_URL": None,
     }
 
 

@@ -1,8 +1,9 @@
 """Listings out: the export page /xuat-du-lieu, its downloads, the public feeds and JPEG photos.
 
 The page: choose a format (officers and admins may narrow to a province or one producer; a
-Shopee template may be uploaded) -> the export is written to UPLOAD_DIR/exports/<random> ->
-a results page says how many listings went out and which were left out and why, with the
+Shopee template may be uploaded) -> a background job (catalog.export_jobs) writes the export to
+UPLOAD_DIR/exports/<random> while the job's page shows its progress -> the same page then is
+the results page, which says how many listings went out and which were left out and why, with the
 download button and, when many were left out, the whole list as a CSV file. Downloads go
 through a signed token naming the user who exported (never a path) and expire after a day.
 
@@ -11,13 +12,7 @@ published listings, an officer those of its communes, an admin everything.
 """
 from __future__ import annotations
 
-import csv
 import io
-import os
-import re
-import secrets
-import zipfile
-from datetime import date
 from pathlib import Path
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
@@ -32,23 +27,23 @@ from wtforms.validators import DataRequired
 from accounts.auth import roles_required
 from accounts.models import Role
 from catalog import bp, feeds, images
-from catalog.exporters import EXPORTERS, ExportError
+from catalog.export_jobs import EXPORT_KIND, KEEP_SECONDS, SHOWN_ISSUES, STORED_NAME, explain, exports_dir, \
+    private_file, report_from_json, run_export_job, scope_params
+from catalog.exporters import EXPORTERS
 from catalog.listings import EXPORTING_ROLES, PAGE_LINK_FORMATS, ExportScope, find_producers, problem_message, \
-    product_id_of, run_export
+    product_id_of
 from catalog.models import Product
 from catalog.present import absolute
 from extensions import db, limiter
-from media.storage import remove_files_older_than
+from jobs.queue import JobKind, register_kind
+from jobs.services import enqueue, start_job
 from places import units
 from producers.models import Producer
 
 EXPORT_LIMIT = "30 per hour"
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
-KEEP_SECONDS = 24 * 3600
-SHOWN_ISSUES = 200
 PRODUCER_SUGGESTIONS = 300
 ZIP_MAGIC = b"PK\x03\x04"
-_STORED_NAME = re.compile(r"[A-Za-z0-9_-]{22}\.[a-z]{3,4}")
 # What to do with each file, said plainly (shown on the results page).
 NEXT_STEPS = {
     "google-xml": _l("Upload this file in Google Merchant Center under Products → Feeds."),
@@ -99,19 +94,6 @@ def _render_form(form, status=200):
         suggestions=suggestions if len(suggestions) <= PRODUCER_SUGGESTIONS else [],
         feeds=[absolute(url_for("catalog.feed", name=name)) for name in feeds.FEED_FORMATS]
         if g.user.role == Role.ADMIN else []), status
-
-
-def _exports_dir() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    remove_files_older_than(folder, KEEP_SECONDS)
-    return folder
-
-
-def _private_file(folder: Path, extension: str):
-    name = f"{secrets.token_urlsafe(16)}.{extension}"
-    descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    return name, os.fdopen(descriptor, "wb")
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -168,33 +150,36 @@ def export_page():
         form.template.errors.append(template_error)
     if template_error or scope is None:
         return _render_form(form, 400)
-    options = feeds.channel_options(exporter.name)
+    params = {"format": exporter.name, "scope": scope_params(scope), "template": None}
     if template is not None:
-        options["template"] = template
-    folder = _exports_dir()
-    stored, out = _private_file(folder, exporter.file_extension)
-    try:
+        name, out = private_file(exports_dir(), "xlsx")
         with out:
-            report = run_export(exporter, scope, out, **options)
-    except ExportError as error:
-        (folder / stored).unlink(missing_ok=True)
-        form.template.errors.append(problem_message(error.problem))
-        return _render_form(form, 400)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
-        (folder / stored).unlink(missing_ok=True)
-        if template is None:
-            raise
-        form.template.errors.append(_("This file is not an Excel (.xlsx) file."))
-        return _render_form(form, 400)
-    report_name = _write_issue_file(folder, report) if len(report.skipped) > SHOWN_ISSUES else None
-    token = _serializer().dumps({"user": g.user.id, "file": stored, "report": report_name,
-                                 "format": exporter.name, "day": date.today().isoformat()})
+            out.write(template.getvalue())
+        params["template"] = name
+    job = start_job(EXPORT_KIND, g.user, params=params, label=str(_(exporter.label)))
+    db.session.commit()
+    if not enqueue(job):
+        db.session.commit()
+    return redirect(url_for("jobs.job_page", job_id=job.id))
+
+
+def render_export_result(job):
+    """A finished export job's page: what went into the file, what was left out and why."""
+    result = job.result
+    report = report_from_json(result)
+    exporter = EXPORTERS[result["format"]]
+    token = _serializer().dumps({"user": g.user.id, "file": result["file"], "report": result["report_file"],
+                                 "format": exporter.name, "day": job.created_at.date().isoformat()})
     return render_template(
         "catalog/export_result.html", exporter=exporter, report=report, token=token,
         skipped=_described(report.skipped[:SHOWN_ISSUES]), warnings=_described(report.warnings[:SHOWN_ISSUES]),
         shown=SHOWN_ISSUES, next_step=NEXT_STEPS.get(exporter.name, ""),
         notices=[problem_message(notice) for notice in report.notices],
         needs_page=exporter.name in PAGE_LINK_FORMATS)
+
+
+register_kind(JobKind(EXPORT_KIND, _l("Export products"), "catalog.export_page", run=run_export_job,
+                      render=render_export_result, explain=explain))
 
 
 def _described(issues) -> list[dict]:
@@ -216,17 +201,6 @@ def _described(issues) -> list[dict]:
             "reasons": [problem_message(problem) for problem in issue.problems],
         })
     return described
-
-
-def _write_issue_file(folder: Path, report) -> str:
-    """Every left-out listing with its reasons, as a CSV that opens in Excel."""
-    name, out = _private_file(folder, "csv")
-    with out, io.TextIOWrapper(out, encoding="utf-8-sig", newline="") as text:
-        writer = csv.writer(text, lineterminator="\r\n")
-        writer.writerow([_("Listing"), _("Reasons")])
-        for issue in report.skipped:
-            writer.writerow([issue.listing_id, " ".join(problem_message(p) for p in issue.problems)])
-    return name
 
 
 def _download_data(token: str) -> dict:
@@ -265,7 +239,7 @@ def export_issues(token):
 
 
 def _stored_path(name) -> Path:
-    if not isinstance(name, str) or not _STORED_NAME.fullmatch(name):
+    if not isinstance(name, str) or not STORED_NAME.fullmatch(name):
         abort(404)
     path = Path(current_app.config["UPLOAD_DIR"]) / "exports" / name
     if not path.is_file():

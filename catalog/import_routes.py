@@ -1,10 +1,12 @@
 """The spreadsheet import page, /nhap-du-lieu, for officers (their communes), admins (all) and
 producers (their own business).
 
-Upload -> the file is kept under UPLOAD_DIR/imports/<random>.<ext> -> a dry run shows the
-report (the default) -> "Import now" posts a signed token naming that file (never a path), so
-the same file is imported without uploading it again. Tokens name the user who uploaded and
-expire; files are removed after the import, and abandoned ones after a day.
+Upload -> the file is kept under UPLOAD_DIR/imports/<random>.<ext> -> a background job
+(catalog.import_jobs) runs a dry run (the default) or the import, while the job's page shows
+its progress -> the same page then shows the report -> after a dry run, "Import now" posts a
+signed token naming that file (never a path), which starts the import of the same file without
+uploading it again. Tokens name the user who uploaded and expire; files are removed after the
+import, and abandoned ones after a day.
 
 Producers: a row must name the producer's own business (name and province, matched as
 everywhere); rows naming another producer are refused one by one, and the producer columns
@@ -13,11 +15,9 @@ everywhere); rows naming another producer are refused one by one, and the produc
 from __future__ import annotations
 
 import os
-import re
 import secrets
 import zipfile
 from io import BytesIO
-from pathlib import Path
 
 from flask import current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -31,19 +31,19 @@ from wtforms.validators import DataRequired
 from accounts.auth import roles_required
 from accounts.models import Role
 from catalog import bp
-from catalog.importer.apply import ImportOptions, import_file
-from catalog.importer.scope import IMPORTING_ROLES, Scope
+from catalog.import_jobs import IMPORT_KIND, import_dir, remove_abandoned_uploads, report_from_json, \
+    run_import_job, stored_path
+from catalog.importer.scope import IMPORTING_ROLES
 from catalog.importer.sheet import ZIP_MAGIC
 from catalog.importer.texts import ACTION_LABELS, SEVERITY_LABELS, SUMMARY_LABELS, file_error_message, \
     issue_message
-from extensions import limiter
-from media.storage import ImageStore, remove_files_older_than
+from extensions import db, limiter
+from jobs.queue import JobKind, register_kind
+from jobs.services import enqueue, start_job
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 TOKEN_MAX_AGE_SECONDS = 8 * 3600
-ABANDONED_AFTER_SECONDS = 24 * 3600
 UPLOAD_LIMIT = "30 per hour"
-_STORED_NAME = re.compile(r"[A-Za-z0-9_-]{22}\.(csv|xlsx|zip)")
 
 
 class ImportForm(FlaskForm):
@@ -61,20 +61,10 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="catalog-import")
 
 
-def _import_dir() -> Path:
-    folder = Path(current_app.config["UPLOAD_DIR"]) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _remove_abandoned(folder: Path) -> None:
-    remove_files_older_than(folder, ABANDONED_AFTER_SECONDS)
-
-
 def _store_upload(upload) -> str | None:
     """Copy the upload to the imports folder; its stored name, or None when it is too large."""
-    folder = _import_dir()
-    _remove_abandoned(folder)
+    folder = import_dir()
+    remove_abandoned_uploads()
     data = upload.stream.read(MAX_UPLOAD_BYTES + 1)
     if len(data) > MAX_UPLOAD_BYTES:
         return None
@@ -106,16 +96,20 @@ def _file_for(token: str) -> dict | None:
         data = _serializer().loads(token, max_age=TOKEN_MAX_AGE_SECONDS)
     except BadSignature:
         return None
-    if data.get("user") != g.user.id or not _STORED_NAME.fullmatch(str(data.get("file", ""))):
+    if data.get("user") != g.user.id or stored_path(data.get("file")) is None:
         return None
-    path = _import_dir() / data["file"]
-    return dict(data, path=path) if path.is_file() else None
+    return data
 
 
-def _run(path: Path, original_name: str, dry_run: bool, verify: bool):
-    options = ImportOptions(actor=g.user, scope=Scope.for_user(g.user), dry_run=dry_run,
-                            verify=verify and g.user.role == Role.ADMIN, source_name=original_name)
-    return import_file(path, options, ImageStore(current_app.config["UPLOAD_DIR"]))
+def _start_import(stored: str, original_name: str, dry_run: bool, verify: bool):
+    """The job row in this request's transaction, queued after the commit; its page."""
+    job = start_job(IMPORT_KIND, g.user, label=original_name,
+                    params={"file": stored, "name": original_name, "dry_run": dry_run, "verify": verify})
+    db.session.commit()
+    if not enqueue(job):
+        db.session.commit()
+        (import_dir() / stored).unlink(missing_ok=True)
+    return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
 def _report_page(report, token=None, verify=False):
@@ -124,6 +118,27 @@ def _report_page(report, token=None, verify=False):
                            summary_labels=SUMMARY_LABELS, severity_labels=SEVERITY_LABELS,
                            action_labels=ACTION_LABELS, issue_message=issue_message,
                            file_error=file_error_message(report.file_error) if report.file_error else None)
+
+
+def render_import_result(job):
+    """A finished import job's page: its report, and after a dry run the "Import now" button
+    while the file is still kept."""
+    report = report_from_json(job.result)
+    params = job.params
+    if report.dry_run and stored_path(params.get("file")) is not None:
+        verify = bool(params.get("verify"))
+        return _report_page(report, token=_token_for(params["file"], params.get("name", ""), verify), verify=verify)
+    return _report_page(report)
+
+
+def _explain(code, params):
+    if code == "import_file_gone":
+        return _("That import has expired or was already done. Please upload the file again.")
+    return None
+
+
+register_kind(JobKind(IMPORT_KIND, _l("Import products from a spreadsheet"), "catalog.import_upload",
+                      run=run_import_job, render=render_import_result, explain=_explain))
 
 
 @bp.route("/nhap-du-lieu", methods=["GET", "POST"])
@@ -140,18 +155,8 @@ def import_upload():
     if stored is None:
         form.file.errors.append(_("The file is larger than %(max_mb)s MB.", max_mb=MAX_UPLOAD_BYTES // (1024 * 1024)))
         return render_template("catalog/import.html", form=form, is_admin=g.user.role == Role.ADMIN), 400
-    path = _import_dir() / stored
-    verify = form.verify.data and g.user.role == Role.ADMIN
-    if not form.dry_run.data:
-        try:
-            return _report_page(_run(path, original_name, dry_run=False, verify=verify))
-        finally:
-            path.unlink(missing_ok=True)
-    report = _run(path, original_name, dry_run=True, verify=verify)
-    if report.file_error is not None or not report.changed_anything:
-        path.unlink(missing_ok=True)
-        return _report_page(report)
-    return _report_page(report, token=_token_for(stored, original_name, verify), verify=verify)
+    verify = bool(form.verify.data and g.user.role == Role.ADMIN)
+    return _start_import(stored, original_name, dry_run=bool(form.dry_run.data), verify=verify)
 
 
 @bp.post("/nhap-du-lieu/nhap")
@@ -163,8 +168,4 @@ def import_apply():
     if stored is None:
         flash(_("That import has expired or was already done. Please upload the file again."), "error")
         return redirect(url_for("catalog.import_upload"))
-    try:
-        report = _run(stored["path"], stored["name"], dry_run=False, verify=stored.get("verify", False))
-    finally:
-        stored["path"].unlink(missing_ok=True)
-    return _report_page(report)
+    return _start_import(stored["file"], stored["name"], dry_run=False, verify=bool(stored.get("verify")))

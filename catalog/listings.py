@@ -308,8 +308,9 @@ def iter_listings(scope: ExportScope, skipped: list[ListingIssue] | None = None,
 
 
 def run_export(exporter: Exporter, scope: ExportScope, out: BinaryIO, *, today: date | None = None,
-               **options) -> ExportReport:
+               progress=None, **options) -> ExportReport:
     """Stream the listings of `scope` through `exporter` into `out`; returns the full report.
+    `progress(1)`, if given, is called for each product read (a background job's progress bar).
 
     Products the exporter never sees (unreadable values; pages not public for formats that
     link to them) are reported as skipped with their reasons, like the exporter's own skips.
@@ -320,6 +321,8 @@ def run_export(exporter: Exporter, scope: ExportScope, out: BinaryIO, *, today: 
 
     def listings():
         for record in iter_listing_records(scope, ours, today=today):
+            if progress is not None:
+                progress(1)
             if needs_page and not record.page_is_public:
                 ours.append(ListingIssue(record.listing.id, (Problem("url", "page_not_public"),)))
                 continue

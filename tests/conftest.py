@@ -43,6 +43,10 @@ def make_test_config(tmp_path, pg_schema, **overrides):
         "SEARCH_INDEX_DIR": str(tmp_path / "search-index"),
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         "PUBLIC_BASE_URL": "https://choque.example",
+        # Background jobs run inside the request that starts them (Huey's immediate mode);
+        # tests/integration/test_jobs_worker.py runs a real worker instead.
+        "JOBS_IMMEDIATE": True,
+        "JOBS_QUEUE_PATH": str(tmp_path / "jobs-queue.sqlite3"),
     }
     if pg_schema:
         config["SQLALCHEMY_DATABASE_URI"] = PG_URI

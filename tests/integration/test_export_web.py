@@ -2,6 +2,7 @@
 command line, who may export what (A8: an officer gets only its communes' rows), the report of
 listings left out, the Shopee template upload."""
 import io
+import os
 import re
 
 import openpyxl
@@ -10,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from accounts.models import Role
-from catalog import export_routes
+from catalog import export_jobs, export_routes
 from catalog.exporters import EXPORTERS
 from tests.integration.export_world import build_world, listing_id, parse_xlsx, parsed_ids
 
@@ -30,7 +31,9 @@ def make_file(auth, format_name, status=200, **fields):
     data.update(fields)
     # Encoded in memory: the test client would spool a large body to a file it never closes.
     boundary, body = encode_multipart(data)
-    response = auth.client.post(PAGE, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    # The export runs as a background job (inside the request in tests): follow to its page.
+    response = auth.client.post(PAGE, data=body, content_type=f"multipart/form-data; boundary={boundary}",
+                                follow_redirects=True)
     assert response.status_code == status, response.get_data(as_text=True)[:2000]
     page = response.get_data(as_text=True)
     found = DOWNLOAD.search(page)
@@ -75,6 +78,7 @@ def test_results_page_names_what_was_left_out_and_why(client, auth, world):
 
 def test_a_long_report_is_offered_as_a_file(client, auth, world, monkeypatch):
     monkeypatch.setattr(export_routes, "SHOWN_ISSUES", 1)
+    monkeypatch.setattr(export_jobs, "SHOWN_ISSUES", 1)
     client.set_cookie("lang", "en")
     auth.login(world.admin_phone)
     page, _ = make_file(auth, "google-xml")
@@ -125,7 +129,7 @@ def test_who_may_open_the_page(client, auth, world, make_user):
 
 def test_a_download_belongs_to_the_person_who_exported(client, auth, world):
     auth.login(world.producer_phone)
-    page = auth.post(PAGE, {"format": "csv"}, form_page=PAGE).get_data(as_text=True)
+    page = auth.post(PAGE, {"format": "csv"}, form_page=PAGE, follow_redirects=True).get_data(as_text=True)
     link = DOWNLOAD.search(page).group(1)
     auth.logout()
     auth.login(world.other_producer_phone)
@@ -164,21 +168,24 @@ def test_shopee_fills_a_copy_of_the_uploaded_template(auth, world):
     assert all(isinstance(row["Price"], int) for row in products)
 
 
-@pytest.mark.parametrize("template, message", [
-    ((b"not a spreadsheet", "mau.xlsx"), "This file is not an Excel (.xlsx) file."),
-    ((b"PK\x03\x04 broken", "mau.xlsx"), "This file is not an Excel (.xlsx) file."),
-    ((b"a,b\n", "mau.csv"), "must be an Excel file ending in .xlsx"),
-    ((b"PK\x03\x04" + b"0" * (5 * 1024 * 1024), "mau.xlsx"), "larger than 5 MB"),
-    ((shopee_template(headers=False), "mau.xlsx"), "No header row with the columns ps_product_name, ps_price"),
+# 400: refused by the form; 200: found by the export job, whose page says why it stopped.
+@pytest.mark.parametrize("template, message, status", [
+    ((b"not a spreadsheet", "mau.xlsx"), "This file is not an Excel (.xlsx) file.", 400),
+    ((b"PK\x03\x04 broken", "mau.xlsx"), "This file is not an Excel (.xlsx) file.", 200),
+    ((b"a,b\n", "mau.csv"), "must be an Excel file ending in .xlsx", 400),
+    ((b"PK\x03\x04" + b"0" * (5 * 1024 * 1024), "mau.xlsx"), "larger than 5 MB", 400),
+    ((shopee_template(headers=False), "mau.xlsx"), "No header row with the columns ps_product_name, ps_price", 200),
     ((shopee_template(required=("Thương hiệu*", "Chiều dài*")), "mau.xlsx"),
-     "The template asks for columns that Chợ Quê cannot fill: Thương hiệu, Chiều dài."),
+     "The template asks for columns that Chợ Quê cannot fill: Thương hiệu, Chiều dài.", 200),
 ])
-def test_unusable_templates_are_refused_with_the_reason(client, auth, world, template, message):
+def test_unusable_templates_are_refused_with_the_reason(app, client, auth, world, template, message, status):
     client.set_cookie("lang", "en")
     auth.login(world.admin_phone)
     data, name = template
-    page, file_data = make_file(auth, "shopee-xlsx", status=400, template=upload(data, name))
+    page, file_data = make_file(auth, "shopee-xlsx", status=status, template=upload(data, name))
     assert file_data is None and message in page
+    folder = os.path.join(app.config["UPLOAD_DIR"], "exports")
+    assert not os.path.isdir(folder) or os.listdir(folder) == []  # no template left behind
 
 
 def test_the_page_offers_every_format_and_the_feeds_to_admins(client, auth, world):

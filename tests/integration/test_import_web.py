@@ -47,7 +47,9 @@ def upload(auth, data, name="ds.csv", dry_run=True, verify=False):
         payload["verify"] = "y"
     # Encoded in memory: the test client would spool a big body to a temporary file it never closes.
     boundary, body = encode_multipart(payload)
-    return auth.client.post(UPLOAD, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    # The import runs as a background job (inside the request in tests): follow to its page.
+    return auth.client.post(UPLOAD, data=body, content_type=f"multipart/form-data; boundary={boundary}",
+                            follow_redirects=True)
 
 
 def stored_imports(app):
@@ -82,7 +84,7 @@ def test_officer_sees_a_dry_run_first_then_imports_only_rows_of_their_communes(a
     assert len(stored_imports(app)) == 1 and stored_imports(app)[0].endswith(".csv")
     token = TOKEN_RE.search(html).group(1)
     assert stored_imports(app)[0] not in html  # the stored file name never reaches the page in clear
-    done = auth.post(CONFIRM, {"token": token}, form_page=UPLOAD).get_data(as_text=True)
+    done = auth.post(CONFIRM, {"token": token}, form_page=UPLOAD, follow_redirects=True).get_data(as_text=True)
     assert "Import report" in done
     assert product_refs(app) == ["MO-500"]
     assert stored_imports(app) == []

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, url_for
-from flask_babel import format_date, get_locale
 
 from accounts.phones import display_phone
 from catalog import images
@@ -68,17 +67,7 @@ def shown_stars(product, today: date | None = None):
     return product.stars(today)
 
 
-def day(value) -> str:
-    """A date as Vietnamese readers write it (14/03/2028); English gets Babel's medium form."""
-    if value is None:
-        return ""
-    if str(get_locale()).startswith("vi"):
-        return format_date(value, "dd/MM/yyyy")
-    return format_date(value, "medium")
-
-
 def init_app(app):
-    app.add_template_filter(day)
     app.add_template_global(product_path, "product_url")
     app.add_template_global(producer_path, "producer_url")
     app.add_template_global(province_name)

@@ -15,7 +15,8 @@ from catalog.filters import (AVAILABILITIES, SORTS, CatalogueQuery, FilterError,
                              query_args)
 from core.http import conditional
 from catalog.jsonld import product_jsonld
-from catalog.present import absolute, contact_links, producer_path, product_path, province_name
+from core.urls import absolute
+from catalog.present import contact_links, producer_path, product_path, province_name
 from catalog.rules import product_slug
 from core.web import error_response
 from places import units

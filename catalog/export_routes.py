@@ -33,7 +33,7 @@ from catalog.exporters import EXPORTERS
 from catalog.listings import EXPORTING_ROLES, PAGE_LINK_FORMATS, ExportScope, find_producers, problem_message, \
     product_id_of
 from catalog.models import Product
-from catalog.present import absolute
+from core.urls import absolute
 from extensions import db, limiter
 from jobs.queue import JobKind, register_kind
 from jobs.services import enqueue, start_job

@@ -14,3 +14,4 @@ from catalog import api, manage, routes  # noqa: E402,F401
 from catalog.cli import cli_group  # noqa: E402,F401
 from catalog import import_routes  # noqa: E402,F401
 from catalog import export_routes  # noqa: E402,F401
+from catalog import discovery  # noqa: E402,F401

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from catalog import bp, images, queries
 from catalog.filters import FilterError, parse_catalogue_args, query_args
 from core.http import conditional
-from catalog.present import absolute, commune_name, producer_path, product_path, province_name
+from core.urls import absolute
+from catalog.present import commune_name, producer_path, product_path, province_name
 from catalog.routes import filter_error_message
 
 MAX_PER_PAGE = 100

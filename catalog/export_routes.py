@@ -36,7 +36,7 @@ from catalog.exporters import EXPORTERS, ExportError
 from catalog.listings import EXPORTING_ROLES, PAGE_LINK_FORMATS, ExportScope, find_producers, problem_message, \
     product_id_of, run_export
 from catalog.models import Product
-from catalog.present import absolute
+from core.urls import absolute
 from extensions import db, limiter
 from media.storage import remove_files_older_than
 from places import units

@@ -43,7 +43,7 @@ from catalog.exporters import EXPORTERS
 from catalog.listings import ExportScope, run_export
 from catalog.models import Product, ProductPhoto
 from extensions import db
-from media.storage import FILE_MODE, TEMP_SUFFIX
+from media.storage import TEMP_SUFFIX
 from producers.models import Producer
 
 FEED_FORMATS = {"google.xml": "google-xml", "meta.csv": "meta-csv"}
@@ -268,28 +268,4 @@ def webp_to_jpeg(data: bytes, quality: int = JPEG_QUALITY) -> bytes:
 def jpeg_for(key: str, width: int) -> Path | None:
     """The JPEG copy of a stored rendition, converted on first use; None when the rendition is
     missing. `key` and `width` must have been checked (images.is_valid_key, images.WIDTHS)."""
-    webp = images.store().path_for(key, width)
-    target = webp.with_suffix(".jpg")
-    if target.is_file():
-        return target
-    try:
-        data = webp.read_bytes()
-    except FileNotFoundError:
-        return None
-    _write_atomically(target, webp_to_jpeg(data))
-    return target
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    temp = _temp_name(target)
-    descriptor = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        with suppress(OSError):
-            temp.unlink()
-        raise
+    return images.store().derived(key, width, ".jpg", webp_to_jpeg)

@@ -103,6 +103,10 @@ class Product(db.Model):
     def months(self):
         return [int(m) for m in self.season_months.split(",") if m.strip().isdigit()]
 
+    def out_of_season(self, today=None) -> bool:
+        from catalog.rules import out_of_season  # catalog.rules is imported while producers loads its routes
+        return out_of_season(self.availability, self.months, (today or date.today()).month)
+
 
 class ProductPhoto(db.Model):
     __tablename__ = "product_photos"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, url_for
-from flask_babel import format_date, get_locale
+from flask import url_for
 
 from accounts.phones import display_phone
+from core.urls import absolute
 from catalog import images
 from catalog.rules import product_slug, tel_url, zalo_url
 from places import units
@@ -27,11 +27,6 @@ def product_path(product) -> str:
 def producer_path(producer) -> str:
     return url_for("catalog.producer", slug=producer.slug or product_slug(producer.legal_name),
                    producer_id=producer.id)
-
-
-def absolute(path: str) -> str:
-    """A public absolute URL (feeds, JSON-LD, API) on the site's configured address."""
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
 def province_name(code) -> str:
@@ -68,17 +63,14 @@ def shown_stars(product, today: date | None = None):
     return product.stars(today)
 
 
-def day(value) -> str:
-    """A date as Vietnamese readers write it (14/03/2028); English gets Babel's medium form."""
-    if value is None:
-        return ""
-    if str(get_locale()).startswith("vi"):
-        return format_date(value, "dd/MM/yyyy")
-    return format_date(value, "medium")
+def share_image_url(photo) -> str:
+    """Absolute URL of the 1200×630 JPEG a chat app shows beside a shared link."""
+    if photo is None:
+        return absolute(url_for("static", filename="img/share-default.jpg"))
+    return absolute(url_for("catalog.share_image", key=photo.image_key))
 
 
 def init_app(app):
-    app.add_template_filter(day)
     app.add_template_global(product_path, "product_url")
     app.add_template_global(producer_path, "producer_url")
     app.add_template_global(province_name)
@@ -87,6 +79,7 @@ def init_app(app):
     app.add_template_global(contact_links)
     app.add_template_global(photo_src)
     app.add_template_global(photo_srcset)
+    app.add_template_global(share_image_url)
     app.add_template_global(CARD_SIZES, "card_sizes")
     app.add_template_global(GALLERY_SIZES, "gallery_sizes")
     app.add_template_global(images.THUMBNAIL_WIDTHS, "thumbnail_widths")

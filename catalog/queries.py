@@ -16,7 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, or_, select
+import time
+
+from flask import current_app
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from catalog.filters import CatalogueQuery
@@ -180,3 +183,25 @@ def more_from_producer(product, limit: int = 4) -> list:
                         Product.id != product.id)
                  .order_by(*NEWEST).limit(limit))
     return load_products(list(db.session.scalars(statement)))
+
+
+PROVINCE_COUNTS_SECONDS = 60  # a new province shows on the home page within a minute
+
+
+def public_counts_by_province() -> dict:
+    """{province code: number of public products}, for browsing only where there is something.
+
+    A GROUP BY over the whole catalogue is too dear for every home page, so the
+    figure is kept for a minute by each app.
+    """
+    kept = current_app.extensions.setdefault("catalog.province_counts", {"at": float("-inf")})
+    now = time.monotonic()
+    if now - kept["at"] < PROVINCE_COUNTS_SECONDS:
+        return kept["counts"]
+    statement = (select(Producer.province_code, func.count(Product.id))
+                 .select_from(Product).join(Producer, Producer.id == Product.producer_id)
+                 .where(Product.status == ProductStatus.PUBLISHED, Producer.status == ProducerStatus.VERIFIED)
+                 .group_by(Producer.province_code))
+    counts = {code: count for code, count in db.session.execute(statement) if code is not None}
+    kept.update(at=now, counts=counts)
+    return counts

@@ -15,7 +15,8 @@ from catalog.filters import (AVAILABILITIES, SORTS, CatalogueQuery, FilterError,
                              query_args)
 from core.http import conditional
 from catalog.jsonld import product_jsonld
-from catalog.present import absolute, contact_links, producer_path, product_path, province_name
+from core.urls import absolute
+from catalog.present import contact_links, producer_path, product_path, province_name
 from catalog.rules import product_slug
 from core.web import error_response
 from places import units
@@ -69,8 +70,15 @@ def _groups(locale):
 
 
 @lru_cache(maxsize=1)
-def _provinces():
+def _all_provinces():
     return tuple(units.provinces())
+
+
+def _provinces(selected=None):
+    """Provinces that have public products, with their counts (and the one being browsed)."""
+    counts = queries.public_counts_by_province()
+    return [(province, counts.get(province.code, 0)) for province in _all_provinces()
+            if counts.get(province.code) or province.code == selected]
 
 
 @bp.get("/")
@@ -94,7 +102,8 @@ def browse():
         abort(404)
     locale = str(get_locale())
     page = render_template(
-        "catalog/browse.html", query=query, result=result, groups=_groups(locale), provinces=_provinces(),
+        "catalog/browse.html", query=query, result=result, groups=_groups(locale),
+        provinces=_provinces(query.province_code),
         stars_choices=STAR_RATINGS, sorts=[(key, SORT_LABELS[key]) for key in SORTS],
         availabilities=[(key, AVAILABILITY_LABELS[key]) for key in AVAILABILITIES],
         query_args=query_args, heading=_browse_heading(query, locale),

@@ -152,6 +152,11 @@ def months_text(months) -> str:
     return ",".join(str(month) for month in clean_months(months))
 
 
+def out_of_season(availability: str, months, month: int) -> bool:
+    """A seasonal product whose months do not include ``month`` (buyers see "Ngoài mùa")."""
+    return availability == "seasonal" and month not in set(months or ())
+
+
 def product_slug(name: str) -> str:
     return slugify(name or "") or DEFAULT_SLUG
 

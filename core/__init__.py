@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("core", __name__)
 
-from core import routes  # noqa: E402,F401
+from core import routes, uploads  # noqa: E402,F401

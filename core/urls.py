@@ -1,6 +1,8 @@
-"""Redirect targets that cannot leave the site."""
+"""Site addresses: redirect targets that cannot leave the site, and public absolute URLs."""
 import re
 from urllib.parse import urlsplit
+
+from flask import current_app
 
 _CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
@@ -17,3 +19,8 @@ def safe_next_url(target, default="/"):
     if parts.scheme or parts.netloc:
         return default
     return cleaned
+
+
+def absolute(path: str) -> str:
+    """A public absolute URL (feeds, JSON-LD, API, sitemap) on the site's configured address."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 
 from core import http
 from core.forms import EmptyForm, LanguageForm
-from core.i18n import LANGUAGE_NAMES, format_vnd
+from core.i18n import LANGUAGE_NAMES, format_day, format_moment, format_number, format_vnd
 from extensions import db
 
 CONTENT_SECURITY_POLICY = (
@@ -40,6 +40,9 @@ def init_app(app):
     app.register_error_handler(Exception, _unexpected_error)
     app.context_processor(_template_helpers)
     app.jinja_env.filters["vnd"] = format_vnd
+    app.jinja_env.filters["day"] = format_day
+    app.jinja_env.filters["moment"] = format_moment
+    app.jinja_env.filters["number"] = format_number
     app.add_template_global(static_url)
     app.add_template_global(get_locale)
     app.jinja_env.trim_blocks = True

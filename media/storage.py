@@ -22,8 +22,9 @@ from pathlib import Path
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
 _FANOUT_DIR_PATTERN = re.compile(r"[0-9a-f]{2}")
 _RENDITION_FILE_PATTERN = re.compile(r"([0-9a-f]{32})-([1-9][0-9]{0,3})\.webp")
-# Renditions plus copies made from them in other formats (JPEG for feeds that refuse WebP).
-_ANY_FILE_OF_KEY_PATTERN = re.compile(r"([0-9a-f]{32})-([1-9][0-9]{0,3})\.(?:webp|jpg)")
+# Renditions plus copies made from them in other formats (JPEG for feeds that refuse WebP) and
+# share cards cut from them (`<key>-1200x630.jpg`).
+_ANY_FILE_OF_KEY_PATTERN = re.compile(r"([0-9a-f]{32})-([1-9][0-9]{0,3})(?:x[1-9][0-9]{0,3})?\.(?:webp|jpg)")
 TEMP_SUFFIX = ".tmp"
 MAX_WIDTH = 9999
 FILE_MODE = 0o644  # the web server (another user) serves these files
@@ -85,6 +86,21 @@ class ImageStore:
         if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= MAX_WIDTH:
             raise InvalidImageKey(f"invalid rendition width: {width!r}")
         return self.root / key[:2] / f"{key}-{width}.webp"
+
+    def derived(self, key: str, width: int, suffix: str, make) -> Path | None:
+        """`<key>-<width><suffix>` beside the `width` rendition, made from its bytes by
+        `make(data) -> bytes` on first use and kept (JPEG copies, share cards); None when the
+        rendition is missing. Deleting the image removes it with the renditions."""
+        source = self.path_for(key, width)
+        target = source.with_name(f"{source.stem}{suffix}")
+        if target.is_file():
+            return target
+        try:
+            data = source.read_bytes()
+        except FileNotFoundError:
+            return None
+        _write_atomically(target, make(data))
+        return target
 
     def exists(self, key: str, width: int) -> bool:
         return self.path_for(key, width).is_file()

@@ -505,7 +505,7 @@ class Snapshot(TermSource):
             del segment_cache[stale]
         term_cache.keep_segments(keys)
         self._terms, self._cache = {}, {}
-        self.vocabulary = Vocabulary(self.knows_folded, self.knows_exact, self.neighbours)
+        self.vocabulary = Vocabulary(self.knows_folded, self.knows_exact, self.neighbours, self.knows_pair)
 
     def documents(self, fieldname: str, text: str) -> list:
         """Live document numbers holding a term (no caching: for ids and producers)."""
@@ -527,6 +527,10 @@ class Snapshot(TermSource):
     def knows_folded(self, folded: str) -> bool:
         return (("name_f", folded) in self.reader or ("place_f", folded) in self.reader
                 or any(folded in self._spellings(leaf, name) for leaf, _ in self.leaves for name in _DERIVED.values()))
+
+    def knows_pair(self, left: str, right: str) -> bool:
+        """Whether two folded syllables stand side by side in some product name."""
+        return bool(self.bits("name_bi", f"{left} {right}"))
 
     def knows_exact(self, text: str) -> bool:
         """Names, context and category keep their spelling; places only a folded form."""

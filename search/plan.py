@@ -12,7 +12,9 @@ Stages:
    ("chachj" -> "chạch");
 3. clauses: regional synonyms expanded at query time (``search.synonyms``), the
    user's words weigh 1.0, alternatives 0.6; every clause must match;
-4. ``with_corrections``: the typo stage, used only when the plain plan finds
+4. ``with_splits``: run-together syllables ("matong", "cheshan") split where
+   the index knows both halves, the pair as a name bigram first;
+5. ``with_corrections``: the typo stage, used only when the plain plan finds
    nothing; out-of-vocabulary words get common confusions (s/x, ch/tr,
    r/d/gi, l/n, n/ng, t/c) and then edit-distance-1 neighbours.
 """
@@ -79,6 +81,7 @@ class QueryPlan:
     prefix: str = ""  # folded last word matched as a prefix (search as you type)
     corrected: bool = False
     corrections: dict = field(default_factory=dict)  # typed word -> chosen replacement
+    fix_options: dict = field(default_factory=dict)  # typed word -> every fix tried (Words)
 
     @property
     def empty(self) -> bool:
@@ -104,6 +107,7 @@ class Vocabulary:
     knows_folded: Callable[[str], bool]
     knows_exact: Callable[[str], bool] = None
     neighbours: Callable[[str], Iterable[str]] = lambda folded: ()  # edit distance 1, folded
+    knows_pair: Callable[[str, str], bool] = lambda left, right: False  # folded name bigram
 
     def knows(self, word: Word) -> bool:
         if word.accented and self.knows_exact is not None:
@@ -263,7 +267,7 @@ def with_corrections(plan: QueryPlan, vocabulary: Vocabulary, known_words: bool 
     gets its common confusions, never fuzzy matches. Returns ``plan`` itself
     when nothing can be fixed.
     """
-    clauses, corrections = [], {}
+    clauses, corrections, options = [], {}, {}
     for clause in plan.clauses:
         user, extra = clause.user, []
         for word in _needs_fixing(clause, vocabulary, known_words):
@@ -274,7 +278,63 @@ def with_corrections(plan: QueryPlan, vocabulary: Vocabulary, known_words: bool 
             for fix in fixes:
                 words = tuple(fix if w == word else w for w in user.words)
                 extra.append(Alternative(words, CORRECTION_WEIGHT * user.weight))
+            options[word.text] = tuple(fixes)
         clauses.append(Clause(clause.alternatives + tuple(extra)))
     if not corrections:
         return plan
-    return replace(plan, clauses=tuple(clauses), corrected=True, corrections=corrections)
+    return replace(plan, clauses=tuple(clauses), corrected=True, corrections=corrections,
+                   fix_options=options)
+
+
+# --- Run-together syllables ---------------------------------------------------------
+
+MAX_SPLIT_LENGTH = 24
+_VOWELS = set("aeiouy")
+
+
+def _syllable_like(folded: str) -> bool:
+    return any(ch in _VOWELS for ch in folded)
+
+
+def split_run_together(folded: str, vocabulary: Vocabulary) -> tuple:
+    """Known syllables that ``folded`` is made of ("matong" -> ("mat", "ong")), or ().
+
+    Every cut where both sides are words the index knows is a candidate; a cut
+    whose pair the index holds as a name bigram wins, then the most even cut
+    ("mat ong" over "ma tong" only when "mat ong" is a real pair). Three
+    syllables ("banhdacua") split once more on the right.
+    """
+    if len(folded) > MAX_SPLIT_LENGTH or not folded.isalpha():
+        return ()
+    best, best_key = (), None
+    for cut in range(1, len(folded)):
+        left, right = folded[:cut], folded[cut:]
+        if not (_syllable_like(left) and vocabulary.knows_folded(left)):
+            continue
+        if _syllable_like(right) and vocabulary.knows_folded(right):
+            parts = (left, right)
+        else:
+            rest = split_run_together(right, vocabulary) if len(right) > 2 else ()
+            if not rest:
+                continue
+            parts = (left, *rest)
+        pairs = sum(vocabulary.knows_pair(a, b) for a, b in zip(parts, parts[1:]))
+        key = (pairs, -len(parts), min(len(part) for part in parts))
+        if best_key is None or key > best_key:
+            best, best_key = parts, key
+    return best
+
+
+def with_splits(plan: QueryPlan, vocabulary: Vocabulary) -> QueryPlan:
+    """The plan with unknown run-together words split into known syllables."""
+    words, corrections = [], {}
+    for word in plan.user_words():
+        parts = () if vocabulary.knows(word) else split_run_together(word.folded, vocabulary)
+        if parts:
+            corrections[word.text] = " ".join(parts)
+            words.extend(make_word(part, "split") for part in parts)
+        else:
+            words.append(word)
+    if not corrections:
+        return plan
+    return replace(plan, clauses=_clauses(words[:MAX_WORDS]), corrected=True, corrections=corrections)

@@ -4,9 +4,12 @@ The snapshot (``search.engine.Snapshot``) supplies term bitsets, the
 vocabulary, facet and prior bitsets, stored hits and spelling corrections;
 everything else is ``search.plan`` and ``search.ranking``.
 
-Stages: the plan as typed; if nothing matches, the last word as a prefix
-("banh d"), then corrections of unknown words (confusions, edit distance 1),
-then confusions of every word ("chuoi xay deo"). If still nothing: no results
+Stages: the plan as typed, matched on the products' own words and, only if
+that finds nothing, on their OCOP group and set names too; if nothing matches,
+the last word as a prefix ("banh d"), then run-together syllables split where
+the index knows both halves ("matong" -> "mật ong"), then corrections of
+unknown words (confusions, edit distance 1), then confusions of every word
+("chuoi xay deo"). If still nothing: no results
 and, when the folded-name corrector finds a query that would match, "did you
 mean". Unrelated products are never shown to fill the page.
 """
@@ -14,8 +17,8 @@ import time
 from dataclasses import replace
 
 from search.facets import count_and_filter
-from search.plan import last_word_as_prefix, plan_query, with_corrections
-from search.ranking import match, top
+from search.plan import last_word_as_prefix, plan_query, with_corrections, with_splits
+from search.ranking import match, top, word_bits
 from search.records import SearchResult
 from vntext import fold_key, has_diacritics
 
@@ -29,30 +32,54 @@ def search(snapshot, request) -> SearchResult:
         if not request.filters:
             return SearchResult(plan=plan)
         return _results(snapshot, snapshot.live, [], plan, request, deadline)
-    ranked = match(plan, snapshot)
+    ranked = _match(plan, snapshot)
     if ranked.candidates:
         return _results(snapshot, ranked.candidates, ranked.terms, plan, request, deadline)
     fallbacks = (lambda: last_word_as_prefix(plan),
+                 lambda: with_splits(plan, snapshot.vocabulary),
                  lambda: with_corrections(plan, snapshot.vocabulary),
                  lambda: with_corrections(plan, snapshot.vocabulary, known_words=True))
     for make_fallback in fallbacks:
         fallback = make_fallback()
         if fallback is plan:
             continue
-        ranked = match(fallback, snapshot)
+        ranked = _match(fallback, snapshot)
         if ranked.candidates:
             if fallback.corrected:
-                fallback = _readable(snapshot, fallback)
+                fallback = _readable(snapshot, fallback, ranked.candidates)
             return _results(snapshot, ranked.candidates, ranked.terms, fallback, request, deadline,
                             corrected=fallback.corrected)
     return SearchResult(plan=plan, did_you_mean=_did_you_mean(snapshot, plan))
 
 
-def _readable(snapshot, plan):
-    """Corrections found in folded form ("thieu") shown as names spell them ("thiều")."""
-    corrections = {typed: fix if has_diacritics(fix) else snapshot.display_form(fold_key(fix))
-                   for typed, fix in plan.corrections.items()}
-    return replace(plan, corrections=corrections)
+def _match(plan, snapshot):
+    """The products' own words first; their group and set names only if that finds nothing."""
+    ranked = match(plan, snapshot, categories=False)
+    return ranked if ranked.candidates else match(plan, snapshot)
+
+
+def _readable(snapshot, plan, candidates: int):
+    """What was searched, as names spell it: "mien dog" -> "miến dong".
+
+    Each corrected word shows the fix that the found products actually contain
+    (for "dog", "dong" rather than "đỏ", both one edit away), and every
+    accent-free word takes its most common spelling in product names.
+    """
+    def best_fix(typed, fixes):
+        return max(fixes, key=lambda fix: (word_bits(snapshot, fix) & candidates).bit_count(), default=None)
+
+    def spelt(text):
+        return " ".join(part if has_diacritics(part) else snapshot.display_form(fold_key(part))
+                        for part in text.split())
+
+    chosen = {}
+    for typed, fix in plan.corrections.items():
+        best = best_fix(typed, plan.fix_options.get(typed, ()))
+        chosen[typed] = spelt(best.text if best is not None else fix)
+    for word in plan.user_words():
+        if word.source == "typed" and word.text not in chosen and not word.accented:
+            chosen[word.text] = spelt(word.text)
+    return replace(plan, corrections=chosen)
 
 
 def _results(snapshot, candidates, terms, plan, request, deadline, corrected=False):

@@ -27,6 +27,7 @@ from typing import Protocol
 from search.bitsets import lowest_bits
 
 FOLDED_FIELDS = ("name_f", "place_f", "ctx_f", "cat_f")
+CATEGORY_FIELDS = ("cat_f", "cat")
 # A word typed with diacritics matches names and places in folded form too
 # ("dứa" also finds "dừa", ranked lower), but descriptions and categories only in
 # its own spelling: "chè" must not match every "chế biến" in a description.
@@ -72,15 +73,24 @@ def word_fields(word, names_only: bool = False) -> list:
     return [(name, word.folded) for name in FOLDED_FIELDS]
 
 
-def word_bits(source: TermSource, word, names_only: bool = False) -> int:
+def word_bits(source: TermSource, word, names_only: bool = False, categories: bool = True) -> int:
     bits = 0
     for name, term in word_fields(word, names_only):
-        bits |= source.bits(name, term)
+        if categories or name not in CATEGORY_FIELDS:
+            bits |= source.bits(name, term)
     return bits
 
 
-def match(plan, source: TermSource, names_only: bool = False) -> Ranked:
-    """Candidates and scoring terms for a ``search.plan.QueryPlan``."""
+def match(plan, source: TermSource, names_only: bool = False, categories: bool = True) -> Ranked:
+    """Candidates and scoring terms for a ``search.plan.QueryPlan``.
+
+    ``categories=False`` matches on the product's own words only (name, places,
+    description); the OCOP group and set names still add to the score. A set's
+    name lists what its products may be made of ("Chế biến từ thịt, trứng,
+    sữa, thủy sản, mật ong"), so buffalo jerky must not answer "mật ong" while
+    honey itself is there; ``search.querying`` matches categories only when
+    the product's own words find nothing.
+    """
     candidates, terms = source.live, []
     for clause in plan.clauses:
         clause_bits = 0
@@ -91,7 +101,7 @@ def match(plan, source: TermSource, names_only: bool = False) -> Ranked:
                 terms.extend(_bigram_terms(source, alternative.words, weight, names_only))
             alternative_bits = candidates
             for word in alternative.words:
-                present = word_bits(source, word, names_only)
+                present = word_bits(source, word, names_only, categories)
                 alternative_bits &= present
                 terms.extend(_word_terms(source, word, weight, present, names_only))
             clause_bits |= alternative_bits

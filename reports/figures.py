@@ -205,3 +205,34 @@ def compute(area: Area, period: Period, today: date) -> Figures:
     figures.onboarded_by_helper = _onboarded(area, period)
     figures.expiring, figures.expiring_total, figures.expired_total = _expiring(area, today)
     return figures
+
+
+# --- Cache --------------------------------------------------------------------------------------
+# A province's figures read the whole catalogue (100,000 products: seconds), yet change only
+# when the data does. Figures are kept per process, keyed by the area, the period, the day and
+# a cheap version of the data they read; any change to products, producers, certificates,
+# orders or snapshots gives a new version, so a report never shows stale figures.
+
+CACHE_ENTRIES = 64
+_cache: dict = {}
+
+
+def data_version() -> tuple:
+    from reports.models import FigureSnapshot
+
+    products = db.session.execute(select(func.max(Product.updated_at), func.count(Product.id))).one()
+    producers = db.session.execute(select(func.max(Producer.updated_at), func.count(Producer.id))).one()
+    certificates = db.session.execute(select(func.max(Certificate.id), func.count(Certificate.id))).one()
+    orders = db.session.execute(select(func.max(Order.updated_at), func.count(Order.id))).one()
+    snapshots = db.session.scalar(select(func.max(FigureSnapshot.id)))
+    return (str(db.engine.url), tuple(products), tuple(producers), tuple(certificates), tuple(orders), snapshots)
+
+
+def cached(area: Area, period: Period, today: date) -> Figures:
+    key = (area, period, today, data_version())
+    found = _cache.get(key)
+    if found is None:
+        if len(_cache) >= CACHE_ENTRIES:
+            _cache.pop(next(iter(_cache)))
+        found = _cache[key] = compute(area, period, today)
+    return found

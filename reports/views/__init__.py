@@ -25,7 +25,7 @@ def _report():
     today = date.today()
     period = parse_period(request.args.get("ky"), request.args.get("thoi-gian"), today)
     area = area_for(g.user, request.args.get("tinh") if g.user.role == Role.ADMIN else None)
-    figures = report_figures.compute(area, period, today)
+    figures = report_figures.cached(area, period, today)
     return figures, build(figures)
 
 

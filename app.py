@@ -61,7 +61,7 @@ def _init_extensions(app):
 # Each domain package may expose `bp` (a blueprint), `init_app(app)` and
 # `cli_group` (a click group); the factory wires up whatever it finds.
 DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments", "search", "notifications",
-           "reconcile", "jobs")
+           "reconcile", "jobs", "reports")
 
 
 def _register_blueprints(app):

@@ -16,7 +16,7 @@ from notifications.models import Notification
 from payments.models import PaymentLink
 from payments.vietqr import parse_payload
 from producers.models import AuditEvent, PaymentAccount, Producer
-from tests.conftest import TEST_PASSWORD, csrf_token_from
+from tests.conftest import VERSION_RE, TEST_PASSWORD, csrf_token_from
 from tests.integration.payments_factories import (COMMUNE_A, COMMUNE_B, VIETCOMBANK, inline_qr_codes, make_seller,
                                                   place_order)
 
@@ -226,8 +226,10 @@ def change_bank_details(app, seller):
         db.session.commit()
     owner = as_user(app, seller.phone)
     url = f"/nha-san-xuat/ho-so/{seller.producer_id}/buoc-4"
-    token = csrf_token_from(owner.get(url).get_data(as_text=True))
-    response = owner.post(url, data={**NEW_BANK, "current_password": TEST_PASSWORD, "csrf_token": token})
+    page = owner.get(url).get_data(as_text=True)
+    versions = dict(VERSION_RE.findall(page))  # the form carries the version it was filled from
+    response = owner.post(url, data={**NEW_BANK, **versions, "current_password": TEST_PASSWORD,
+                                     "csrf_token": csrf_token_from(page)})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return owner
 

@@ -22,11 +22,22 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(pytestconfig):
+    # tests/journeys/conftest.py imports this fixture (as another module), which makes it a second
+    # session fixture; a second sync_playwright() in one process fails, so it reuses the first
+    # Chromium, kept on the session's config object (the one thing both copies share).
+    launched = getattr(pytestconfig, "_choque_browser", None)
+    if launched is not None:
+        yield launched
+        return
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield instance
-        instance.close()
+        pytestconfig._choque_browser = instance
+        try:
+            yield instance
+        finally:
+            pytestconfig._choque_browser = None
+            instance.close()
 
 
 @pytest.fixture

@@ -160,6 +160,8 @@ def export_page():
     db.session.commit()
     if not enqueue(job):
         db.session.commit()
+        if params["template"]:
+            (exports_dir() / params["template"]).unlink(missing_ok=True)
     return redirect(url_for("jobs.job_page", job_id=job.id))
 
 

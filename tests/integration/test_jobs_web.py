@@ -162,3 +162,20 @@ def test_an_export_job_counts_its_products_and_keeps_its_file(app, client, auth,
         assert job.result["exported"] + len(job.result["skipped"]) == published
     page = client.get(f"/cong-viec/{job_id}").get_data(as_text=True)
     assert "/xuat-du-lieu/tai/" in page  # the download button of the results page
+
+
+def test_an_import_whose_file_is_gone_says_to_upload_again(app, client, auth, make_user):
+    """“Import now” pressed twice: the second job finds the file already imported and removed."""
+    from accounts.models import User
+    from jobs.services import enqueue
+
+    user_id = login(auth, make_user)
+    with app.test_request_context():
+        job = start_job("catalog.import", db.session.get(User, user_id), label="ds.csv",
+                        params={"file": "A" * 22 + ".csv", "name": "ds.csv", "dry_run": False, "verify": False})
+        db.session.commit()
+        assert enqueue(job)
+        job_id = job.id
+    page = client.get(f"/cong-viec/{job_id}")
+    assert page.status_code == 200
+    assert "Lần nhập này đã hết hạn hoặc đã được thực hiện" in page.get_data(as_text=True)

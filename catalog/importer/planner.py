@@ -82,6 +82,8 @@ class Planner:
             plan = Plan(record, ident, producer, producer_is_new=producer is None)
             plan.producer_changes = self._producer_changes(record, producer, ident, issues)
             plan.product = self._products_of(ident, producer).get(record.ref)
+            if plan.product is None and record.ref_from_name:
+                plan.product = self._product_named(ident, producer, record.name)
             plan.product_is_new = plan.product is None
             plan.product_changes = product_changes(record, plan.product)
             self._plan_certificate(plan, issues)
@@ -95,7 +97,7 @@ class Planner:
                                      commune_code=wanted.commune_code, owner_id=None, source=IMPORT_SOURCE)
         self.producers.setdefault(wanted.province_code, {}).setdefault(wanted.key, plan.producer)
         if plan.product is not None:
-            self.products.setdefault(plan.ident, {})[plan.record.ref] = plan.product
+            self.products.setdefault(plan.ident, {})[plan.product.ref or plan.record.ref] = plan.product
         if isinstance(plan.certificate, Certificate) and plan.new_certificate is not None:
             self.certificates.setdefault(plan.ident, []).append(plan.certificate)
 
@@ -114,6 +116,13 @@ class Planner:
                 db.select(Product).where(Product.producer_id == producer.id))
             self.products[ident] = {product.ref: product for product in rows}
         return self.products[ident]
+
+    def _product_named(self, ident, producer, name) -> Product | None:
+        """A row without a ref is the producer's product of the same name, whatever its ref
+        (official lists and follow-up sheets name products, they do not number them)."""
+        key = match_key(name)
+        return next((product for product in self._products_of(ident, producer).values()
+                     if match_key(product.name) == key), None)
 
     def _certificates_of(self, ident, producer) -> list[Certificate]:
         if ident not in self.certificates:
@@ -134,7 +143,8 @@ class Planner:
             return {}
         if producer.owner_id is not None or producer.source != IMPORT_SOURCE:
             return {}  # a producer that manages its own profile keeps it as it wrote it
-        return {name: (getattr(producer, name), getattr(record.producer, name)) for name in PRODUCER_FIELDS
+        given = [name for name in PRODUCER_FIELDS if name != "kind" or record.producer.kind_given]
+        return {name: (getattr(producer, name), getattr(record.producer, name)) for name in given
                 if getattr(record.producer, name) is not None
                 and getattr(producer, name) != getattr(record.producer, name)}
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import force_locale, gettext
 
 from accounts.models import Role, User
 from extensions import db
@@ -46,7 +47,9 @@ def find_commune(text: str, province_text: str | None = None):
               help="Write the PDF here.")
 @click.option("--commune", metavar="NAME|CODE", help="Only the producers of this commune.")
 @click.option("--province", metavar="NAME", help="The province of --commune, when its name is not unique.")
-def claim_letters_command(output: Path, commune: str | None, province: str | None):
+@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
+              help="Language of the messages (the letters are always in Vietnamese).")
+def claim_letters_command(output: Path, commune: str | None, province: str | None, lang: str):
     """Print a claim letter (one A4 page) for each producer nobody has claimed yet, with a new
     claim code and a QR code opening the claim page. Earlier codes of these producers stop
     working."""
@@ -55,10 +58,12 @@ def claim_letters_command(output: Path, commune: str | None, province: str | Non
         codes = [find_commune(commune, province).code]
     producers = unclaimed_producers(codes)
     if not producers:
-        raise click.ClickException("no unclaimed producer" + (f" in {commune}" if commune else ""))
+        with force_locale(lang):
+            raise click.ClickException(gettext("Every producer of these communes has already claimed its profile."))
     actor = db.session.scalar(db.select(User).where(User.role == Role.ADMIN, User.is_active.is_(True))
                               .order_by(User.id).limit(1))
     letters = issue_claim_letters(producers, actor, current_app.config["PUBLIC_BASE_URL"])
     output.write_bytes(claim_letters_pdf(letters))
     db.session.commit()  # the codes are valid only once the letters exist
-    click.echo(f"{len(letters)} claim letters -> {output}")
+    with force_locale(lang):
+        click.echo(gettext("%(count)s claim letters written to %(path)s", count=len(letters), path=output))

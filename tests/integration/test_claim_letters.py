@@ -44,6 +44,7 @@ def test_claim_letters_command_prints_a_page_per_unclaimed_producer(app, runner,
     output = tmp_path / "thu.pdf"
     result = runner.invoke(args=["producers", "claim-letters", "--output", str(output)])
     assert result.exit_code == 0, result.output
+    assert f"Đã ghi 15 thư nhận hồ sơ vào {output}" in result.output
     letters = pages(output.read_bytes())
     assert len(letters) == 15
     first = letters[0].extract_text()
@@ -85,7 +86,7 @@ def test_claim_letters_command_prints_a_page_per_unclaimed_producer(app, runner,
 
 def test_claim_letters_with_nobody_to_write_to_is_an_error(runner, tmp_path):
     result = runner.invoke(args=["producers", "claim-letters", "--output", str(tmp_path / "x.pdf")])
-    assert result.exit_code != 0 and "no unclaimed producer" in result.output
+    assert result.exit_code != 0 and "Mọi chủ thể của các xã này đều đã nhận hồ sơ." in result.output
     assert not (tmp_path / "x.pdf").exists()
 
 

@@ -86,9 +86,11 @@ class CommuneMatch:
 def _former_table():
     """(today province code, district key, commune key) -> rows; also with district key ''."""
     table: dict[tuple, list[dict]] = {}
+    provinces: dict[str, units.Province | None] = {}
     with open(_PATH, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
-            found = units.match_province(row["today_province"])
+            name = row["today_province"]
+            found = provinces[name] if name in provinces else provinces.setdefault(name, units.match_province(name))
             if found is None:
                 continue
             district = _bare(_key(row["former_district"]), _DISTRICT_PREFIX)

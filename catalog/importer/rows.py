@@ -207,7 +207,7 @@ def _product_set(row: _Row):
     found = find_product_set(values.as_text(value))
     if found is not None:
         return found, True
-    category = match_category(values.clean_line(value))
+    category = _category(values.clean_line(value))
     if category is None:
         row.add("category", "category_unknown", value=values.clean_line(value))
         return None, False
@@ -226,6 +226,7 @@ def _set_key(text: str) -> str:
 # matching folds every candidate name: these pure look-ups are remembered.
 _CACHE_SIZE = 8192
 _province = lru_cache(maxsize=_CACHE_SIZE)(units.match_province)
+_category = lru_cache(maxsize=_CACHE_SIZE)(match_category)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)

@@ -340,6 +340,7 @@ class _Run:
             raise
         self.unsaved_keys = []
         self.rows_since_commit = 0
+        self.planner.release_committed()
         _begin_write_transaction()
 
     def _discard(self, keys) -> None:

@@ -59,6 +59,17 @@ class Planner:
         self.products: dict[tuple, dict[str, Product]] = {}
         self.certificates: dict[tuple, list[Certificate]] = {}
 
+    def release_committed(self) -> None:
+        """After a commit: drop the products and certificates read or written so far (later
+        rows read them back from the database), so a 50,000-row list does not keep 50,000
+        products in memory. Producers stay: a list has far fewer of them."""
+        self.products, self.certificates = {}, {}
+        for by_name in self.producers.values():
+            for producer in by_name.values():
+                state = db.inspect(producer)
+                if state.persistent and "certificates" not in state.unloaded:
+                    db.session.expire(producer, ["certificates"])
+
     def forget_rows(self, rows) -> None:
         """Forget what rows `rows` claimed (refs, producer details), before they are replayed."""
         rows = set(rows)

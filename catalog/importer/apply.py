@@ -117,7 +117,8 @@ class _Run:
         return self.report
 
     def _row(self, sheet_row, alone: bool = False) -> None:
-        result = validate_row(sheet_row.number, sheet_row.cells, self.labels)
+        cells = {**sheet_row.cells, **self.sheet.defaults} if self.sheet.defaults else sheet_row.cells
+        result = validate_row(sheet_row.number, cells, self.labels)
         issues = list(result.issues)
         if result.refused:
             return self._refuse(issues)

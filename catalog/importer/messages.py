@@ -95,7 +95,7 @@ MESSAGES: dict[str, str] = {
     "column_ignored": N_("The column “%(column)s” is not known and was ignored."),
 }
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """One thing to tell about a row (``row`` as numbered in the spreadsheet; 0 for the file).
 

@@ -55,7 +55,7 @@ class SheetLimits:
 _MAX_CSV_COLUMNS = SheetLimits.max_columns
 
 
-@dataclass
+@dataclass(slots=True)
 class SheetRow:
     number: int
     cells: dict[str, object]
@@ -70,6 +70,7 @@ class Sheet:
     photos: PhotoLibrary
     in_zip: bool = False
     title_lines: tuple[str, ...] = ()  # the text above the header (an official list's title)
+    defaults: dict = field(default_factory=dict)  # cells every row gets (TITLE_PROVINCE, TITLE_DECISION)
     _closers: list = field(default_factory=list, repr=False)
 
     @property
@@ -167,7 +168,8 @@ _PROVINCE_IN_TITLE = re.compile(r"\b(?:tinh|thanh pho|tp)\s+((?:[a-z]+\s*){1,5})
 
 def _build(kind, raw_rows, photos, limits: SheetLimits, in_zip=False) -> Sheet:
     """Find the header among the first filled rows, then keep of each data row only the
-    mapped cells (the rows are never held whole). Blank and total lines are skipped."""
+    mapped cells (the rows are never held whole). Blank and total lines are skipped. What the
+    title lines say for every row is kept once, in `Sheet.defaults`, not copied into each row."""
     filled = _filled(raw_rows, limits)
     head = []
     for number, row in filled:
@@ -188,14 +190,13 @@ def _build(kind, raw_rows, photos, limits: SheetLimits, in_zip=False) -> Sheet:
         if any(not _blank(value) for value in cells.values()) and not _is_total_line(cells):
             if len(data_rows) >= limits.max_rows:
                 raise ImportFileError("too_many_rows", max=limits.max_rows)
-            cells.update(defaults)
             data_rows.append(SheetRow(number, cells))
 
     for number, row in head[header_index + 1:]:
         keep(number, row)
     for number, row in filled:
         keep(number, row)
-    return Sheet(kind, header, head[header_index][0], data_rows, photos, in_zip, title_lines)
+    return Sheet(kind, header, head[header_index][0], data_rows, photos, in_zip, title_lines, defaults)
 
 
 def _row_text(row) -> str:

@@ -23,6 +23,13 @@ FIXTURE = Path(__file__).resolve().parent.parent / "fixtures" / "import" / "ocop
 FOLLOW_UP_HEADER = ["Tên sản phẩm", "Chủ thể", "Tỉnh", "Giá bán", "Đơn vị tính", "Mô tả", "Ảnh"]
 
 
+@pytest.fixture
+def app_config():
+    """A missing search index is rebuilt in the request, not in a thread that would outlive
+    the test's database."""
+    return {"SEARCH_REBUILD_IN_BACKGROUND": False}
+
+
 def run(runner, path, *args):
     result = runner.invoke(args=["catalog", "import", str(path), "--lang", "en", *args])
     assert result.exit_code == 0, result.output

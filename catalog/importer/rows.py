@@ -41,7 +41,7 @@ class ProducerRecord:
     province_code: int
     province_name: str
     commune_code: int | None = None
-    address: str | None = None  # the commune text when it is not a commune of today
+    address: str | None = None  # the address as written, or the commune text that is not a commune of today
     phone: str | None = None
     tax_code: str | None = None
     kind_given: bool = True  # False: guessed from the name (values.infer_producer_kind)

@@ -18,6 +18,7 @@ is the floor for any import that must re-encode every photo.
 from __future__ import annotations
 
 import argparse
+import functools
 import csv
 import io
 import json
@@ -35,6 +36,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 TARGET_SECONDS = 60
+print = functools.partial(print, flush=True)  # noqa: A001  (figures show as each import ends)
 TARGET_MB = 300
 GROUPS = ("Thực phẩm", "Đồ uống", "Thảo dược", "Vải và may mặc", "Lưu niệm - nội thất - trang trí",
           "Dịch vụ du lịch cộng đồng", "Chè (trà)", "Mật ong và nông sản sơ chế khác")

@@ -85,6 +85,9 @@ def register():
         else:
             db.session.commit()
             log_in(user)
+            next_url = safe_next_url(request.args.get("next", ""), default="")
+            if next_url:  # e.g. the claim page a claim letter's QR code opened
+                return redirect(next_url)
             flash(_("Your account is ready. Next, tell us about your business."), "success")
             return redirect(url_for("producers.wizard_start"))
     status = 400 if request.method == "POST" else 200

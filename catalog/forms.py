@@ -76,7 +76,7 @@ class NumberText(StringField):
 class ProductForm(FlaskForm):
     name = StringField(_l("Product name"), validators=[
         DataRequired(_l("Please enter the product name.")), Length(max=200, message=TOO_LONG)])
-    product_set_code = SelectField(_l("OCOP product set"), coerce=int)
+    product_set_code = SelectField(_l("OCOP product set"), coerce=_optional_int)
     certificate_id = SelectField(_l("OCOP certificate"), coerce=_optional_int, validate_choice=True)
     price = NumberText(_l("Price (đồng)"))
     unit = StringField(_l("Selling unit"), validators=[
@@ -94,8 +94,16 @@ class ProductForm(FlaskForm):
     def __init__(self, *args, certificates=(), locale="vi", **kwargs):
         super().__init__(*args, **kwargs)
         self.product_set_code.choices = product_set_choices(locale)
+        if self.product_set_code.data is None:
+            # Imported from a list that named only the group: the producer picks the set here.
+            placeholder = str(_l("— Choose a product set —"))
+            self.product_set_code.choices = {placeholder: [("", placeholder)], **self.product_set_code.choices}
         self.certificate_id.choices = [(None, _l("No OCOP certificate"))] + [
             (certificate.id, _certificate_label(certificate, locale)) for certificate in certificates]
+
+    def validate_product_set_code(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Please choose the OCOP product set."))
 
     def validate_ref(self, field):
         try:

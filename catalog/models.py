@@ -38,7 +38,7 @@ class Product(db.Model):
     # A copy of the producer's province, kept in step by the events below, so the catalogue can
     # filter a province with one index on this table (bench/bench_pages.py).
     province_code = db.Column(db.Integer)
-    product_set_code = db.Column(db.Integer, nullable=False, index=True)
+    product_set_code = db.Column(db.Integer, index=True)  # None: imported with only its group known
     description = db.Column(db.Text, nullable=False, default="")
     price_vnd = db.Column(db.BigInteger)  # integer đồng
     unit = db.Column(db.String(60), nullable=False, default="")  # "hộp 200g", "chai 500ml"

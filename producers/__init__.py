@@ -5,3 +5,4 @@ from flask import Blueprint
 bp = Blueprint("producers", __name__)
 
 from producers import routes  # noqa: E402,F401
+from producers.cli import cli_group  # noqa: E402,F401

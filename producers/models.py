@@ -100,7 +100,7 @@ class Certificate(db.Model):
     decision_date = db.Column(db.Date, nullable=False)
     stars = db.Column(db.Integer, nullable=False)
     potential_5_star = db.Column(db.Boolean, nullable=False, default=False)
-    product_set_code = db.Column(db.Integer, nullable=False)
+    product_set_code = db.Column(db.Integer)  # None: an official list named only the group
     product_name = db.Column(db.String(200))
     legal_basis = db.Column(db.String(60), nullable=False, default="148/QĐ-TTg")
     image_key = db.Column(db.String(80))

@@ -53,7 +53,11 @@ def claim_code(producer_id):
 @limiter.limit("10 per 15 minutes", methods=["POST"])
 @roles_required(Role.PRODUCER)
 def claim():
+    """The code may come in the URL (?ma=…, the QR code of a claim letter): the form is then
+    filled in and the farmer only presses the button."""
     form = ClaimForm()
+    if request.method == "GET" and request.args.get("ma"):
+        form.code.data = request.args.get("ma", "")[:30]
     if form.validate_on_submit():
         producer = services.claim(g.user, form.code.data)
         if producer is not None:

@@ -117,7 +117,8 @@ class _Run:
         return self.report
 
     def _row(self, sheet_row, alone: bool = False) -> None:
-        result = validate_row(sheet_row.number, sheet_row.cells, self.labels)
+        cells = {**sheet_row.cells, **self.sheet.defaults} if self.sheet.defaults else sheet_row.cells
+        result = validate_row(sheet_row.number, cells, self.labels)
         issues = list(result.issues)
         if result.refused:
             return self._refuse(issues)
@@ -254,8 +255,10 @@ class _Run:
             db.session.add(plan.certificate)
         if plan.product_is_new:
             values = {name: new for name, (_, new) in plan.product_changes.items()}
-            plan.product = Product(producer=producer, ref=record.ref, status=ProductStatus.PUBLISHED,
-                                   published_at=self.now, created_by_id=self.actor_id,
+            ready = ready_for_sale(record.price_vnd, bool(saved), named_only=record.ref_from_name)
+            plan.product = Product(producer=producer, ref=record.ref,
+                                   status=ProductStatus.PUBLISHED if ready else ProductStatus.DRAFT,
+                                   published_at=self.now if ready else None, created_by_id=self.actor_id,
                                    updated_by_id=self.actor_id, slug=slugify(record.name), **values)
             db.session.add(plan.product)
             self._audit("product_created", producer, {"ref": record.ref, "name": record.name}, reason)
@@ -280,6 +283,13 @@ class _Run:
                 product.photos.append(ProductPhoto(image_key=key, position=position + offset,
                                                    width=processed.original_width,
                                                    height=processed.original_height))
+        completed = bool(saved) or "price_vnd" in plan.product_changes
+        if product.status == ProductStatus.DRAFT and not plan.product_is_new and completed and \
+                ready_for_sale(product.price_vnd, bool(product.photos), named_only=record.ref_from_name):
+            product.status = ProductStatus.PUBLISHED
+            product.published_at = self.now
+            self._audit("product_status_changed", producer, {
+                "ref": product.ref, "status": {"from": ProductStatus.DRAFT, "to": ProductStatus.PUBLISHED}}, reason)
 
     def _new_producer(self, record, reason) -> Producer:
         wanted, verify = record.producer, self.options.verify
@@ -339,6 +349,7 @@ class _Run:
             raise
         self.unsaved_keys = []
         self.rows_since_commit = 0
+        self.planner.release_committed()
         _begin_write_transaction()
 
     def _discard(self, keys) -> None:
@@ -347,6 +358,14 @@ class _Run:
                 self.store.delete(key)
             except (InvalidImageKey, OSError):
                 pass
+
+
+def ready_for_sale(price_vnd, has_photo: bool, named_only: bool) -> bool:
+    """Whether an imported product is published. Rows without a ref (an official OCOP list, a
+    follow-up sheet) need a price and a photo: until then the product is a draft, out of the
+    public catalogue, that the producer or a follow-up sheet completes. A catalogue sheet with
+    refs (our own export, a producer's list) is published as it is, as before."""
+    return not named_only or (price_vnd is not None and has_photo)
 
 
 def _begin_write_transaction() -> None:

@@ -19,8 +19,11 @@ OPTIONAL_FIELDS = ("description", "price_vnd", "unit", "weight_g")
 
 
 def wanted_values(record) -> dict[str, object]:
-    """The product columns this row sets: always name and set, the others only when given."""
-    values = {"name": record.name, "product_set_code": record.product_set_code}
+    """The product columns this row sets: always the name, the others only when given (a row
+    naming only a group, or a follow-up sheet without categories, keeps the set on record)."""
+    values = {"name": record.name}
+    if record.product_set_code is not None:
+        values["product_set_code"] = record.product_set_code
     for name in OPTIONAL_FIELDS:
         value = getattr(record, name)
         if value is not None:

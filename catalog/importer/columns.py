@@ -14,12 +14,17 @@ from vntext import fold, nfc
 
 from .messages import ImportFileError
 
-REQUIRED_FIELDS = ("ref", "name", "description", "category", "stars", "price_vnd", "unit", "producer_name",
-                   "producer_type", "province", "commune")
-OPTIONAL_FIELDS = ("weight_g", "certificate_no", "certificate_date", "availability", "phone", "tax_code",
-                   "images")
-FIELDS = REQUIRED_FIELDS + OPTIONAL_FIELDS
-assert set(FIELDS) == set(OUR_COLUMNS), "the import must read every column the CSV export writes"
+# Every column of our CSV export, and ``address`` (official OCOP lists give one address column).
+FIELDS = ("ref", "name", "description", "category", "stars", "price_vnd", "unit", "producer_name",
+          "producer_type", "province", "commune", "weight_g", "certificate_no", "certificate_date",
+          "availability", "phone", "tax_code", "images", "address")
+assert set(OUR_COLUMNS) <= set(FIELDS), "the import must read every column the CSV export writes"
+# A sheet needs only these; the province may also come from an address or the title lines
+# (sheet.py checks that), and a product lacking a price or a photo is kept as a draft.
+REQUIRED_FIELDS = ("name", "producer_name")
+PROVINCE_SOURCES = ("province", "address")
+# Header cells that are known and carry nothing to import (the row numbers of official lists).
+SILENT_HEADERS = ("stt", "tt", "so tt", "so thu tu")
 
 # Names people give these columns in provincial OCOP lists and shop spreadsheets (folded form).
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -40,13 +45,15 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "weight_g": ("khoi luong", "khoi luong g", "trong luong", "trong luong g", "weight", "weight grams",
                  "can nang"),
     "certificate_no": ("so quyet dinh", "so qd", "quyet dinh", "so chung nhan", "so giay chung nhan",
-                       "certificate", "certificate number", "decision no"),
+                       "certificate", "certificate number", "decision no", "so qd cong nhan",
+                       "so quyet dinh cong nhan", "quyet dinh cong nhan"),
     "certificate_date": ("ngay quyet dinh", "ngay qd", "ngay cong nhan", "ngay chung nhan", "ngay cap",
                          "decision date"),
     "availability": ("tinh trang", "tinh trang hang", "con hang", "stock"),
     "phone": ("dien thoai", "so dien thoai", "sdt", "dt", "telephone", "mobile"),
     "tax_code": ("ma so thue", "mst", "ma so doanh nghiep", "tax id"),
     "images": ("anh", "hinh anh", "hinh", "anh san pham", "photos", "pictures", "image", "image names"),
+    "address": ("dia chi", "dia chi chu the", "dia chi san xuat", "dia chi co so"),
 }
 
 
@@ -87,7 +94,8 @@ class HeaderMap:
                 continue
             name = field_for(label)
             if name is None:
-                self.ignored.append(label)
+                if header_key(label) not in SILENT_HEADERS:
+                    self.ignored.append(label)
             elif name in self.index:
                 raise ImportFileError("column_duplicated", first=self.labels[name], second=label, column=name)
             else:
@@ -100,6 +108,11 @@ class HeaderMap:
 
     def missing(self) -> list[str]:
         return [name for name in REQUIRED_FIELDS if name not in self.index]
+
+    @property
+    def last_position(self) -> int:
+        """The rightmost column read: cells to its right are never looked at."""
+        return max(self.index.values(), default=-1)
 
     def label(self, name: str) -> str:
         return self.labels.get(name, name)
@@ -134,7 +147,8 @@ def find_header(rows, search_rows: int = 10) -> tuple[int, HeaderMap]:
             best = header
     if best is not None and best.score >= 2:
         raise ImportFileError("columns_missing", columns=", ".join(best.missing()))
-    raise ImportFileError("header_not_found", rows=search_rows, columns=", ".join(REQUIRED_FIELDS))
+    raise ImportFileError("header_not_found", rows=search_rows,
+                          columns=", ".join(REQUIRED_FIELDS + ("province", "price_vnd")))
 
 
 def _looks_like_header(row) -> bool:

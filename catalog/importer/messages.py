@@ -87,10 +87,18 @@ MESSAGES: dict[str, str] = {
     "photos_limit": N_("A product has at most %(max)s photos, so %(name)s was left out."),
     "photo_not_saved": N_("The photo %(name)s could not be saved right now, so it was left out."),
     "producer_differs": N_("The producer's details differ from those on row %(row)s; row %(row)s's were kept."),
+    "category_group_only": N_("“%(value)s” names the group %(group)s, not one product set: the product was "
+                              "imported without a set, which the producer can choose later."),
+    "weight_from_unit": N_("The weight %(grams)s g was taken from the unit “%(unit)s”."),
+    "commune_merged": N_("“%(value)s” is now part of %(commune)s (communes were merged in 2025)."),
+    "commune_split": N_("“%(value)s” was divided between several communes in 2025; %(commune)s was chosen: "
+                        "check it."),
+    "certificate_expired": N_("The certificate %(number)s expired on %(until)s: the stars are not shown "
+                              "until the product is evaluated again."),
     "column_ignored": N_("The column “%(column)s” is not known and was ignored."),
 }
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Issue:
     """One thing to tell about a row (``row`` as numbered in the spreadsheet; 0 for the file).
 

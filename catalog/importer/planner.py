@@ -59,6 +59,17 @@ class Planner:
         self.products: dict[tuple, dict[str, Product]] = {}
         self.certificates: dict[tuple, list[Certificate]] = {}
 
+    def release_committed(self) -> None:
+        """After a commit: drop the products and certificates read or written so far (later
+        rows read them back from the database), so a 50,000-row list does not keep 50,000
+        products in memory. Producers stay: a list has far fewer of them."""
+        self.products, self.certificates = {}, {}
+        for by_name in self.producers.values():
+            for producer in by_name.values():
+                state = db.inspect(producer)
+                if state.persistent and "certificates" not in state.unloaded:
+                    db.session.expire(producer, ["certificates"])
+
     def forget_rows(self, rows) -> None:
         """Forget what rows `rows` claimed (refs, producer details), before they are replayed."""
         rows = set(rows)
@@ -82,6 +93,8 @@ class Planner:
             plan = Plan(record, ident, producer, producer_is_new=producer is None)
             plan.producer_changes = self._producer_changes(record, producer, ident, issues)
             plan.product = self._products_of(ident, producer).get(record.ref)
+            if plan.product is None and record.ref_from_name:
+                plan.product = self._product_named(ident, producer, record.name)
             plan.product_is_new = plan.product is None
             plan.product_changes = product_changes(record, plan.product)
             self._plan_certificate(plan, issues)
@@ -95,7 +108,7 @@ class Planner:
                                      commune_code=wanted.commune_code, owner_id=None, source=IMPORT_SOURCE)
         self.producers.setdefault(wanted.province_code, {}).setdefault(wanted.key, plan.producer)
         if plan.product is not None:
-            self.products.setdefault(plan.ident, {})[plan.record.ref] = plan.product
+            self.products.setdefault(plan.ident, {})[plan.product.ref or plan.record.ref] = plan.product
         if isinstance(plan.certificate, Certificate) and plan.new_certificate is not None:
             self.certificates.setdefault(plan.ident, []).append(plan.certificate)
 
@@ -114,6 +127,13 @@ class Planner:
                 db.select(Product).where(Product.producer_id == producer.id))
             self.products[ident] = {product.ref: product for product in rows}
         return self.products[ident]
+
+    def _product_named(self, ident, producer, name) -> Product | None:
+        """A row without a ref is the producer's product of the same name, whatever its ref
+        (official lists and follow-up sheets name products, they do not number them)."""
+        key = match_key(name)
+        return next((product for product in self._products_of(ident, producer).values()
+                     if match_key(product.name) == key), None)
 
     def _certificates_of(self, ident, producer) -> list[Certificate]:
         if ident not in self.certificates:
@@ -134,7 +154,8 @@ class Planner:
             return {}
         if producer.owner_id is not None or producer.source != IMPORT_SOURCE:
             return {}  # a producer that manages its own profile keeps it as it wrote it
-        return {name: (getattr(producer, name), getattr(record.producer, name)) for name in PRODUCER_FIELDS
+        given = [name for name in PRODUCER_FIELDS if name != "kind" or record.producer.kind_given]
+        return {name: (getattr(producer, name), getattr(record.producer, name)) for name in given
                 if getattr(record.producer, name) is not None
                 and getattr(producer, name) != getattr(record.producer, name)}
 

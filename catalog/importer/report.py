@@ -9,7 +9,7 @@ CREATED = "created"
 UPDATED = "updated"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowChange:
     """A product row that created or changed something. `fields` names the changed columns."""
 

@@ -13,22 +13,24 @@ from functools import lru_cache
 from typing import Mapping
 
 from accounts.phones import normalise_phone
-from places import units
-from producers.ocop import match_product_set, product_set, product_sets
+from places import former, units
+from producers.ocop import certificate_valid_until, group_name, match_category, match_product_set, product_set, \
+    product_sets
 from vntext import fold, looks_like_legacy_encoding, nfc, slugify
 
 from . import values
 from .messages import ERROR, WARNING, CellProblem, Issue
+from .sheet import TITLE_DECISION, TITLE_PROVINCE
 
 # Column widths of the database (catalog.models.Product, producers.models.Producer/Certificate).
 MAX_LENGTHS = {"ref": 50, "name": 200, "unit": 60, "producer_name": 200, "certificate_no": 60,
-               "description": 10_000, "commune": 200}
+               "description": 10_000, "commune": 200, "address": 300}
 MAX_PHOTOS = 8
 IMAGE_SEPARATOR = ";"
 # The same rule as the product form (catalog.rules.clean_ref): refs end up in feeds as plain ids.
 REF_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._/-]*")
 # Text columns checked for TCVN3/VNI mojibake (numbers and codes cannot show it).
-TEXT_FIELDS = ("name", "description", "unit", "producer_name", "province", "commune")
+TEXT_FIELDS = ("name", "description", "unit", "producer_name", "province", "commune", "address")
 
 
 @dataclass(frozen=True)
@@ -39,14 +41,16 @@ class ProducerRecord:
     province_code: int
     province_name: str
     commune_code: int | None = None
-    address: str | None = None  # the commune text when it is not a commune of today
+    address: str | None = None  # the address as written, or the commune text that is not a commune of today
     phone: str | None = None
     tax_code: str | None = None
+    kind_given: bool = True  # False: guessed from the name (values.infer_producer_kind)
 
     @property
     def details(self) -> tuple:
         """What two rows of the same producer should agree on."""
-        return (self.kind, self.commune_code, self.address, self.phone, self.tax_code)
+        return (self.kind if self.kind_given else None, self.commune_code, self.address, self.phone,
+                self.tax_code)
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,7 @@ class ProductRecord:
     row: int
     ref: str
     name: str
-    product_set_code: int
+    product_set_code: int | None  # None: only the group is known, or no category was given
     producer: ProducerRecord
     description: str | None = None
     stars: int | None = None
@@ -66,6 +70,7 @@ class ProductRecord:
     certificate_no: str | None = None
     certificate_date: date | None = None
     image_names: tuple[str, ...] = ()
+    ref_from_name: bool = False  # no ref column: the product is matched by producer and name
 
 
 @dataclass
@@ -144,7 +149,7 @@ def validate_row(number: int, cells: Mapping[str, object], labels: Mapping[str, 
         return RowResult(None, row.issues)
 
     name = row.line("name", required=True)
-    product_set = _product_set(row)
+    product_set, category_known = _product_set(row)
     producer = _producer(row)
     stars = row.parsed("stars", values.parse_stars)
     price = row.parsed("price_vnd", values.parse_price)
@@ -153,16 +158,20 @@ def validate_row(number: int, cells: Mapping[str, object], labels: Mapping[str, 
     ref = _ref(row, name)
     description = row.block("description")
     unit = row.line("unit")
+    if weight is None and unit and row.raw("weight_g") is None:
+        weight = values.weight_from_unit(unit)
+        if weight is not None:
+            row.add("weight_g", "weight_from_unit", WARNING, grams=weight, unit=unit)
     certificate_no, certificate_date = _certificate(row, stars)
     images = _image_names(row)
-    if row.has_errors or not (name and product_set and producer and ref):
+    if row.has_errors or not (name and category_known and producer and ref):
         return RowResult(None, row.issues)
     kind, months = availability or (None, ())
     record = ProductRecord(
-        row=number, ref=ref, name=name, product_set_code=product_set.code, producer=producer,
-        description=description, stars=stars, price_vnd=price, unit=unit, weight_g=weight,
+        row=number, ref=ref, name=name, product_set_code=product_set.code if product_set else None,
+        producer=producer, description=description, stars=stars, price_vnd=price, unit=unit, weight_g=weight,
         availability=kind, season_months=months, certificate_no=certificate_no,
-        certificate_date=certificate_date, image_names=images)
+        certificate_date=certificate_date, image_names=images, ref_from_name=row.raw("ref") is None)
     return RowResult(record, row.issues)
 
 
@@ -189,14 +198,24 @@ def _check_legacy_text(row: _Row) -> None:
 
 
 def _product_set(row: _Row):
+    """(the product set or None, whether the row may go on). A Decision 148 group or a
+    1048-era label that covers several sets imports without a set, with a warning; a row
+    without any category (a follow-up sheet) keeps the set on record."""
     value = row.raw("category")
     if value is None:
-        row.add("category", "value_missing")
-        return None
+        return None, True
     found = find_product_set(values.as_text(value))
-    if found is None:
+    if found is not None:
+        return found, True
+    category = _category(values.clean_line(value))
+    if category is None:
         row.add("category", "category_unknown", value=values.clean_line(value))
-    return found
+        return None, False
+    if category.product_set is not None:
+        return category.product_set, True
+    row.add("category", "category_group_only", WARNING, value=values.clean_line(value),
+            group=group_name(category.group_code))
+    return None, True
 
 
 def _set_key(text: str) -> str:
@@ -207,6 +226,7 @@ def _set_key(text: str) -> str:
 # matching folds every candidate name: these pure look-ups are remembered.
 _CACHE_SIZE = 8192
 _province = lru_cache(maxsize=_CACHE_SIZE)(units.match_province)
+_category = lru_cache(maxsize=_CACHE_SIZE)(match_category)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -243,12 +263,16 @@ def find_product_set(text: str):
 
 def _producer(row: _Row) -> ProducerRecord | None:
     name = row.line("producer_name", required=True)
-    kind = row.parsed("producer_type", values.parse_producer_kind)
-    if kind is None and row.raw("producer_type") is None:
-        row.add("producer_type", "value_missing")
-    province_text = row.line("province", required=True)
+    kind, kind_given = row.parsed("producer_type", values.parse_producer_kind), True
+    if kind is None and row.raw("producer_type") is None and name:
+        kind, kind_given = values.infer_producer_kind(name), False
+    address_text = row.line("address")
+    parts = former.split_address(address_text) if address_text else former.AddressParts()
+    province_text = row.line("province") or parts.province or row.line(TITLE_PROVINCE)
     province = _province(province_text) if province_text else None
-    if province_text and province is None:
+    if province_text is None:
+        row.add("province", "value_missing")
+    elif province is None:
         row.add("province", "province_unknown", value=province_text)
     commune_text = row.line("commune")
     commune_code, address = None, None
@@ -259,6 +283,10 @@ def _producer(row: _Row) -> ProducerRecord | None:
             address = f"{commune_text}, {province.short_name}"
         else:
             commune_code = commune.code
+    elif province is not None and parts.commune:
+        commune_code = _commune_of_address(row, province, parts)
+    if address_text:
+        address = address_text  # the address as written, beside today's codes
     phone = None
     if (phone_value := row.raw("phone")) is not None:
         phone = _phone(values.as_text(phone_value))
@@ -269,7 +297,26 @@ def _producer(row: _Row) -> ProducerRecord | None:
         return None
     return ProducerRecord(name=name, key=values.match_key(name), kind=kind, province_code=province.code,
                           province_name=province.short_name, commune_code=commune_code, address=address,
-                          phone=phone, tax_code=tax_code)
+                          phone=phone, tax_code=tax_code, kind_given=kind_given)
+
+
+@lru_cache(maxsize=_CACHE_SIZE)
+def _resolve_commune(province_code: int, commune: str, district: str | None):
+    return former.resolve_commune(province_code, commune, district)
+
+
+def _commune_of_address(row: _Row, province, parts) -> int | None:
+    """Today's commune of an address that may still name a former commune and district."""
+    found = _resolve_commune(province.code, parts.commune, parts.district)
+    written = ", ".join(part for part in (parts.commune, parts.district) if part)
+    if found is None:
+        row.add("address", "commune_unknown", WARNING, value=written, province=province.short_name)
+        return None
+    if found.change == former.MERGED:
+        row.add("address", "commune_merged", WARNING, value=written, commune=found.commune.name)
+    elif found.change == former.SPLIT:
+        row.add("address", "commune_split", WARNING, value=written, commune=found.commune.name)
+    return found.commune.code
 
 
 @lru_cache(maxsize=_CACHE_SIZE)
@@ -280,13 +327,21 @@ def _phone(text: str) -> str | None:
     return normalise_phone(digits)
 
 
-def _certificate(row: _Row, stars: int | None) -> tuple[str | None, date | None]:
+def _certificate(row: _Row, stars: int | None, today: date | None = None) -> tuple[str | None, date | None]:
     number = row.line("certificate_no")
     when = row.parsed("certificate_date", values.parse_date)
     given_date = row.raw("certificate_date") is not None
+    title_decision = row.raw(TITLE_DECISION)
+    if stars is not None and number is None and not given_date and title_decision:
+        # The list's title names the decision that recognised every product in it.
+        number, when = title_decision[0], values.parse_date(title_decision[1])
+        given_date = True
     if stars is not None and not (number and (when or given_date)):
         row.add("stars", "certificate_incomplete", WARNING)
     if number and when:
+        if stars is not None and certificate_valid_until(when) < (today or date.today()):
+            row.add("stars", "certificate_expired", WARNING, number=number,
+                    until=certificate_valid_until(when).strftime("%d/%m/%Y"))
         return number, when
     return None, None
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import posixpath
+import re
 import xml.etree.ElementTree as ElementTree
 import zipfile
 from dataclasses import dataclass, field
@@ -26,7 +27,10 @@ from catalog.exporters.cells import restore_cell
 
 from .archive import MB, FolderPhotos, NoPhotos, PhotoLibrary, ZipLimits, ZipPhotos, check_zip, is_junk, \
     safe_member_name
-from .columns import HeaderMap, find_header
+from places import units
+from vntext import fold, nfc
+
+from .columns import PROVINCE_SOURCES, HeaderMap, find_header
 from .jsonrows import json_rows, looks_like_json
 from .messages import ImportFileError
 
@@ -40,11 +44,19 @@ _DELIMITERS = (",", ";", "\t")
 class SheetLimits:
     max_sheet_bytes: int = 50 * MB  # the spreadsheet itself (photos have their own cap)
     max_rows: int = 50_000
+    # Only this many columns are ever looked at: a stray cell in column XFD must not make every
+    # row 16,384 cells wide (it took a worker to 2.7 GB). Cells are cut to max_cell_chars.
+    max_columns: int = 200
+    max_cell_chars: int = 20_000
+    header_search_rows: int = 10
     zip: ZipLimits = ZipLimits()  # a ZIP of a sheet and its photos
     xlsx_zip: ZipLimits = ZipLimits(max_total_bytes=100 * MB)  # the XML inside a workbook
 
 
-@dataclass
+_MAX_CSV_COLUMNS = SheetLimits.max_columns
+
+
+@dataclass(slots=True)
 class SheetRow:
     number: int
     cells: dict[str, object]
@@ -58,6 +70,8 @@ class Sheet:
     rows: list[SheetRow]
     photos: PhotoLibrary
     in_zip: bool = False
+    title_lines: tuple[str, ...] = ()  # the text above the header (an official list's title)
+    defaults: dict = field(default_factory=dict)  # cells every row gets (TITLE_PROVINCE, TITLE_DECISION)
     _closers: list = field(default_factory=list, repr=False)
 
     @property
@@ -145,34 +159,95 @@ def _bundle(archive: zipfile.ZipFile, members, limits: SheetLimits) -> Sheet:
     return _build(*_text_rows(data), photos, limits, in_zip=True)
 
 
+TITLE_PROVINCE = "title_province"  # a cell every row gets: the province the title names
+TITLE_DECISION = "title_decision"  # and the decision it names ("1835/QĐ-UBND", date)
+_TOTAL_LINE = re.compile(r"^(tong cong|tong so|tong|cong)\b\s*[:\d]")
+_DECISION = re.compile(r"(\d+[\w.-]*/Q[ĐD][\w./-]*)", re.IGNORECASE)
+_DECISION_DATE = re.compile(r"ng[aà]y\s+(\d{1,2}[/.-]\d{1,2}[/.-]\d{4})", re.IGNORECASE)
+_PROVINCE_IN_TITLE = re.compile(r"\b(?:tinh|thanh pho|tp)\s+((?:[a-z]+\s*){1,5})")
+
+
 def _build(kind, raw_rows, photos, limits: SheetLimits, in_zip=False) -> Sheet:
-    numbers, rows = [], []
-    for number, row in _filled(raw_rows):
-        if len(rows) >= limits.max_rows:
-            raise ImportFileError("too_many_rows", max=limits.max_rows)
-        numbers.append(number)
-        rows.append(row)
-    if not rows:
+    """Find the header among the first filled rows, then keep of each data row only the
+    mapped cells (the rows are never held whole). Blank and total lines are skipped. What the
+    title lines say for every row is kept once, in `Sheet.defaults`, not copied into each row."""
+    filled = _filled(raw_rows, limits)
+    head = []
+    for number, row in filled:
+        head.append((number, row))
+        if len(head) >= limits.header_search_rows:
+            break
+    if not head:
         raise ImportFileError("sheet_empty")
-    header_index, header = find_header(rows)
+    header_index, header = find_header([row for _, row in head], limits.header_search_rows)
+    title_lines = tuple(_row_text(row) for _, row in head[:header_index])
+    defaults = _title_defaults(title_lines)
+    if not any(name in header.index for name in PROVINCE_SOURCES) and TITLE_PROVINCE not in defaults:
+        raise ImportFileError("columns_missing", columns="province")
     data_rows = []
-    for index in range(header_index + 1, len(rows)):
-        cells = header.cells_of(rows[index])
-        if any(not _blank(value) for value in cells.values()):
-            data_rows.append(SheetRow(numbers[index], cells))
-    return Sheet(kind, header, numbers[header_index], data_rows, photos, in_zip)
+
+    def keep(number, row):
+        cells = header.cells_of(row)
+        if any(not _blank(value) for value in cells.values()) and not _is_total_line(cells):
+            if len(data_rows) >= limits.max_rows:
+                raise ImportFileError("too_many_rows", max=limits.max_rows)
+            data_rows.append(SheetRow(number, cells))
+
+    for number, row in head[header_index + 1:]:
+        keep(number, row)
+    for number, row in filled:
+        keep(number, row)
+    return Sheet(kind, header, head[header_index][0], data_rows, photos, in_zip, title_lines, defaults)
+
+
+def _row_text(row) -> str:
+    return " ".join(str(cell).strip() for cell in row if not _blank(cell))
+
+
+def _folded(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9:]+", " ", fold(nfc(text)).lower()).split())
+
+
+def _is_total_line(cells) -> bool:
+    """'Tổng cộng: 15 sản phẩm' at the foot of an official list (no producer on that line)."""
+    if not _blank(cells.get("producer_name")):
+        return False
+    return any(isinstance(value, str) and _TOTAL_LINE.match(_folded(value)) for value in cells.values())
+
+
+def _title_defaults(lines) -> dict[str, object]:
+    """What the title lines say for every row: the province ('… TỈNH LÀO CAI …') and the
+    recognition decision ('Quyết định số 1835/QĐ-UBND ngày 12/10/2023')."""
+    defaults: dict[str, object] = {}
+    for line in lines:
+        if TITLE_PROVINCE not in defaults:
+            for match in _PROVINCE_IN_TITLE.finditer(_folded(line)):
+                words = match.group(1).split()
+                found = next((units.match_province(" ".join(words[:size]))
+                              for size in range(len(words), 0, -1) if units.match_province(" ".join(words[:size]))),
+                             None)
+                if found is not None:
+                    defaults[TITLE_PROVINCE] = found.short_name
+                    break
+        decision, when = _DECISION.search(nfc(line)), _DECISION_DATE.search(nfc(line))
+        if decision and when and TITLE_DECISION not in defaults:
+            defaults[TITLE_DECISION] = (decision.group(1), when.group(1))
+    return defaults
 
 
 def _blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def _filled(raw_rows):
-    """(spreadsheet row number, cells) of the rows holding anything. Excel often stores
-    thousands of formatted but empty rows; they neither count nor take memory."""
+def _filled(raw_rows, limits: SheetLimits):
+    """(spreadsheet row number, cells) of the rows holding anything, at most
+    `max_columns` wide, text cut to `max_cell_chars`. Excel often stores thousands of
+    formatted but empty rows; they neither count nor take memory."""
+    width, longest = limits.max_columns, limits.max_cell_chars
     for number, row in enumerate(raw_rows, start=1):
+        row = row[:width]
         if any(not _blank(cell) for cell in row):
-            yield number, row
+            yield number, [cell[:longest] if isinstance(cell, str) else cell for cell in row]
 
 
 def _decode(data: bytes) -> str:
@@ -211,7 +286,7 @@ def _csv_rows(text: str):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     try:
         for row in reader:
-            yield [restore_cell(cell) for cell in row]
+            yield [restore_cell(cell) for cell in row[:_MAX_CSV_COLUMNS]]
     except csv.Error:
         raise ImportFileError("file_type_unknown") from None
 
@@ -225,7 +300,7 @@ def _xlsx_rows(source, limits: SheetLimits):
     try:
         worksheet = workbook.active or workbook.worksheets[0]
         worksheet.reset_dimensions()  # some programs write a wrong size; read what is there
-        for row in worksheet.iter_rows(values_only=True):
+        for row in worksheet.iter_rows(max_col=limits.max_columns, values_only=True):
             yield [restore_cell(cell) if isinstance(cell, str) else cell for cell in row]
     except (KeyError, ValueError, IndexError, EOFError, zipfile.BadZipFile, ElementTree.ParseError, TypeError):
         raise ImportFileError("xlsx_unreadable") from None

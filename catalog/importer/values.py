@@ -27,6 +27,9 @@ _CURRENCY = re.compile(r"\s*(₫|đ|d|vnđ|vnd|đồng|dong)\.?\s*$", re.IGNOREC
 _GROUPED = re.compile(r"\d{1,3}([.,]\d{3})+")
 _STARS = re.compile(r"([345])(?:[.,]0+)?\s*(?:sao|stars?|\*+|★+)?", re.IGNORECASE)
 _WEIGHT = re.compile(r"(\d+(?:[.,]\d+)?)\s*(kg|g|gr|gram|grams|gam)?\.?", re.IGNORECASE)
+# A weight inside a selling unit: "túi 250g", "hộp 1,2kg", "500 gram" (not "chai 500ml").
+_WEIGHT_IN_UNIT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(kg|kilogram|kilo|g|gr|gram|grams|gam)(?![a-z])",
+                             re.IGNORECASE)
 _DATE_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
@@ -157,6 +160,39 @@ def parse_weight(value: object) -> int:
             raise CellProblem("weight_invalid", value=text)
         number = str(int(grams))
     return parse_whole_number(number, "weight_invalid", MAX_WEIGHT_G)
+
+
+def weight_from_unit(unit: str) -> int | None:
+    """Grams named by a selling unit ('túi 250g' -> 250, 'hộp 1,2kg' -> 1200, '500 gram' -> 500);
+    None when the unit names no weight, or only a volume ('chai 500ml', '1 lít'): a volume is
+    not a weight without the density, so it is never converted."""
+    text = fold(nfc(unit or ""))
+    if re.search(r"\d\s*[x×*]\s*\d", text):  # "2 x 250g": a pack of several, ambiguous
+        return None
+    found = list(_WEIGHT_IN_UNIT.finditer(text))
+    if len(found) != 1:
+        return None
+    number, unit_word = found[0].group(1).replace(",", "."), found[0].group(2).lower()
+    grams = float(number) * (1000 if unit_word.startswith("k") else 1)
+    if not grams.is_integer() or not 0 < grams <= MAX_WEIGHT_G:
+        return None
+    return int(grams)
+
+
+def infer_producer_kind(name: str) -> str:
+    """The kind of an OCOP subject from its name, as official lists write it: 'HTX …' or
+    'Hợp tác xã …' is a cooperative, 'Tổ hợp tác …' a cooperative group, 'Công ty …' or
+    'Doanh nghiệp …' an enterprise, and 'Hộ kinh doanh …', 'Cơ sở …' or a person's name a
+    household."""
+    key = _folded_words(name)
+    if key.startswith(("htx ", "hop tac xa ", "lien hiep htx ", "lien hiep hop tac xa ")) or key == "htx":
+        return ProducerKind.COOPERATIVE
+    if key.startswith(("to hop tac ", "tht ")):
+        return ProducerKind.COOPERATIVE_GROUP
+    if key.startswith(("cong ty ", "cty ", "ctcp ", "doanh nghiep ", "dntn ", "tap doan ")) or \
+            re.search(r"\b(tnhh|co phan|jsc|co ltd)\b", key):
+        return ProducerKind.ENTERPRISE
+    return ProducerKind.HOUSEHOLD
 
 
 def parse_date(value: object) -> date:

@@ -70,13 +70,21 @@ def test_headers_match_in_any_order_with_aliases_case_and_diacritics(tmp_path):
 
 
 def test_missing_required_columns_is_a_file_error_naming_them(tmp_path):
-    header = ["ref", "name", "category", "price_vnd", "producer_name", "province"]
-    path = write(tmp_path, "ds.csv", csv_bytes([["A", "Mật ong", "4", "1", "HTX", "Lào Cai"]], header=header))
+    """Only the product, its owner and a province are needed (issue 11: official lists)."""
+    header = ["ref", "name", "category", "price_vnd", "province"]
+    path = write(tmp_path, "ds.csv", csv_bytes([["A", "Mật ong", "4", "1", "Lào Cai"]], header=header))
     with pytest.raises(ImportFileError) as caught:
         open_sheet(path)
     assert caught.value.code == "columns_missing"
-    assert caught.value.params["columns"] == "description, stars, unit, producer_type, commune"
-    assert "description, stars, unit, producer_type, commune" in str(caught.value)
+    assert caught.value.params["columns"] == "producer_name"
+
+
+def test_a_sheet_without_any_province_is_refused_naming_the_province(tmp_path):
+    header = ["name", "producer_name", "price_vnd"]
+    path = write(tmp_path, "ds.csv", csv_bytes([["Mật ong", "HTX A", "1"]], header=header))
+    with pytest.raises(ImportFileError) as caught:
+        open_sheet(path)
+    assert (caught.value.code, caught.value.params["columns"]) == ("columns_missing", "province")
 
 
 def test_a_file_without_any_header_row_is_refused(tmp_path):

@@ -60,7 +60,7 @@ def _init_extensions(app):
 
 # Each domain package may expose `bp` (a blueprint), `init_app(app)` and
 # `cli_group` (a click group); the factory wires up whatever it finds.
-DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments", "search")
+DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments", "search", "backup")
 
 
 def _register_blueprints(app):

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from core import http
+from core import http, logs
 from core.forms import EmptyForm, LanguageForm
 from core.i18n import LANGUAGE_NAMES, format_vnd
 from extensions import db
@@ -34,6 +34,7 @@ CSRF_TEXT = (_l("The form expired"), _l("Please reload the page and submit the f
 def init_app(app):
     app.wsgi_app = DrainOversizedBody(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
     app.after_request(_security_headers)
+    logs.init_app(app)
     http.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
@@ -71,7 +72,8 @@ def error_response(code, title=None, message=None):
     default_title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[400] if code < 500 else ERROR_TEXTS[500])
     title, message = title or default_title, message or default_message
     if _wants_json():
-        return jsonify({"error": str(title), "message": str(message), "status": code}), code
+        return jsonify({"error": str(title), "message": str(message), "status": code,
+                        "request_id": logs.current_request_id()}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

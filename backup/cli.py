@@ -77,7 +77,10 @@ def restore_command(archive, yes, lang):
         click.echo(gettext("Restored the backup of %(created)s (version %(version)s) in %(seconds)s s.",
                            created=manifest["created_at"], version=manifest["app_version"],
                            seconds=f"{result.seconds:.1f}"))
-        click.echo(gettext("Database integrity check: %(result)s", result=result.integrity))
+        if result.integrity:
+            click.echo(gettext("Database integrity check: %(result)s", result=result.integrity))
+        else:
+            click.echo(gettext("PostgreSQL database restored in one transaction."))
         click.echo(gettext("The search index is not in backups; rebuilding it from the database "
                            "(or run: flask --app app search rebuild)."))
         try:

@@ -45,7 +45,7 @@ class BackupResult:
 @dataclass(frozen=True)
 class RestoreResult:
     manifest: dict
-    integrity: str
+    integrity: str  # SQLite's integrity_check answer; "" for PostgreSQL (restored in one transaction)
     seconds: float
 
 
@@ -92,7 +92,7 @@ def _run_tool(args: list, **kwargs) -> subprocess.CompletedProcess:
     return done
 
 
-def _sqlite_path() -> Path:
+def sqlite_path() -> Path:
     return Path(db.engine.url.database).resolve()
 
 
@@ -275,7 +275,7 @@ def _restore_sqlite(dump: Path) -> str:
     integrity = sqlite_integrity(dump)
     if integrity != "ok":
         raise ArchiveRejected(f"the database in the archive fails integrity_check: {integrity}")
-    live = _sqlite_path()
+    live = sqlite_path()
     live.parent.mkdir(parents=True, exist_ok=True)
     incoming = live.with_name(live.name + ".restoring")
     shutil.copyfile(dump, incoming)
@@ -301,7 +301,7 @@ def _restore_postgres(dump: Path, source_schema: str) -> str:
     # One transaction: the schema is either wholly replaced or left as it was.
     _run_tool(["psql", "--no-psqlrc", "--quiet", "--single-transaction", "-v", "ON_ERROR_STOP=1",
                "--file=-"], input=script.encode("utf-8"))
-    return "ok"
+    return ""
 
 
 def _replace_uploads(staged: Path) -> None:

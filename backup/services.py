@@ -311,7 +311,7 @@ def _replace_uploads(staged: Path) -> None:
     for leftover in (incoming, retired):
         shutil.rmtree(leftover, ignore_errors=True)
     if staged.is_dir():
-        shutil.copytree(staged, incoming)
+        os.rename(staged, incoming)  # the staging folder sits next to UPLOAD_DIR: same file system
     else:
         incoming.mkdir()
     if live.exists():

@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
 from accounts import services as account_services
@@ -14,6 +15,11 @@ from accounts.models import Role, User
 from backup import services
 from extensions import db
 from tests.integration.backup_world import empty_site, load_short_demo, table_rows, upload_files
+
+
+@pytest.fixture
+def app_config(tmp_path):
+    return {"BACKUP_DIR": str(tmp_path / "backups")}
 
 
 def _create(runner, path):
@@ -149,3 +155,23 @@ def _add_user(app, phone):
         user = account_services.create_user(phone, "rau-sach-2025", "Người dùng", Role.PRODUCER, ())
         db.session.commit()
         return user.id
+
+
+def test_default_archives_are_dated_and_only_the_newest_are_kept(app, runner):
+    folder = Path(app.config["BACKUP_DIR"])
+    assert folder.parent == Path(app.config["UPLOAD_DIR"]).parent  # the test's own folder
+    folder.mkdir(parents=True)
+    older = [f"choque-backup-2026-11-{day:02d}_02-15-00Z.tar.gz" for day in range(1, 9)]
+    for name in older + ["ghi-chu.txt"]:
+        (folder / name).write_bytes(b"old")
+
+    result = runner.invoke(args=["backup", "create"])
+    assert result.exit_code == 0, result.output
+    kept = sorted(path.name for path in folder.iterdir())
+    assert kept[-1] == "ghi-chu.txt" and kept[:6] == older[2:]
+    newest = kept[6]
+    assert newest.startswith("choque-backup-20") and newest > older[-1]
+    assert f"Đã ghi bản sao lưu: {folder / newest}" in result.output
+    assert "Đã xoá bản sao lưu cũ choque-backup-2026-11-01_02-15-00Z.tar.gz" in result.output
+    listed = runner.invoke(args=["backup", "list"]).output.splitlines()
+    assert [line.split()[0] for line in listed] == [str(folder / name) for name in kept[:7]]

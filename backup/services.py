@@ -175,8 +175,11 @@ def create_backup(output: Path | None = None) -> BackupResult:
             database_schema=postgres_schema() if kind is DatabaseKind.POSTGRESQL else None,
             members=members)
         partial = output.with_name(output.name + ".partial")
-        _write_archive(partial, manifest, member_paths)
-        os.replace(partial, output)
+        try:
+            _write_archive(partial, manifest, member_paths)
+            os.replace(partial, output)
+        finally:
+            partial.unlink(missing_ok=True)
     pruned = prune_archives(output.parent) if prune else []
     return BackupResult(output, manifest, output.stat().st_size, time.monotonic() - started, pruned)
 
@@ -189,7 +192,12 @@ def _write_archive(path: Path, manifest: dict, member_paths: dict) -> None:
             info.size, info.mtime, info.mode = len(raw), int(time.time()), 0o644
             tar.addfile(info, io.BytesIO(raw))
             for name, member_path in member_paths.items():
-                tar.add(member_path, arcname=name, recursive=False)
+                # Plain members only (tar.add would store a second link to one file as a link).
+                stat = member_path.stat()
+                info = tarfile.TarInfo(name)
+                info.size, info.mtime, info.mode = stat.st_size, int(stat.st_mtime), 0o644
+                with open(member_path, "rb") as member_file:
+                    tar.addfile(info, member_file)
         fh.flush()
         os.fsync(fh.fileno())
 

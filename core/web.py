@@ -72,8 +72,7 @@ def error_response(code, title=None, message=None):
     default_title, default_message = ERROR_TEXTS.get(code, ERROR_TEXTS[400] if code < 500 else ERROR_TEXTS[500])
     title, message = title or default_title, message or default_message
     if _wants_json():
-        return jsonify({"error": str(title), "message": str(message), "status": code,
-                        "request_id": logs.current_request_id()}), code
+        return jsonify({"error": str(title), "message": str(message), "status": code}), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 

@@ -37,6 +37,8 @@ def test_error_pages_show_the_request_id(client):
 def json_lines(app):
     """FLASK_LOG_JSON=true for this app, with the lines written to a string."""
     app.config["LOG_JSON"] = True
+    # Alembic's fileConfig (the migration tests) disables loggers that existed before it ran.
+    app.logger.disabled = False
     stream = io.StringIO()
     handler = logs.configure_json_logging(app, stream)
     yield lambda: [json.loads(line) for line in stream.getvalue().splitlines()]

@@ -60,8 +60,9 @@ def _init_extensions(app):
 
 # Each domain package may expose `bp` (a blueprint), `init_app(app)` and
 # `cli_group` (a click group); the factory wires up whatever it finds.
+# "jobs" comes last: it picks up the tasks every other domain registered.
 DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments", "search", "notifications",
-           "reconcile", "jobs", "reports")
+           "reconcile", "reports", "backup", "jobs")
 
 
 def _register_blueprints(app):

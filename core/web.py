@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from core import encoding, http
+from core import encoding, http, logs
 from core.forms import EmptyForm, LanguageForm
 from core.i18n import LANGUAGE_NAMES, format_day, format_moment, format_number, format_vnd
 from extensions import db
@@ -43,6 +43,7 @@ def init_app(app):
     # First of all before-request steps, so CSRF protection never reads an unreadable form.
     app.before_request_funcs.setdefault(None, []).insert(0, encoding.refuse_unreadable_request)
     app.after_request(_security_headers)
+    logs.init_app(app)
     http.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)

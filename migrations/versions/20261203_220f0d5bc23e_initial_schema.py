@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: c07f077db992
+Revision ID: 220f0d5bc23e
 Revises: 
-Create Date: 2026-12-03 16:22:35.050863
+Create Date: 2026-12-03 16:28:36.357426
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'c07f077db992'
+revision = '220f0d5bc23e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -108,6 +108,8 @@ def upgrade():
     sa.Column('status_reason', sa.Text(), nullable=True),
     sa.Column('wizard_step', sa.Integer(), nullable=False),
     sa.Column('claim_code_hash', sa.String(length=255), nullable=True),
+    sa.Column('claim_phone', sa.String(length=16), nullable=True),
+    sa.Column('claim_expires_at', sa.DateTime(), nullable=True),
     sa.Column('source', sa.String(length=16), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -199,7 +201,7 @@ def upgrade():
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('shown_at', sa.DateTime(), nullable=True),
     sa.CheckConstraint("channel IN ('sms', 'zalo')", name=op.f('ck_notifications_channel_known')),
-    sa.CheckConstraint("kind IN ('bank_account_changed', 'payment_link_changed', 'bank_account_rejected', 'payment_link_rejected')", name=op.f('ck_notifications_kind_known')),
+    sa.CheckConstraint("kind IN ('bank_account_changed', 'payment_link_changed', 'bank_account_rejected', 'payment_link_rejected', 'claim_code')", name=op.f('ck_notifications_kind_known')),
     sa.CheckConstraint("status IN ('pending', 'sent')", name=op.f('ck_notifications_status_known')),
     sa.CheckConstraint('recipient_user_id IS NOT NULL OR recipient_phone IS NOT NULL', name=op.f('ck_notifications_has_recipient')),
     sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_notifications_producer_id_producers'), ondelete='CASCADE'),

@@ -10,8 +10,9 @@ import pytest
 from extensions import db
 from notifications.constants import Channel, DeliveryStatus, NoticeKind
 from notifications.rules import fits_one_sms, sms_body
-from tests.integration.test_producer_claims import FARMER_PHONE, claim, farm, helper, issue_code  # noqa: F401
-from tests.integration.wizard_world import get_producer, text, use_english
+from accounts.models import Role
+from tests.integration.test_producer_claims import FARMER_PHONE, claim, issue_code
+from tests.integration.wizard_world import GIA_PHU, Wizard, get_producer, profile_data, text, use_english
 
 PUBLIC = "https://choque.example.vn"
 
@@ -19,6 +20,20 @@ PUBLIC = "https://choque.example.vn"
 @pytest.fixture
 def app_config():
     return {"PUBLIC_BASE_URL": PUBLIC}
+
+
+@pytest.fixture
+def helper(make_user):
+    return make_user(role=Role.HELPER, communes=(GIA_PHU,))
+
+
+@pytest.fixture
+def farm(client, auth, helper):
+    """A profile the helper started for a farmer (no phone on it), then the helper logs out."""
+    auth.login(helper[1])
+    response = Wizard(client, auth).post("/nha-san-xuat/tao-ho", profile_data(phone=""))
+    auth.logout()
+    return int(response.headers["Location"].split("/")[-2])
 
 
 def claim_notices(app, producer_id):

@@ -28,6 +28,7 @@ def defaults(instance_path: str) -> dict:
         # Per address, and whole communes share one carrier-grade NAT address (docs/SECURITY.md).
         "REGISTER_RATE_LIMIT": "20 per hour",
         "PAGE_SIZE": 24,
+        "CLAIM_CODE_DAYS": 30,  # a farmer's claim code stops working after this many days
         "ORDER_RATE_LIMIT": "10 per hour",
         "ORDER_LOOKUP_RATE_LIMIT": "30 per hour",
         "ORDER_MIN_FILL_SECONDS": 3,

@@ -85,9 +85,11 @@ def register():
         else:
             db.session.commit()
             log_in(user)
-            next_url = safe_next_url(request.args.get("next", ""), default="")
-            if next_url:  # e.g. the claim page a claim letter's QR code opened
-                return redirect(next_url)
+            # A farmer who came by a claim link goes back to it; anyone else starts the wizard.
+            claim_next = safe_next_url(request.args.get("next"), default="")
+            if claim_next.startswith(url_for("producers.claim")):
+                flash(_("Your account is ready. Now claim the profile your helper made."), "success")
+                return redirect(claim_next)
             flash(_("Your account is ready. Next, tell us about your business."), "success")
             return redirect(url_for("producers.wizard_start"))
     status = 400 if request.method == "POST" else 200

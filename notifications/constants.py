@@ -9,6 +9,8 @@ class NoticeKind(StrEnum):
     # To the owner: an officer refused a change; the last approved version stays in force.
     BANK_ACCOUNT_REJECTED = "bank_account_rejected"
     PAYMENT_LINK_REJECTED = "payment_link_rejected"
+    # To the farmer's mobile number a helper typed: the code that makes the profile theirs.
+    CLAIM_CODE = "claim_code"
 
 
 class DeliveryStatus(StrEnum):

@@ -4,9 +4,10 @@ from flask import current_app
 from flask_babel import force_locale
 
 from accounts.models import utcnow
+from core.i18n import format_day
 from extensions import db
 from notifications import rules
-from notifications.constants import Channel, NoticeKind
+from notifications.constants import Channel, DeliveryStatus, NoticeKind
 from notifications.models import Notification
 from notifications.texts import NOTICE_TEXTS
 
@@ -31,11 +32,12 @@ def _act_link():
     return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
 
 
-def _add(kind, producer, *, user_id=None, phone=None, channel=Channel.SMS, detail=None, **params):
-    texts = _texts(kind, **params)
+def _add(kind, producer, *, user_id=None, phone=None, channel=Channel.SMS, detail=None, link=None, texts=None,
+         **params):
+    texts = texts or _texts(kind, **params)
     notice = Notification(kind=kind, producer_id=producer.id, recipient_user_id=user_id, recipient_phone=phone,
                           channel=channel, text_vi=texts["vi"], text_en=texts["en"], detail=detail,
-                          link=_act_link())
+                          link=link or _act_link())
     db.session.add(notice)
     return notice
 
@@ -62,6 +64,25 @@ def notify_rejection(producer, detail_kind, reason):
         return None
     return _add(REJECTED_KINDS[detail_kind], producer, user_id=producer.owner_id, phone=producer.owner.phone,
                 detail=reason)
+
+
+def claim_code_texts(code, phone_display, valid_until):
+    """The claim-code message in both languages (the date in each language's form)."""
+    texts = {}
+    for language in ("vi", "en"):
+        with force_locale(language):
+            texts[language] = str(NOTICE_TEXTS[NoticeKind.CLAIM_CODE]) % {
+                "code": code, "phone": phone_display, "date": format_day(valid_until)}
+    return texts
+
+
+def send_claim_code(producer, phone, texts, link):
+    """Queue the claim code for the farmer's mobile number (the later SMS sender delivers it).
+    Undelivered messages carrying an earlier code are dropped: that code no longer works."""
+    db.session.execute(db.delete(Notification).where(
+        Notification.producer_id == producer.id, Notification.kind == NoticeKind.CLAIM_CODE,
+        Notification.status == DeliveryStatus.PENDING))
+    return _add(NoticeKind.CLAIM_CODE, producer, phone=phone, channel=Channel.SMS, link=link, texts=texts)
 
 
 def number_on_record(producer, detail_kind, since):

@@ -12,4 +12,6 @@ NOTICE_TEXTS = {
                                          "pay into your previous approved account."),
     NoticeKind.PAYMENT_LINK_REJECTED: _l("Chợ Quê: your new payment link was not approved. Your previous "
                                          "approved link, if any, stays in use."),
+    NoticeKind.CLAIM_CODE: _l("Chợ Quê: your profile claim code is %(code)s. Open the link and register "
+                              "with %(phone)s. Valid until %(date)s."),
 }

@@ -5,9 +5,14 @@ Pure module (no Flask). A code is 10 characters from an alphabet without look-al
 (no 0/O, 1/I/L, 2/Z, 5/S, 8/B). Its first 3 characters are a *selector* stored in
 clear so the claim can find its producer without trying every hash; the whole code
 is stored only as a Werkzeug password hash. The stored value is "<selector>|<hash>".
+
+A code is bound to the farmer's mobile number the helper typed (E.164) and expires after
+CLAIM_CODE_DAYS: `refusal()` says why a matching code may not be used.
 """
 import re
 import secrets
+from datetime import timedelta
+from enum import StrEnum
 
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -54,3 +59,28 @@ def matches(stored, code):
         return False
     stored_selector, hashed = stored.split(_SEPARATOR, 1)
     return secrets.compare_digest(stored_selector, selector(code)) and check_password_hash(hashed, code)
+
+
+class ClaimRefusal(StrEnum):
+    """Why a code that matches may still not be used."""
+    EXPIRED = "expired"
+    OTHER_PHONE = "other_phone"
+
+
+def expires_at(issued_at, days):
+    return issued_at + timedelta(days=days)
+
+
+def refusal(now, expires, bound_phone, user_phone):
+    """None when the user may claim; else the reason. A code without a bound phone or an
+    expiry (issued before codes travelled) keeps working as before."""
+    if expires is not None and now >= expires:
+        return ClaimRefusal.EXPIRED
+    if bound_phone and bound_phone != user_phone:
+        return ClaimRefusal.OTHER_PHONE
+    return None
+
+
+def short_path(code):
+    """The path of the short link that opens the claim page with the code filled in."""
+    return "/n/" + code

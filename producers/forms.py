@@ -9,6 +9,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from accounts.forms import PhoneField
 from accounts.phones import display_phone, normalise_mobile, normalise_phone
 from core.conflicts import VersionField
 from payments.banks import all_banks, bank_by_bin
@@ -310,3 +311,9 @@ class BankAccountChangeForm(BankAccountForm):
 class ClaimForm(FlaskForm):
     code = StringField(_l("Claim code"), validators=[
         DataRequired(_l("Please enter the code from the paper.")), Length(max=30)])
+
+
+class ClaimCodeForm(FlaskForm):
+    """The helper makes a code for the farmer's own mobile number: only it can claim the profile."""
+    farmer_phone = PhoneField(_l("The farmer's mobile number"), validators=[
+        DataRequired(_l("Please enter the farmer's own mobile number: only that number can claim the profile."))])

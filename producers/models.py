@@ -49,6 +49,8 @@ class Producer(db.Model):
     status_reason = db.Column(db.Text)
     wizard_step = db.Column(db.Integer, nullable=False, default=2)
     claim_code_hash = db.Column(db.String(255))
+    claim_phone = db.Column(db.String(16))  # E.164: only this mobile number may claim with the code
+    claim_expires_at = db.Column(db.DateTime)
     source = db.Column(db.String(16), nullable=False, default="wizard")  # wizard or import
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)

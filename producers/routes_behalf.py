@@ -1,15 +1,17 @@
 """Acting on a farmer's behalf: a commune helper or officer starts a profile, prints a
 one-time claim code, and the farmer later claims the profile with it."""
-from flask import abort, flash, g, redirect, render_template, request
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from accounts.auth import roles_required
 from accounts.models import Role
-from core.forms import EmptyForm
+from accounts.phones import display_phone, normalise_mobile
+from notifications.rules import last_digits
 from extensions import db, limiter
 from places.units import commune
-from producers import bp, claims, services
-from producers.forms import ClaimForm
+from producers import bp, claims, claims_share, services
+from producers.forms import ClaimCodeForm, ClaimForm
 from producers.routes import load_producer, profile_step, resume_url
 
 ON_BEHALF_ROLES = (Role.HELPER, Role.OFFICER)
@@ -34,19 +36,45 @@ def start_on_behalf():
 @bp.route("/nha-san-xuat/ho-so/<int:producer_id>/ma-nhan", methods=["GET", "POST"])
 @roles_required(*ON_BEHALF_ROLES)
 def claim_code(producer_id):
-    """GET explains; POST makes a new code and shows it this once, to print or copy on paper."""
+    """GET explains; POST makes a new code for the farmer's mobile number and shows it this once,
+    with ways to send it (SMS, Zalo, a short link); the message also goes to the outbox."""
     producer = load_producer(producer_id)
-    form = EmptyForm()
-    code = None
+    form = ClaimCodeForm()
+    if request.method == "GET" and producer.owner_id is None:
+        form.farmer_phone.data = display_phone(producer.claim_phone or _mobile_or_none(producer.phone))
+    share = None
+    status = 200
     if request.method == "POST" and producer.owner_id is None:
-        if not form.validate_on_submit():
-            abort(400)
-        code = services.issue_claim_code(producer, g.user)
-        db.session.commit()
-    response = render_template("producers/claim_code.html", producer=producer, form=form,
-                               code=claims.display(code) if code else None,
+        if form.validate_on_submit():
+            code = services.issue_claim_code(producer, g.user, form.farmer_phone.data)
+            db.session.commit()
+            share = claims_share.share_links(producer.claim_phone, claims.display(code),
+                                             services.claim_link(code), services.claim_message(producer, code))
+        else:
+            status = 400
+    response = render_template("producers/claim_code.html", producer=producer, form=form, share=share,
                                commune=commune(producer.commune_code))
-    return response, 200, {"Cache-Control": "no-store"}
+    return response, status, {"Cache-Control": "no-store"}
+
+
+def _mobile_or_none(phone):
+    return phone if phone and normalise_mobile(phone) else None
+
+
+@bp.get("/n/<code>")
+def claim_short_link(code):
+    """The short link sent to the farmer: the claim page with the code filled in."""
+    return redirect(url_for("producers.claim", ma=code))
+
+
+CLAIM_REFUSALS = {
+    None: _l("This code is not valid or has already been used. Please check it, or ask your helper for a "
+             "new code."),
+    claims.ClaimRefusal.EXPIRED: _l("This code has expired. Please ask your commune helper for a new code."),
+    claims.ClaimRefusal.OTHER_PHONE: _l("This code was made for the mobile number ending in %(last)s. Please "
+                                        "log in with that number, or ask your helper for a new code for "
+                                        "this number."),
+}
 
 
 @bp.route("/nha-san-xuat/nhan-ho-so", methods=["GET", "POST"])
@@ -59,13 +87,14 @@ def claim():
     if request.method == "GET" and request.args.get("ma"):
         form.code.data = request.args.get("ma", "")[:30]
     if form.validate_on_submit():
-        producer = services.claim(g.user, form.code.data)
-        if producer is not None:
+        outcome = services.claim(g.user, form.code.data)
+        if outcome.claimed:
+            producer = outcome.producer
             db.session.commit()
             flash(_("The profile of %(name)s is now yours. Please check it and continue.",
                     name=producer.legal_name), "success")
             return redirect(resume_url(producer))
-        form.code.errors.append(_("This code is not valid or has already been used. Please check it, or ask "
-                                  "your helper for a new code."))
+        bound = outcome.producer.claim_phone if outcome.producer else None
+        form.code.errors.append(str(CLAIM_REFUSALS[outcome.refusal]) % {"last": last_digits(bound)})
     status = 400 if request.method == "POST" else 200
     return render_template("producers/claim.html", form=form), status

@@ -7,9 +7,11 @@ from flask import current_app
 from sqlalchemy import or_
 
 from accounts.models import utcnow
+from accounts.phones import display_phone
 from extensions import db
 from media.images import process_upload
 from media.storage import ImageStore
+from notifications import services as notification_services
 from producers import audit, claims, payment_details, wizard
 from producers.identifiers import is_personal_id, mask_personal_id
 from producers.models import Certificate, PaymentAccount, Producer, ProducerDocument, ProducerStatus
@@ -256,27 +258,61 @@ class AlreadyClaimed(Exception):
     pass
 
 
-def issue_claim_code(producer, actor):
-    """A fresh code (the previous one stops working). Returned once; only its hash is kept."""
+def issue_claim_code(producer, actor, phone):
+    """A fresh code bound to the farmer's mobile number `phone` (E.164); the previous code stops
+    working. Returned once; only its hash is kept. The text goes to the outbox for that number."""
     if producer.owner_id is not None:
         raise AlreadyClaimed()
     code = claims.new_code()
     producer.claim_code_hash = claims.stored_value(code, method=current_app.config["PASSWORD_HASH_METHOD"])
+    producer.claim_phone = phone
+    producer.claim_expires_at = claims.expires_at(utcnow(), int(current_app.config["CLAIM_CODE_DAYS"]))
     audit.record("claim_code_issued", producer, changes={}, actor=actor)
+    notification_services.send_claim_code(producer, phone, claim_message(producer, code), claim_link(code))
     return code
 
 
+def claim_link(code):
+    """The short link (on the public address) that opens the claim page with the code filled in."""
+    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + claims.short_path(code)
+
+
+def claim_message(producer, code):
+    """{'vi': ..., 'en': ...}: what the farmer receives with the link."""
+    return notification_services.claim_code_texts(claims.display(code), display_phone(producer.claim_phone),
+                                                  producer.claim_expires_at)
+
+
+class ClaimOutcome:
+    """`producer` when the claim succeeded; otherwise `refusal` (a `claims.ClaimRefusal`, or None
+    when no code matches) and the `producer` whose code it was, if any."""
+
+    def __init__(self, producer=None, refusal=None):
+        self.producer = producer
+        self.refusal = refusal
+
+    @property
+    def claimed(self):
+        return self.producer is not None and self.refusal is None
+
+
 def claim(user, typed_code):
-    """Make `user` the owner of the unclaimed producer with this code; None if no code matches."""
+    """Make `user` the owner of the unclaimed producer with this code, if the code is still valid
+    and was issued for the user's own mobile number."""
     code = claims.normalise(typed_code)
     if code is None:
-        return None
+        return ClaimOutcome()
     candidates = db.session.scalars(db.select(Producer).where(
         Producer.owner_id.is_(None), Producer.claim_code_hash.like(claims.stored_prefix(code) + "%"))).all()
     for producer in candidates:
         if claims.matches(producer.claim_code_hash, code):
+            refusal = claims.refusal(utcnow(), producer.claim_expires_at, producer.claim_phone, user.phone)
+            if refusal is not None:
+                return ClaimOutcome(producer, refusal)
             producer.owner_id = user.id
             producer.claim_code_hash = None
+            producer.claim_phone = None
+            producer.claim_expires_at = None
             audit.record("claimed", producer, changes={"owner_id": {"from": None, "to": user.id}}, actor=user)
-            return producer
-    return None
+            return ClaimOutcome(producer)
+    return ClaimOutcome()

@@ -38,7 +38,7 @@ def test_helper_hands_over_a_claim_code(phone, live_server, make_user):
     phone.shot("claim-code-paper")
     phone.click("button.link")  # log out
 
-    register(phone, live_server, phone_number="0966 222 333")
+    register(phone, live_server, phone_number="0977 111 222")  # the number the code is bound to
     phone.goto(live_server + "/nha-san-xuat/nhan-ho-so")
     phone.fill("#code", code.lower())
     phone.shot("farmer-enters-code")

@@ -1,4 +1,4 @@
-from flask_babel import format_date
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import MultipleFileField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
@@ -6,9 +6,10 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from catalog.models import Availability, ProductStatus
-from catalog.rules import InputError, clean_ref, parse_price_vnd, parse_weight_g
+from catalog.rules import InputError, clean_ref, parse_price_vnd, parse_weight_g, suggest_product_set
 from core.conflicts import VersionField
-from producers.ocop import product_sets
+from core.i18n import format_day
+from producers.ocop import product_set, product_sets
 
 INPUT_MESSAGES = {
     "empty": _l("Please enter a number."),
@@ -76,7 +77,9 @@ class NumberText(StringField):
 class ProductForm(FlaskForm):
     name = StringField(_l("Product name"), validators=[
         DataRequired(_l("Please enter the product name.")), Length(max=200, message=TOO_LONG)])
-    product_set_code = SelectField(_l("OCOP product set"), coerce=_optional_int)
+    # No set is chosen in advance (honey was filed under fresh vegetables); one left empty is
+    # suggested from the name and the farmer confirms it.
+    product_set_code = SelectField(_l("OCOP product set"), coerce=_optional_int, validate_choice=False)
     certificate_id = SelectField(_l("OCOP certificate"), coerce=_optional_int, validate_choice=True)
     price = NumberText(_l("Price (đồng)"))
     unit = StringField(_l("Selling unit"), validators=[
@@ -93,23 +96,25 @@ class ProductForm(FlaskForm):
 
     def __init__(self, *args, certificates=(), locale="vi", **kwargs):
         super().__init__(*args, **kwargs)
-        self.product_set_code.choices = product_set_choices(locale)
-        if self.product_set_code.data is None:
-            # Imported from a list that named only the group: the producer picks the set here.
-            placeholder = str(_l("— Choose a product set —"))
-            self.product_set_code.choices = {placeholder: [("", placeholder)], **self.product_set_code.choices}
+        self.product_set_code.choices = product_set_choices(locale)  # the template adds "— Choose —"
         self.certificate_id.choices = [(None, _l("No OCOP certificate"))] + [
             (certificate.id, _certificate_label(certificate, locale)) for certificate in certificates]
-
-    def validate_product_set_code(self, field):
-        if field.data is None:
-            raise ValidationError(_l("Please choose the OCOP product set."))
 
     def validate_ref(self, field):
         try:
             field.data = clean_ref(field.data)
         except InputError as error:
             raise ValidationError(input_message(error)) from None
+
+    def validate_product_set_code(self, field):
+        if field.data is not None and product_set(field.data) is not None:
+            return
+        suggestion = suggest_product_set(self.name.data)
+        if suggestion is None:
+            raise ValidationError(_l("Please choose the OCOP product set."))
+        field.data = suggestion
+        raise ValidationError(_l("From the name we suggest “%(set)s”. It is chosen for you: check it and save "
+                                 "again.", set=product_set(suggestion).name(str(get_locale() or "vi"))))
 
     def validate_season_months(self, field):
         if self.availability.data == Availability.SEASONAL and not field.data:
@@ -133,7 +138,7 @@ class ProductForm(FlaskForm):
 
 
 def _certificate_label(certificate, locale):
-    valid_until = format_date(certificate.valid_until, "short")
+    valid_until = format_day(certificate.valid_until)
     label = _l("%(number)s · %(stars)s stars · valid until %(date)s", number=certificate.decision_no,
                stars=certificate.stars, date=valid_until)
     if not certificate.is_valid():

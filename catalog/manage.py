@@ -18,6 +18,7 @@ from catalog.forms import ProductForm
 from catalog.models import MAX_PHOTOS, Product, ProductStatus
 from catalog.services import ProductRuleBroken, managed_producer_or_404, managed_product_or_404
 from core import conflicts
+from core.uploads import chosen_uploads
 from extensions import db, limiter
 from media.storage import StorageError
 from producers.models import Producer
@@ -99,7 +100,7 @@ def _render_conflict(producer, product, form, rows):
 
 def _photos_from(form):
     """Process the form's chosen photos. Returns (processed uploads, None) or (None, error text)."""
-    files = images.chosen_files(request.files.getlist(form.photos.name))
+    files = chosen_uploads(form.photos.name)
     return _process(files, MAX_PHOTOS)
 
 
@@ -177,7 +178,7 @@ def product_edit(producer_id, product_id):
         rows = _conflicting(producer, product, form)
         if rows:
             return _render_conflict(producer, product, form, rows)
-    files = images.chosen_files(request.files.getlist(form.photos.name))
+    files = chosen_uploads(form.photos.name)
     uploads, problem = _process(files, services.photo_slots_left(product))
     if problem:
         form.photos.errors = [problem]
@@ -217,7 +218,7 @@ def _back_to_photos(producer, product):
 def photo_upload(producer_id, product_id):
     producer = managed_producer_or_404(g.user, producer_id)
     product = managed_product_or_404(producer, product_id)
-    files = images.chosen_files(request.files.getlist("photos"))
+    files = chosen_uploads("photos")
     if not files:
         flash(_("Please choose a photo first."), "error")
         return _back_to_photos(producer, product)

@@ -5,11 +5,14 @@ Errors for people raise `InputError(code, **params)`; the web layer translates t
 """
 from __future__ import annotations
 
+import csv
+import os
 import re
+from functools import lru_cache
 from datetime import date, timedelta
 
 from producers.ocop import CERTIFICATE_VALIDITY_MONTHS, add_months, certificate_valid_until
-from vntext import nfc, slugify
+from vntext import fold_key, nfc, slugify
 
 MAX_PRICE_VND = 1_000_000_000
 MAX_WEIGHT_G = 1_000_000
@@ -215,3 +218,26 @@ def tel_url(e164: str) -> str:
 def zalo_url(e164: str) -> str:
     number = national_number(e164)
     return f"https://zalo.me/{number}" if number else ""
+
+
+# --- Suggesting a product set from the name --------------------------------------------------
+
+_SET_KEYWORDS_PATH = os.path.join(os.path.dirname(__file__), "data", "product_set_keywords.csv")
+
+
+@lru_cache(maxsize=1)
+def _set_keywords() -> tuple:
+    with open(_SET_KEYWORDS_PATH, encoding="utf-8") as handle:
+        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return tuple((int(row["set_code"]), tuple(word.strip() for word in row["words"].split(";") if word.strip()))
+                     for row in rows)
+
+
+def suggest_product_set(name: str) -> int | None:
+    """The OCOP product set a product's name suggests ("Mật ong hoa nhãn" -> 4), or None.
+    Whole words of the accent-free name are compared with catalog/data/product_set_keywords.csv."""
+    folded = " " + " ".join(fold_key(name or "").split()) + " "
+    for code, words in _set_keywords():
+        if any(f" {word} " in folded for word in words):
+            return code
+    return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 
 from flask import current_app, g, jsonify, request
-from werkzeug.datastructures import FileStorage
+from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
 from core import bp
 from media.partial import PartialStore, PartialUploadError
@@ -94,6 +94,22 @@ def chosen_uploads(field: str) -> list:
     """The files of a form field: sent in the form itself, or resumed beforehand (their parts
     are removed when the request ends, whatever the view did with them)."""
     files = [item for item in request.files.getlist(field) if item is not None and (item.filename or "").strip()]
+    return files + _resumed(field)
+
+
+def formdata_with_uploads(*fields) -> CombinedMultiDict:
+    """The request's form data with resumed files in place of the file fields, for a WTForms
+    form (`SomeForm(formdata=formdata_with_uploads("photo"))`)."""
+    files = MultiDict(request.files)
+    for field in fields:
+        resumed = _resumed(field)
+        if resumed:
+            files.setlist(field, resumed)
+    return CombinedMultiDict([files, request.form])
+
+
+def _resumed(field: str) -> list:
+    files = []
     owner = _owner()
     if owner is None:
         return files

@@ -6,7 +6,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from accounts.forms import PhoneField
@@ -255,6 +255,23 @@ class CertificateForm(FlaskForm):
             "decision_date": self.decision_date.data, "stars": self.stars.data,
             "product_set_code": self.product_set.data, "product_name": self.product_name.data.strip(),
         }
+
+
+class CertificateEditForm(CertificateForm):
+    """Correcting a saved certificate in place: its products keep their link to it. A new photo
+    is optional (the saved one stays); a change that takes stars away from products on sale
+    must be confirmed."""
+
+    edit_version = VersionField()
+    accept_star_loss = BooleanField(_l("I understand: these products will show fewer stars or none"))
+
+    def validate_photo(self, field):
+        """Optional here: without a new photo the saved one stays."""
+
+    @property
+    def new_photo(self):
+        data = self.photo.data
+        return data if data is not None and getattr(data, "filename", "") else None
 
 
 def bank_choices():

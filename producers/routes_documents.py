@@ -1,17 +1,22 @@
 """Step 3 of the wizard: the business registration photo and the OCOP certificates.
 Each upload is its own small form, so a photo that fails on a slow connection costs
 only that photo; a refused file keeps everything else that was typed."""
-from flask import abort, flash, g, redirect, render_template, url_for
+from types import SimpleNamespace
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.auth import login_required
+from core import conflicts
 from core.forms import EmptyForm
+from core.uploads import formdata_with_uploads
 from extensions import db, limiter
 from media.images import ImageRejected
 from media.messages import STORAGE_FAILURE_MESSAGE, rejection_message
 from media.storage import StorageError
 from producers import bp, services, wizard
-from producers.forms import CertificateForm, DocumentForm, product_set_choices
+from producers.forms import CertificateEditForm, CertificateForm, DocumentForm, product_set_choices
 from producers.ocop import certificate_valid_until
 from producers.routes import closed_step, load_producer, step_url
 
@@ -70,7 +75,7 @@ def upload_registration(producer_id):
     producer, closed = _open_documents_step(producer_id)
     if closed:
         return closed
-    form = DocumentForm()
+    form = DocumentForm(formdata=formdata_with_uploads("photo"))
     key = _store_photo(form.photo) if form.validate_on_submit() else None
     if key is None:
         return render_documents(producer, form, CertificateForm(formdata=None), 400)
@@ -87,7 +92,7 @@ def add_certificate(producer_id):
     producer, closed = _open_documents_step(producer_id)
     if closed:
         return closed
-    form = CertificateForm()
+    form = CertificateForm(formdata=formdata_with_uploads("photo"))
     key = _store_photo(form.photo) if form.validate_on_submit() else None
     if key is None:
         return render_documents(producer, DocumentForm(formdata=None), form, 400)
@@ -101,12 +106,18 @@ def add_certificate(producer_id):
     return redirect(step_url(producer, wizard.DOCUMENTS) + "#certificates")
 
 
-@bp.post("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/chung-nhan/<int:certificate_id>/xoa")
+@bp.route("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/chung-nhan/<int:certificate_id>/xoa",
+          methods=["GET", "POST"])
 @login_required
 def remove_certificate(producer_id, certificate_id):
+    """GET asks first (naming the products that would lose their stars); POST removes."""
     producer, closed = _open_documents_step(producer_id)
     if closed:
         return closed
+    certificate = services.certificate_or_404(producer, certificate_id)
+    if request.method == "GET":
+        return render_template("producers/certificate_remove.html", producer=producer, certificate=certificate,
+                               products=services.products_of_certificate(certificate.id))
     if not EmptyForm().validate_on_submit():
         abort(400)
     key = services.remove_certificate(producer, certificate_id, g.user)
@@ -114,6 +125,62 @@ def remove_certificate(producer_id, certificate_id):
     services.discard_images([key])
     flash(_("The certificate was removed."), "info")
     return redirect(step_url(producer, wizard.DOCUMENTS) + "#certificates")
+
+
+@bp.route("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/chung-nhan/<int:certificate_id>/sua",
+          methods=["GET", "POST"])
+@limiter.limit(UPLOAD_LIMIT, methods=["POST"])
+@login_required
+def edit_certificate(producer_id, certificate_id):
+    """Correct a certificate without uploading it again; its products keep their link to it."""
+    producer, closed = _open_documents_step(producer_id)
+    if closed:
+        return closed
+    certificate = services.certificate_or_404(producer, certificate_id)
+    if request.method == "GET":
+        form = CertificateEditForm(obj=_certificate_values(certificate))
+        return _render_edit(producer, certificate, form)
+    form = CertificateEditForm(formdata=formdata_with_uploads("photo"))
+    if not form.validate_on_submit():
+        return _render_edit(producer, certificate, form, status=400)
+    if conflicts.is_stale(certificate.edit_version, form.edit_version.data):
+        return _render_edit(producer, certificate, form, status=409, stale=True)
+    values = form.certificate()
+    losing = services.stars_lost(certificate, values, form.today)
+    if losing and not form.accept_star_loss.data:
+        return _render_edit(producer, certificate, form, status=400, losing=True)
+    key = _store_photo(form.photo) if form.new_photo is not None else None
+    if form.new_photo is not None and key is None:
+        return _render_edit(producer, certificate, form, status=400)
+    try:
+        old_key = services.update_certificate(producer, certificate, values, key, g.user)
+        _commit_with_image(key, [old_key] if old_key else [])
+    except StaleDataError:
+        db.session.rollback()
+        if key:
+            services.discard_images([key])
+        certificate = services.certificate_or_404(load_producer(producer_id), certificate_id)
+        return _render_edit(producer, certificate, form, status=409, stale=True)
+    flash(_("The certificate is corrected. Products that show it keep it."), "success")
+    return redirect(step_url(producer, wizard.DOCUMENTS) + "#certificates")
+
+
+def _certificate_values(certificate):
+    """The saved certificate as the edit form's fields name its values."""
+    names = ("decision_no", "issuing_body", "decision_date", "stars", "product_name", "edit_version")
+    return SimpleNamespace(product_set=certificate.product_set_code,
+                           **{name: getattr(certificate, name) for name in names})
+
+
+def _render_edit(producer, certificate, form, status=200, losing=False, stale=False):
+    typed_date = form.decision_date.data if not form.decision_date.errors else None
+    if stale:
+        form.edit_version.data = certificate.edit_version
+    return render_template(
+        "producers/certificate_edit.html", producer=producer, certificate=certificate, form=form,
+        product_groups=product_set_choices(), today=form.today, losing=losing, stale=stale,
+        products=services.products_of_certificate(certificate.id),
+        typed_valid_until=certificate_valid_until(typed_date) if typed_date else None), status
 
 
 @bp.post("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/tiep-tuc")

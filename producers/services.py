@@ -4,6 +4,7 @@ change is written to the audit log with the acting user."""
 from datetime import timedelta
 
 from flask import current_app
+import sqlalchemy as sa
 from sqlalchemy import or_
 
 from accounts.models import utcnow
@@ -15,7 +16,7 @@ from notifications import services as notification_services
 from producers import audit, claims, payment_details, wizard
 from producers.identifiers import is_personal_id, mask_personal_id
 from producers.models import Certificate, PaymentAccount, Producer, ProducerDocument, ProducerStatus
-from producers.ocop import product_set
+from producers.ocop import certificate_valid_until, product_set
 from producers.versions import PaymentDetail
 from vntext import slugify
 
@@ -171,6 +172,55 @@ def add_certificate(producer, values, image_key, actor):
     db.session.flush()
     audit.record("certificate_added", producer, changes=_certificate_facts(certificate), actor=actor)
     return certificate
+
+
+def certificate_or_404(producer, certificate_id):
+    return db.first_or_404(db.select(Certificate).where(
+        Certificate.id == certificate_id, Certificate.producer_id == producer.id))
+
+
+# The catalogue's products, read by table name: producers sit below the catalogue and do not
+# import its models.
+_PRODUCTS = sa.table("products", sa.column("id"), sa.column("name"), sa.column("status"),
+                     sa.column("certificate_id"))
+
+
+def products_of_certificate(certificate_id) -> list:
+    """Names of the products (any status) that show this certificate's stars."""
+    return list(db.session.scalars(sa.select(_PRODUCTS.c.name).where(_PRODUCTS.c.certificate_id == certificate_id)
+                                   .order_by(_PRODUCTS.c.name)))
+
+
+def visible_stars(stars, decision_date, today) -> int:
+    """The stars buyers see: none once the certificate has expired."""
+    return stars if decision_date is not None and today <= certificate_valid_until(decision_date) else 0
+
+
+def stars_lost(certificate, values, today) -> bool:
+    """Whether saving ``values`` over ``certificate`` shows its products fewer stars than now."""
+    before = visible_stars(certificate.stars, certificate.decision_date, today)
+    after = visible_stars(values["stars"], values["decision_date"], today)
+    return after < before
+
+
+def update_certificate(producer, certificate, values, new_image_key, actor):
+    """Correct a certificate in place (products keep their link); returns the replaced image
+    key, if a new photo came (delete its files after the commit)."""
+    if not wizard.can_edit_profile(producer.status):
+        raise NotAllowedNow(producer.status)
+    before = _certificate_facts(certificate)
+    for name, value in values.items():
+        setattr(certificate, name, value)
+    certificate.legal_basis = product_set(values["product_set_code"]).legal_basis
+    old_key = None
+    if new_image_key:
+        old_key, certificate.image_key = certificate.image_key, new_image_key
+    db.session.flush()
+    changes = audit.diff(before, _certificate_facts(certificate))
+    if changes or new_image_key:
+        audit.record("certificate_replaced_photo" if not changes else "certificate_changed", producer,
+                     changes=changes, actor=actor)
+    return old_key
 
 
 def remove_certificate(producer, certificate_id, actor):

@@ -34,6 +34,8 @@ AUDIT_LABELS = {
     "document_added": _l("Document added"),
     "certificate_added": _l("Certificate added"),
     "certificate_removed": _l("Certificate removed"),
+    "certificate_changed": _l("Certificate corrected"),
+    "certificate_replaced_photo": _l("Certificate photo replaced"),
     "payment_details_changed": _l("Bank details changed"),
     "submitted": _l("Submitted for verification"),
     "claim_code_issued": _l("Claim code issued"),

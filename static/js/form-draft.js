@@ -2,7 +2,8 @@
    types in this phone's storage (localStorage). When the page comes back after a dropped
    connection (Back, reload), empty fields get their typed values again and a banner says so.
    After a save that went through (the next page was reached by a normal navigation) the kept
-   entries are dropped. A form marked data-warn-unsaved is flagged when another form on the
+   entries are dropped. Fields named in data-draft-skip (tax and account numbers: a helper's
+   phone serves many farmers) are never kept. A form marked data-warn-unsaved is flagged when another form on the
    page is sent while it holds typed but unsaved entries. Files and passwords are never kept. */
 (function () {
   "use strict";
@@ -15,7 +16,9 @@
 
   function kept(field) {
     var type = (field.type || "").toLowerCase();
-    return field.name && field.name !== "csrf_token" && ["file", "password", "hidden", "submit", "button"].indexOf(type) < 0;
+    var skip = (field.form && field.form.getAttribute("data-draft-skip") || "").split(" ");
+    return field.name && field.name !== "csrf_token" && skip.indexOf(field.name) < 0 &&
+      ["file", "password", "hidden", "submit", "button"].indexOf(type) < 0;
   }
 
   function read(form) {

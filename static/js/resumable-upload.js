@@ -50,6 +50,7 @@
     var button = form.querySelector("button[type=submit], button:not([type])");
     (button ? button.parentNode : form).insertBefore(box, button ? button.nextSibling : null);
     this.box = box;
+    this.say("sending", 0);
   }
 
   Sender.prototype.say = function (key, percent) {
@@ -116,13 +117,13 @@
 
   function onSubmit(event) {
     var form = event.target;
-    if (form.getAttribute("data-sending") === "yes") { event.preventDefault(); return; }
+    if (form.getAttribute("data-upload-running") === "yes") { event.preventDefault(); return; }
     var inputs = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (input) {
       return !input.disabled && input.files && input.files.length;
     });
     if (!inputs.length) { return; }
     event.preventDefault();
-    form.setAttribute("data-sending", "yes");
+    form.setAttribute("data-upload-running", "yes");
     var buttons = form.querySelectorAll("button, input[type=submit]");
     Array.prototype.forEach.call(buttons, function (button) { button.disabled = true; });
     var submitter = event.submitter;
@@ -168,5 +169,18 @@
 
   Array.prototype.forEach.call(document.querySelectorAll("form[data-resumable]"), function (form) {
     form.addEventListener("submit", onSubmit);
+  });
+
+  // The big buttons stand for the browser's own file controls, which are hidden (still
+  // reachable) once this script runs; the chosen photo's name shows beside them.
+  Array.prototype.forEach.call(document.querySelectorAll(".photo-choice"), function (choice) {
+    var chosen = choice.querySelector(".chosen");
+    choice.classList.add("enhanced");
+    Array.prototype.forEach.call(choice.querySelectorAll("input[type=file]"), function (input) {
+      input.addEventListener("change", function () {
+        var file = input.files && input.files[0];
+        if (chosen && file) { chosen.textContent = chosen.getAttribute("data-chosen").replace("{name}", file.name); }
+      });
+    });
   });
 }());

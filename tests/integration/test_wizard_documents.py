@@ -1,6 +1,8 @@
 """Step 3: the business registration photo and OCOP certificates."""
 from datetime import date, timedelta
 
+from babel.dates import format_date
+
 import pytest
 
 from producers.ocop import certificate_valid_until
@@ -123,10 +125,11 @@ def test_typed_date_shows_the_computed_expiry_when_the_form_is_returned(client, 
     use_english(client, auth)
     recent = date.today() - timedelta(days=100)
     page = text(wizard.certificate(producer_id, decision_date=recent.isoformat(), stars="6"))
-    assert "Valid until " + certificate_valid_until(recent).strftime("%d/%m/%Y") in page
+    # English readers get the month's name (20 May 2027), never the ambiguous 5/20/27.
+    assert "Valid until " + format_date(certificate_valid_until(recent), "d MMM yyyy", locale="en") in page
     old = date.today().replace(year=date.today().year - 4)
     page = text(wizard.certificate(producer_id, decision_date=old.isoformat(), stars="6"))
-    assert "Already expired on " + certificate_valid_until(old).strftime("%d/%m/%Y") in page
+    assert "Already expired on " + format_date(certificate_valid_until(old), "d MMM yyyy", locale="en") in page
 
 
 def test_product_sets_are_grouped_in_the_select(client, wizard, producer_id):
@@ -149,11 +152,12 @@ def test_several_certificates_and_removal(app, wizard, producer_id):
     assert audit_actions(app, producer_id)[-1][0] == "certificate_removed"
 
 
-def test_remove_needs_post_and_a_token(app, client, wizard, producer_id):
+def test_remove_asks_first_and_needs_a_post_with_a_token(app, client, wizard, producer_id):
     wizard.certificate(producer_id)
     certificate_id = get_producer(app, producer_id).certificates[0].id
     path = f"/nha-san-xuat/ho-so/{producer_id}/buoc-3/chung-nhan/{certificate_id}/xoa"
-    assert client.get(path).status_code == 405
+    asked = client.get(path)
+    assert asked.status_code == 200 and "Xoá chứng nhận này?" in asked.get_data(as_text=True)
     assert client.post(path).status_code == 400
     assert len(get_producer(app, producer_id).certificates) == 1
 

@@ -88,7 +88,7 @@ def build(figures) -> list:
                             note="" if figures.onboarded_by_helper else _("None in this period.")))
     expiring = [(item.producer_name, item.product_name, item.decision_no, item.stars,
                  format_date(item.valid_until, "dd/MM/yyyy" if str(get_locale()) == "vi" else "d MMM yyyy"),
-                 _("Expired") if item.expired(figures.today) else _("Due"))
+                 _("Already expired") if item.expired(figures.today) else _("Due"))
                 for item in figures.expiring]
     sections.append(Section(
         "expiring", _("Certificates due for re-evaluation"),

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 220f0d5bc23e
+Revision ID: 51cdaf1e84a0
 Revises: 
-Create Date: 2026-12-03 16:28:36.357426
+Create Date: 2026-12-03 16:51:00.519188
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '220f0d5bc23e'
+revision = '51cdaf1e84a0'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -172,7 +172,7 @@ def upgrade():
     sa.Column('decision_date', sa.Date(), nullable=False),
     sa.Column('stars', sa.Integer(), nullable=False),
     sa.Column('potential_5_star', sa.Boolean(), nullable=False),
-    sa.Column('product_set_code', sa.Integer(), nullable=False),
+    sa.Column('product_set_code', sa.Integer(), nullable=True),
     sa.Column('product_name', sa.String(length=200), nullable=True),
     sa.Column('legal_basis', sa.String(length=60), nullable=False),
     sa.Column('image_key', sa.String(length=80), nullable=True),
@@ -275,7 +275,7 @@ def upgrade():
     sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('slug', sa.String(length=90), nullable=False),
     sa.Column('province_code', sa.Integer(), nullable=True),
-    sa.Column('product_set_code', sa.Integer(), nullable=False),
+    sa.Column('product_set_code', sa.Integer(), nullable=True),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('price_vnd', sa.BigInteger(), nullable=True),
     sa.Column('unit', sa.String(length=60), nullable=False),

@@ -40,7 +40,8 @@ def update():
     catalogue = _read(CATALOGUE)
     known = fragment_translations()
     for message in catalogue:
-        if message.id and not _translated(message) and message.id in known:
+        # The fragments are the source: a translation changed there replaces the merged one.
+        if message.id and message.id in known:
             message.string = known[message.id]
     with open(CATALOGUE, "wb") as fh:
         write_po(fh, catalogue, width=100, omit_header=False, ignore_obsolete=True)

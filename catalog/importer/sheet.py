@@ -321,7 +321,7 @@ def read_table(path, limits: SheetLimits = SheetLimits()) -> list[tuple[int, lis
     if path.stat().st_size > limits.max_sheet_bytes:
         raise ImportFileError("file_too_large", max_mb=limits.max_sheet_bytes // MB)
     if not head.startswith(ZIP_MAGIC):
-        raw_rows = _csv_rows(path.read_bytes())
+        raw_rows = _csv_rows(_decode(path.read_bytes()))
     else:
         with _open_zip(path) as archive:
             if not _is_xlsx(archive):
@@ -329,7 +329,7 @@ def read_table(path, limits: SheetLimits = SheetLimits()) -> list[tuple[int, lis
             check_zip(archive, limits.xlsx_zip)
         raw_rows = _xlsx_rows(path, limits)
     rows = []
-    for number, row in _filled(raw_rows):
+    for number, row in _filled(raw_rows, limits):
         if len(rows) >= limits.max_rows:
             raise ImportFileError("too_many_rows", max=limits.max_rows)
         rows.append((number, list(row)))

@@ -93,8 +93,7 @@ def upload_piece(upload_id):
 def chosen_uploads(field: str) -> list:
     """The files of a form field: sent in the form itself, or resumed beforehand (their parts
     are removed when the request ends, whatever the view did with them)."""
-    files = [item for item in request.files.getlist(field) if item is not None and (item.filename or "").strip()]
-    return files + _resumed(field)
+    return formdata_with_uploads(field).getlist(field)
 
 
 def formdata_with_uploads(*fields) -> CombinedMultiDict:
@@ -102,9 +101,9 @@ def formdata_with_uploads(*fields) -> CombinedMultiDict:
     form (`SomeForm(formdata=formdata_with_uploads("photo"))`)."""
     files = MultiDict(request.files)
     for field in fields:
-        resumed = _resumed(field)
-        if resumed:
-            files.setlist(field, resumed)
+        # Two controls may fill one field (camera or gallery): keep only parts that hold a file.
+        chosen = [item for item in request.files.getlist(field) if item is not None and (item.filename or "").strip()]
+        files.setlist(field, chosen + _resumed(field))
     return CombinedMultiDict([files, request.form])
 
 

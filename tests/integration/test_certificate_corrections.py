@@ -80,3 +80,20 @@ def test_another_producers_certificate_is_not_found(app, client, auth, make_user
     theirs = add_certificate(app, other, stars=5)
     assert client.get(edit_path(producer, theirs)).status_code == 404
     assert client.get(edit_path(other, theirs)).status_code in (403, 404)
+
+
+def test_without_javascript_the_gallery_control_fills_the_photo(app, client, auth, make_user):
+    """Two controls fill one field (camera and gallery); the browser sends both parts, the
+    camera's empty. The photo from the second one is taken."""
+    import io
+
+    from producers.models import ProducerDocument
+    from tests.integration.wizard_world import jpeg_bytes
+
+    producer, _, _ = setup(app, make_user, auth)
+    path = f"/nha-san-xuat/ho-so/{producer}/buoc-3/dang-ky-kinh-doanh"
+    response = auth.post(path, {"photo": [(io.BytesIO(b""), ""), (io.BytesIO(jpeg_bytes()), "giay-dkkd.jpg")]},
+                         form_page=f"/nha-san-xuat/ho-so/{producer}/buoc-3", content_type="multipart/form-data")
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(ProducerDocument).where(ProducerDocument.producer_id == producer))

@@ -141,3 +141,56 @@ def resolve_commune(province_code: int, commune_text: str, district_text: str | 
     if today is not None:
         return CommuneMatch(today, SAME)
     return match_former_commune(province_code, commune_text)
+
+
+# --- Finding a commune as a farmer names it ---------------------------------------------------
+
+@dataclass(frozen=True)
+class CommuneChoice:
+    """A commune of today offered for what someone typed, and why: its own name, or a former
+    commune or district that is now (part of) it."""
+
+    commune: units.Commune
+    former_commune: str | None = None  # "Xã Yên Hòa"
+    former_district: str | None = None  # "Huyện Yên Mô"
+
+
+@lru_cache(maxsize=64)
+def _former_rows(province_code: int) -> tuple:
+    """(commune key, district key, row) of the former communes now in a province."""
+    rows = []
+    for (code, district, commune), found in _former_table().items():
+        if code == province_code and district:
+            rows.extend((commune, district, row) for row in found)
+    return tuple(rows)
+
+
+def find_communes(province_code: int, text: str, limit: int = 12) -> list:
+    """Today's communes for what a farmer typed, without diacritics or with: today's names
+    first, then former communes ("Yên Hòa" → Xã Yên Mô), then former districts (every commune
+    of today that took part of one). A word typed anywhere in the name counts."""
+    key = _bare(_bare(_key(text or ""), _COMMUNE_PREFIX), _DISTRICT_PREFIX)
+    if not key:
+        return []
+    choices, seen = [], set()
+
+    def offer(commune, former=None, district=None):
+        if commune is not None and (commune.code, former) not in seen and len(choices) < limit:
+            seen.add((commune.code, former))
+            choices.append(CommuneChoice(commune, former, district))
+
+    for commune in units.communes(province_code):
+        if key in _bare(_key(commune.name), _COMMUNE_PREFIX):
+            offer(commune)
+    by_district = []
+    for commune_key, district_key, row in _former_rows(province_code):
+        today = next(iter(row["today_communes"].split("|")), "")
+        if key in commune_key:
+            found = _today(province_code, today)
+            if found is not None and _bare(_key(found.name), _COMMUNE_PREFIX) != commune_key:
+                offer(found, row["former_commune"], row["former_district"])
+        elif key in district_key:
+            by_district.append((today, row["former_district"]))
+    for today, district in by_district:
+        offer(_today(province_code, today), None, district)
+    return choices

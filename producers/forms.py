@@ -14,6 +14,7 @@ from accounts.phones import display_phone, normalise_mobile, normalise_phone
 from core.conflicts import VersionField
 from payments.banks import all_banks, bank_by_bin
 from places.units import commune as commune_by_code
+from places.former import find_communes
 from places.units import communes, province, provinces
 from producers.identifiers import (IdentifierError, normalise_account_number, normalise_decision_number,
                                    normalise_holder_name, normalise_tax_code)
@@ -76,6 +77,22 @@ def _province_choices():
     return [("", _l("— Choose a province or city —"))] + [(p.code, p.short_name) for p in provinces()]
 
 
+def _inline(name: str) -> str:
+    """'Xã Yên Hòa' as it reads inside a sentence: 'xã Yên Hòa'."""
+    return name[:1].lower() + name[1:] if name else ""
+
+
+def commune_choice_label(choice) -> str:
+    """'Xã Yên Mô (gồm xã Yên Hòa cũ, huyện Yên Mô)': today's commune, and why it matches."""
+    if choice.former_commune:
+        return str(_l("%(today)s (includes former %(former)s, %(district)s)", today=choice.commune.name,
+                      former=_inline(choice.former_commune), district=_inline(choice.former_district or "")))
+    if choice.former_district:
+        return str(_l("%(today)s (part of former %(district)s)", today=choice.commune.name,
+                      district=_inline(choice.former_district)))
+    return choice.commune.name
+
+
 class ProfileForm(FlaskForm):
     """Step 2. The commune list depends on the province: without JavaScript the
     'Choose commune' button re-renders this form with the communes filled in."""
@@ -88,6 +105,8 @@ class ProfileForm(FlaskForm):
     representative = StringField(_l("Representative (full name)"), validators=[Optional(), Length(max=120)])
     province = SelectField(_l("Province or city"), coerce=int_or_none, validate_choice=False)
     commune = SelectField(_l("Commune or ward"), coerce=int_or_none, validate_choice=False)
+    # Not saved: narrows the commune list to what the farmer types, former names included.
+    commune_search = StringField(_l("Find your commune"), validators=[Length(max=80)])
     address = StringField(_l("Address (village, hamlet, house number)"), validators=[Optional(), Length(max=300)])
     phone = StringField(_l("Business phone"), validators=[Optional(), Length(max=30)])
     zalo = StringField(_l("Zalo number (if different)"), validators=[Optional(), Length(max=30)])
@@ -110,6 +129,12 @@ class ProfileForm(FlaskForm):
         return [choices[0]] + [c for c in choices[1:] if c[0] in wanted]
 
     def _commune_choices(self):
+        typed = (self.commune_search.data or "").strip()
+        if self.province.data and typed:
+            found = [choice for choice in find_communes(self.province.data, typed)
+                     if self.allowed_communes is None or choice.commune.code in self.allowed_communes]
+            placeholder = _l("— Choose a commune —") if found else _l("No commune has this name. Try another spelling.")
+            return [("", placeholder)] + [(choice.commune.code, commune_choice_label(choice)) for choice in found]
         options = communes(self.province.data) if self.province.data else ()
         if self.allowed_communes is not None:
             options = [c for c in options if c.code in self.allowed_communes]

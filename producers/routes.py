@@ -15,9 +15,10 @@ from extensions import db, limiter
 from media.storage import InvalidImageKey
 from notifications import services as notices
 from payments.banks import bank_by_bin
+from places.former import find_communes
 from places.units import commune, communes, province
 from producers import bp, services, texts, wizard
-from producers.forms import BankAccountChangeForm, BankAccountForm, ProfileForm
+from producers.forms import BankAccountChangeForm, BankAccountForm, ProfileForm, commune_choice_label
 from producers.identifiers import mask_personal_id
 from producers.models import mask_account
 
@@ -85,12 +86,17 @@ def dashboard():
 
 @bp.get("/api/communes")
 def api_communes():
-    """Communes of a province for the JavaScript filter; public data, cached by browsers."""
+    """Communes of a province for the JavaScript filter, narrowed by `q` (former names too);
+    public data, cached by browsers."""
     chosen = province(request.args.get("province", ""))
     if chosen is None:
         abort(404)
-    response = jsonify({"province": chosen.code,
-                        "communes": [{"code": c.code, "name": c.name} for c in communes(chosen.code)]})
+    typed = request.args.get("q", "")[:80].strip()
+    if typed:
+        items = [{"code": c.commune.code, "name": commune_choice_label(c)} for c in find_communes(chosen.code, typed)]
+    else:
+        items = [{"code": c.code, "name": c.name} for c in communes(chosen.code)]
+    response = jsonify({"province": chosen.code, "communes": items})
     response.cache_control.public = True
     response.cache_control.max_age = COMMUNES_CACHE_SECONDS
     return response
@@ -133,10 +139,11 @@ def profile_step(producer, on_behalf=False, check_version=True):
         form = ProfileForm(data=initial, allowed_communes=allowed)
         return render_profile(form, producer, on_behalf)
     form = ProfileForm(allowed_communes=allowed)
-    if request.form.get("action") == "choose_province":
-        # The two-step place choice without JavaScript: nothing is saved, every typed field is kept.
-        if form.commune.data not in [code for code, _label in form.commune.choices[1:]]:
-            form.commune.data = None
+    if request.form.get("action") in ("choose_province", "find_commune"):
+        # The place choice without JavaScript: nothing is saved, every typed field is kept.
+        codes = [code for code, _label in form.commune.choices[1:]]
+        if form.commune.data not in codes:
+            form.commune.data = codes[0] if len(codes) == 1 else None
         return render_profile(form, producer, on_behalf, focus_commune=True)
     if not form.validate_on_submit():
         return render_profile(form, producer, on_behalf), 400

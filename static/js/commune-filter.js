@@ -52,4 +52,32 @@
 
   if (button) { button.hidden = true; }
   province.addEventListener('change', function () { load(province.value); });
+
+  // Type-ahead: the list narrows to what is typed, former communes and districts included.
+  var search = box.querySelector('[data-commune-search]');
+  var find = box.querySelector('[data-find-commune]');
+  if (search) {
+    var timer = null;
+    if (find) { find.hidden = true; }
+    search.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') { event.preventDefault(); }  // Enter must not send the form
+    });
+    search.addEventListener('input', function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var code = province.value, typed = search.value.trim();
+        if (!code) { return; }
+        if (!typed) { load(code); return; }
+        fetch(box.dataset.api + '?province=' + encodeURIComponent(code) + '&q=' + encodeURIComponent(typed),
+              {credentials: 'same-origin'})
+          .then(function (response) { if (!response.ok) { throw new Error('HTTP ' + response.status); } return response.json(); })
+          .then(function (data) {
+            if (search.value.trim() !== typed) { return; }
+            fill(data.communes);
+            if (data.communes.length === 1) { commune.value = String(data.communes[0].code); }
+          })
+          .catch(function () { if (find) { find.hidden = false; } });
+      }, 250);
+    });
+  }
 }());

@@ -120,3 +120,32 @@ def test_a_certificate_is_corrected_without_losing_stars(app, live_server, phone
         assert db.session.get(Certificate, certificate).decision_no == "3891/QĐ-UBND"
         kept = db.session.get(Product, product)
         assert kept.certificate_id == certificate and kept.stars() == 4
+
+
+def test_the_commune_is_found_by_its_former_name(app, live_server, phone, make_user):
+    """Typing the name of former xã Yên Hòa, without diacritics, offers today's xã Yên Mô."""
+    from places import units
+
+    ninh_binh = units.match_province("Ninh Bình").code
+    yen_mo = units.match_commune(ninh_binh, "Yên Mô").code
+    _, phone_number = make_user(role=Role.PRODUCER)
+    log_in(phone, live_server, phone_number)
+    phone.goto(f"{live_server}/nha-san-xuat/ho-so")
+    phone.check("input[name=kind][value=household]")
+    phone.fill("#legal_name", "Hộ kinh doanh Đinh Văn Hòa")
+    phone.fill("#representative", "Đinh Văn Hòa")
+    phone.select_option("#province", str(ninh_binh))
+    throttle(phone)
+    phone.fill("#commune_search", "yen hoa")
+    phone.wait_for_function(f"() => document.querySelector('#commune').value === '{yen_mo}'", timeout=20_000)
+    phone.shot("commune-found-by-former-name")
+    assert "gồm xã Yên Hòa cũ" in phone.locator("#commune option:checked").inner_text()
+    phone.fill("#address", "Thôn Yên Hòa")
+    phone.fill("#phone", "0912 345 679")
+    with phone.expect_navigation(timeout=60_000):
+        phone.click("button.primary")
+    with app.app_context():
+        from producers.models import Producer
+
+        saved = db.session.scalar(db.select(Producer).where(Producer.legal_name == "Hộ kinh doanh Đinh Văn Hòa"))
+        assert saved is not None and saved.commune_code == yen_mo

@@ -18,7 +18,7 @@ from payments.banks import bank_by_bin
 from places.units import commune, communes, province
 from producers import bp, services, texts, wizard
 from producers.forms import BankAccountChangeForm, BankAccountForm, ProfileForm
-from producers.identifiers import mask_personal_id
+from producers.identifiers import group_account, mask_personal_id
 from producers.models import mask_account
 
 STEP_ENDPOINTS = {
@@ -55,7 +55,7 @@ def bank_name(bank_bin):
 def _wizard_helpers():
     return {"step_url": step_url, "resume_url": resume_url, "wizard": wizard, "texts": texts,
             "place_name": place_name, "bank_name": bank_name, "display_phone": display_phone,
-            "mask_personal_id": mask_personal_id}
+            "mask_personal_id": mask_personal_id, "group_account": group_account}
 
 
 def load_producer(producer_id):
@@ -283,6 +283,7 @@ def render_review(producer, status=200):
     return render_template("producers/step_review.html", producer=producer,
                            missing=wizard.missing_items(producer),
                            payment=services.latest_payment_account(producer),
+                           in_full=services.sees_in_full(producer, g.user),
                            notices=notices.recent_for(g.user, producer.id)), status
 
 

@@ -57,6 +57,12 @@ def producer_or_404(producer_id, user):
     return db.first_or_404(producer_query(user).where(Producer.id == producer_id))
 
 
+def sees_in_full(producer, user):
+    """The owner, and the helper who fills the profile in, read their own numbers in full
+    (to catch a typo); anyone else opening the wizard sees them masked."""
+    return user is not None and user.id in (producer.owner_id, producer.created_by_id)
+
+
 def owned_producers(user):
     return db.session.scalars(db.select(Producer).where(Producer.owner_id == user.id)
                               .order_by(Producer.id)).all()

@@ -14,12 +14,12 @@ from flask_babel import lazy_gettext as _l
 from accounts.phones import display_phone
 from payments.banks import bank_by_bin
 from places import units
+from producers.identifiers import group_account
 from producers.ocop import product_set
 from producers.texts import KIND_SHORT_LABELS
 from verification.forms import DOCUMENT_LABELS, PAYMENT_STATUS_LABELS, STATUS_LABELS
 
 EMPTY = "—"
-ACCOUNT_GROUP = 4
 
 FIELD_LABELS = {
     "kind": _l("Type"),
@@ -100,19 +100,6 @@ def field_label(field):
     return field.replace("_", " ").strip().capitalize() or EMPTY
 
 
-def group_account(number):
-    """'0071000123456' → '0071 0001 2345 6'; a masked one stays masked ('• •••• •••• 3456')."""
-    text = str(number or "").replace(" ", "")
-    if not text:
-        return EMPTY
-    if not text[0].isdigit():
-        # Masked: group from the right, so the visible last digits stay together.
-        head = len(text) % ACCOUNT_GROUP
-        groups = [text[:head]] if head else []
-        return " ".join(groups + [text[i:i + ACCOUNT_GROUP] for i in range(head, len(text), ACCOUNT_GROUP)])
-    return " ".join(text[i:i + ACCOUNT_GROUP] for i in range(0, len(text), ACCOUNT_GROUP))
-
-
 def format_day(value, locale):
     if isinstance(value, str):
         try:
@@ -156,7 +143,7 @@ def format_value(field, value, locale="vi", action=""):
     if field == "bank_bin":
         return _bank(value)
     if field == "account_number":
-        return group_account(value)
+        return group_account(value) or EMPTY
     if field == "commune_code":
         return _commune(value)
     if field == "province_code":

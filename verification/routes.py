@@ -19,6 +19,7 @@ from payments.banks import bank_by_bin
 from places import units
 from notifications import services as notices
 from producers import payment_details
+from producers.identifiers import group_account
 from producers.models import PaymentAccount
 from producers.versions import PaymentDetail
 from producers import texts as producer_texts
@@ -55,7 +56,7 @@ def _officer_helpers():
         "image_width": _largest_width,
         "describe_event": _describe_event,
         "describe_fields": _describe_fields,
-        "group_account": history.group_account,
+        "group_account": group_account,
     }
 
 

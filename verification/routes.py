@@ -19,6 +19,7 @@ from payments.banks import bank_by_bin
 from places import units
 from notifications import services as notices
 from producers import payment_details
+from producers import services as producer_services
 from producers.identifiers import group_account
 from producers.models import PaymentAccount
 from producers.versions import PaymentDetail
@@ -139,8 +140,9 @@ def _payment_review(producer, kind, deciding):
             form.fingerprint.data = services.fingerprint_of(pending)
             review_forms[action] = form
     call_number = notices.number_on_record(producer, kind, pending.created_at) if pending is not None else None
+    proof = producer_services.bank_proof_for(producer, pending) if kind == PaymentDetail.BANK_ACCOUNT else None
     return SimpleNamespace(kind=kind, pending=pending, approved=approved, forms=review_forms,
-                           call_number=call_number)
+                           call_number=call_number, proof=proof)
 
 
 def _render_dossier(producer, status=200, submitted=None, error=None):

@@ -51,7 +51,7 @@ def returned_dossier(app, client, auth, make_user):
     assert wizard.profile(producer_id, kind="household", commune=str(BAN_HO),
                           legal_name="Hộ Nguyễn Văn An").status_code == 302
     assert wizard.bank(producer_id, bank_bin=VIETCOMBANK, account_number=NEW_ACCOUNT,
-                       current_password=TEST_PASSWORD).status_code == 302
+                       proof=ww.photo("the.jpg"), current_password=TEST_PASSWORD).status_code == 302
     assert wizard.submit(producer_id).status_code == 302
     auth.logout()
     auth.login(officer[1])
@@ -68,10 +68,32 @@ def test_the_returned_dossier_says_what_changed_since_the_request(client, return
     assert "• •••• •••• 3456" in box
 
 
-def test_the_bank_review_groups_the_number(client, returned_dossier):
-    bank = section(client.get(returned_dossier).get_data(as_text=True), "bank")
+def test_the_bank_review_groups_the_number_and_shows_the_photo_sent(client, returned_dossier):
+    html = client.get(returned_dossier).get_data(as_text=True)
+    bank = section(html, "bank")
     assert "0071 0001 2345 6" in bank
     assert "giấy tờ" not in bank.lower() and "paper" not in bank.lower()
+    assert "Thẻ ngân hàng hoặc phần đầu sao kê" in bank
+    image = re.search(r'id="bank-proof".*?<img src="([^"]+)"', html, re.S).group(1)
+    response = client.get(image)
+    status, mimetype, size = response.status_code, response.mimetype, len(response.get_data())
+    response.close()
+    assert status == 200 and mimetype == "image/webp" and size > 0
+
+
+def test_a_file_that_is_no_photo_is_refused_and_nothing_is_saved(app, client, auth, make_user):
+    farmer = make_user(name="Lò Thị Mai")
+    wizard = ww.Wizard(client, auth)
+    auth.login(farmer[1])
+    producer_id = wizard.complete()
+    before = ww.get_producer(app, producer_id).payment_accounts
+    response = wizard.bank(producer_id, bank_bin=VIETCOMBANK, account_number=NEW_ACCOUNT,
+                           proof=ww.photo("sao-ke.jpg", b"not an image"))
+    assert response.status_code == 400
+    assert 'id="bank_proof-error"' in response.get_data(as_text=True)
+    assert NEW_ACCOUNT in response.get_data(as_text=True), "the typed number stays in the form"
+    after = ww.get_producer(app, producer_id).payment_accounts
+    assert [(a.version, a.account_number) for a in after] == [(a.version, a.account_number) for a in before]
 
 
 def test_a_bank_change_after_verification_asks_for_a_call_to_the_grouped_number(

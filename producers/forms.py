@@ -311,6 +311,8 @@ class BankAccountForm(FlaskForm):
     bank_version = VersionField()
     account_number = StringField(_l("Account number"), validators=[Length(max=40)])
     holder_name = StringField(_l("Account holder name, exactly as the bank shows it"), validators=[Length(max=150)])
+    # Optional: lets the officer check the new account against a paper the bank issued.
+    proof = FileField(_l("Photo of your bank card or the top of a bank statement (optional)"), id="bank_proof")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -95,6 +95,22 @@ def normalise_account_number(text):
     return compact
 
 
+ACCOUNT_GROUP = 4
+
+
+def group_account(number):
+    """'0071000123456' → '0071 0001 2345 6'; a masked one stays masked ('• •••• •••• 3456')."""
+    text = str(number or "").replace(" ", "")
+    if not text:
+        return ""
+    if not text[0].isdigit():
+        # Masked: group from the right, so the visible last digits stay together.
+        head = len(text) % ACCOUNT_GROUP
+        groups = [text[:head]] if head else []
+        return " ".join(groups + [text[i:i + ACCOUNT_GROUP] for i in range(head, len(text), ACCOUNT_GROUP)])
+    return " ".join(text[i:i + ACCOUNT_GROUP] for i in range(0, len(text), ACCOUNT_GROUP))
+
+
 def normalise_holder_name(text):
     """'Nguyễn Thị Hoà' -> 'NGUYEN THI HOA': upper case without diacritics, as banks show it."""
     name = re.sub(r"\s+", " ", fold(nfc(text or "")).upper()).strip()

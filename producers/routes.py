@@ -12,14 +12,16 @@ from accounts.phones import display_phone
 from core import conflicts
 from core.forms import EmptyForm
 from extensions import db, limiter
-from media.storage import InvalidImageKey
+from media.images import ImageRejected
+from media.messages import STORAGE_FAILURE_MESSAGE, rejection_message
+from media.storage import InvalidImageKey, StorageError
 from notifications import services as notices
 from payments.banks import bank_by_bin
 from places.former import find_communes
 from places.units import commune, communes, province
 from producers import bp, services, texts, wizard
 from producers.forms import BankAccountChangeForm, BankAccountForm, ProfileForm, commune_choice_label
-from producers.identifiers import mask_personal_id
+from producers.identifiers import group_account, mask_personal_id
 from producers.models import mask_account
 
 STEP_ENDPOINTS = {
@@ -56,7 +58,7 @@ def bank_name(bank_bin):
 def _wizard_helpers():
     return {"step_url": step_url, "resume_url": resume_url, "wizard": wizard, "texts": texts,
             "place_name": place_name, "bank_name": bank_name, "display_phone": display_phone,
-            "mask_personal_id": mask_personal_id}
+            "mask_personal_id": mask_personal_id, "group_account": group_account}
 
 
 def load_producer(producer_id):
@@ -227,16 +229,27 @@ def step_bank(producer_id):
         rows = bank_conflicts(producer, form_class, form)
         if rows:
             return render_bank_conflict(producer, form, change, rows)
+    proof_key = None
+    if form.proof.data and getattr(form.proof.data, "filename", ""):
+        proof_key = store_proof(form.proof)
+        if proof_key is None:
+            return render_bank(form, producer, change), 400
     try:
-        _version, changed = services.save_payment_account(producer, form.normalised, g.user)
+        version, changed = services.save_payment_account(producer, form.normalised, g.user)
+        if changed and proof_key:
+            services.add_bank_proof(producer, version, proof_key, g.user)
         db.session.commit()
     except services.TooManyPaymentChanges:
+        services.discard_images([proof_key])
         return render_bank(form, producer, change, limit_reached=True), 429
     except IntegrityError:
         # Another save took the same version number between the check and this write.
         db.session.rollback()
+        services.discard_images([proof_key])
         producer = load_producer(producer.id)
         return render_bank_conflict(producer, form, change, bank_conflicts(producer, form_class, form))
+    if not changed:
+        services.discard_images([proof_key])
     if changed and change:
         flash(_("Your new bank details are saved. Your QR code is hidden until an officer of your commune "
                 "approves them."), "info")
@@ -247,6 +260,17 @@ def step_bank(producer_id):
 
 
 BANK_CONFLICT_FIELDS = ("bank_bin", "account_number", "holder_name")
+
+
+def store_proof(field):
+    """The stored photo's key, or None with the reason added to the field's errors."""
+    try:
+        return services.store_document_image(field.data)
+    except ImageRejected as error:
+        field.errors.append(rejection_message(error))
+    except StorageError:
+        field.errors.append(str(STORAGE_FAILURE_MESSAGE))
+    return None
 
 
 def bank_form_data(producer):
@@ -290,6 +314,7 @@ def render_review(producer, status=200):
     return render_template("producers/step_review.html", producer=producer,
                            missing=wizard.missing_items(producer),
                            payment=services.latest_payment_account(producer),
+                           in_full=services.sees_in_full(producer, g.user),
                            notices=notices.recent_for(g.user, producer.id)), status
 
 

@@ -25,6 +25,7 @@ PROFILE_FIELDS = ("kind", "legal_name", "tax_code", "representative", "province_
 PAYMENT_FIELDS = ("bank_bin", "account_number", "holder_name")
 MAX_PAYMENT_CHANGES_PER_DAY = payment_details.MAX_CHANGES_PER_DAY
 BUSINESS_REGISTRATION = "business_registration"
+BANK_PROOF = "bank_proof"
 # Documents are read, not browsed: a thumbnail for lists and one size to read the text.
 DOCUMENT_WIDTHS = (160, 1200)
 # A helper's double tap on a slow connection must not create the same farm twice.
@@ -58,6 +59,12 @@ def producer_query(user):
 
 def producer_or_404(producer_id, user):
     return db.first_or_404(producer_query(user).where(Producer.id == producer_id))
+
+
+def sees_in_full(producer, user):
+    """The owner, and the helper who fills the profile in, read their own numbers in full
+    (to catch a typo); anyone else opening the wizard sees them masked."""
+    return user is not None and user.id in (producer.owner_id, producer.created_by_id)
 
 
 def owned_producers(user):
@@ -268,6 +275,19 @@ def payment_changes_last_day(producer, now=None):
 
 def payment_change_allowed(producer, now=None):
     return not needs_reapproval(producer) or payment_details.change_allowed(PaymentAccount, producer, now)
+
+
+def add_bank_proof(producer, version, image_key, actor):
+    """The photo sent with bank-details version `version` (the officer's review shows it)."""
+    producer.documents.append(ProducerDocument(kind=BANK_PROOF, image_key=image_key, uploaded_by_id=actor.id))
+    audit.record("document_added", producer, changes={"kind": BANK_PROOF, "version": version.version}, actor=actor)
+
+
+def bank_proof_for(producer, version):
+    """The newest photo sent with `version` (added in the same save, so not older than it)."""
+    proofs = [doc for doc in producer.documents
+              if doc.kind == BANK_PROOF and version is not None and doc.created_at >= version.created_at]
+    return max(proofs, key=lambda doc: (doc.created_at, doc.id), default=None)
 
 
 def save_payment_account(producer, details, actor):

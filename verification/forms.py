@@ -19,6 +19,7 @@ STATUS_LABELS = {
 
 DOCUMENT_LABELS = {
     "business_registration": _l("Business registration"),
+    "bank_proof": _l("Bank card or statement header"),
 }
 
 PAYMENT_STATUS_LABELS = {

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from accounts.auth import roles_required
@@ -18,10 +19,12 @@ from payments.banks import bank_by_bin
 from places import units
 from notifications import services as notices
 from producers import payment_details
+from producers import services as producer_services
+from producers.identifiers import group_account
 from producers.models import PaymentAccount
 from producers.versions import PaymentDetail
 from producers import texts as producer_texts
-from verification import bp, forms, rules, services
+from verification import bp, forms, history, rules, services
 
 DECISION_SLUGS = {
     "approve": "duyet",
@@ -52,7 +55,18 @@ def _officer_helpers():
         "display_phone": display_phone,
         "payment_waiting_since": services.waiting_since,
         "image_width": _largest_width,
+        "describe_event": _describe_event,
+        "describe_fields": _describe_fields,
+        "group_account": group_account,
     }
+
+
+def _describe_event(event):
+    return history.describe(event.action, event.changes, get_locale())
+
+
+def _describe_fields(changes):
+    return history.describe("", changes, get_locale())
 
 
 def _commune_label(commune_code):
@@ -126,8 +140,9 @@ def _payment_review(producer, kind, deciding):
             form.fingerprint.data = services.fingerprint_of(pending)
             review_forms[action] = form
     call_number = notices.number_on_record(producer, kind, pending.created_at) if pending is not None else None
+    proof = producer_services.bank_proof_for(producer, pending) if kind == PaymentDetail.BANK_ACCOUNT else None
     return SimpleNamespace(kind=kind, pending=pending, approved=approved, forms=review_forms,
-                           call_number=call_number)
+                           call_number=call_number, proof=proof)
 
 
 def _render_dossier(producer, status=200, submitted=None, error=None):
@@ -153,11 +168,12 @@ def _render_dossier(producer, status=200, submitted=None, error=None):
         if key in target and hasattr(form, "reason"):
             target[key].reason.data = form.reason.data
             target[key].reason.errors = form.reason.errors
-    history = services.audit_history(producer, limit=HISTORY_ON_DOSSIER)
+    history_events = services.audit_history(producer, limit=HISTORY_ON_DOSSIER)
+    since_request = services.changes_since_request(producer)
     return render_template(
         "verification/dossier.html", producer=producer, pending=pending, approved=bank.approved,
         bank_review=bank, link_review=link, decision_forms=decision_forms, payment_forms=payment_forms,
-        history=history, today=date.today(), error=error, can_decide=deciding, decision_block=block,
+        history=history_events, since_request=since_request, today=date.today(), error=error, can_decide=deciding, decision_block=block,
         escalated=escalated,
         payment_review=producer.status in rules.PAYMENT_REVIEW_STATUSES), status
 

@@ -9,9 +9,9 @@ from accounts.models import CommuneAssignment, Role, User, utcnow
 from extensions import db
 from payments.models import PaymentLink
 from producers import audit, payment_details
-from producers.models import AuditEvent, Certificate, PaymentAccount, Producer, ProducerDocument
+from producers.models import AuditEvent, Certificate, PaymentAccount, Producer, ProducerDocument, ProducerStatus
 from producers.versions import PaymentDetail
-from verification import rules
+from verification import history, rules
 
 PAYMENTS_TAB = "payments"
 DECIDING_ROLES = (Role.OFFICER, Role.ADMIN)
@@ -214,6 +214,22 @@ def _check_payment_decider(actor, producer, seen, latest):
 
 def _approve_version(actor, producer, row, now):
     payment_details.approve(PaymentAccount, PaymentDetail.BANK_ACCOUNT, producer, row, actor, now)
+
+
+def changes_since_request(producer):
+    """What the producer changed after the officer's last request for changes, once the dossier
+    is back (status submitted); None otherwise."""
+    if producer.status != ProducerStatus.SUBMITTED:
+        return None
+    requested_at = db.session.scalar(
+        db.select(func.max(AuditEvent.created_at)).where(AuditEvent.producer_id == producer.id,
+                                                         AuditEvent.action == history.REQUEST_ACTION))
+    if requested_at is None:
+        return None
+    events = db.session.scalars(
+        db.select(AuditEvent).where(AuditEvent.producer_id == producer.id, AuditEvent.created_at >= requested_at)
+        .order_by(AuditEvent.created_at, AuditEvent.id)).all()
+    return history.changes_since_request((e.action, e.changes, e.created_at) for e in events)
 
 
 def audit_history(producer, limit=None):

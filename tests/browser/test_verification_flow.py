@@ -41,7 +41,7 @@ def test_officer_verifies_a_producer_on_a_phone(app, live_server, phone, make_us
 
     click_and_wait(phone, "text=HTX Mật ong Gia Phú")
     assert phone.url.endswith(f"/can-bo/ho-so/{producer_id}")
-    assert phone.inner_text(".vf-account") == "3100205123456"
+    assert phone.inner_text(".vf-account") == "3100 2051 2345 6"
     photos = phone.locator(".vf-photo img").all()
     assert len(photos) == 2, "the registration and the certificate photo"
     for photo in photos:  # lazy images load once scrolled to

@@ -338,5 +338,5 @@ def test_first_bank_details_of_a_new_dossier_warn_nobody(app, make_user):
     world = w.build(app, make_user, with_images=False)
     officer = as_user(app, world.oa[1])
     dossier = officer.get(f"/can-bo/ho-so/{world.pa}").get_data(as_text=True)
-    assert "3100205123456" in dossier and "theo số đã đăng ký" not in dossier
+    assert "3100 2051 2345 6" in dossier and "theo số đã đăng ký" not in dossier
     assert outbox(app) == []

@@ -48,7 +48,7 @@ def test_y3_stale_approval_is_refused_and_the_new_version_stays_pending(app, cli
     before = w.snapshot(app, world.pa)
     response = post(auth, APPROVE, world.pa, **seen_v2)
     assert response.status_code == 409
-    assert "0071000999888" in response.get_data(as_text=True)
+    assert "0071 0009 9988 8" in response.get_data(as_text=True)
     assert w.snapshot(app, world.pa) == before
     assert w.payment_versions(app, world.pa) == [(1, "approved"), (2, "superseded"), (3, "pending")]
 

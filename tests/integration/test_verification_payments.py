@@ -36,8 +36,8 @@ def test_payments_tab_lists_the_change(app, client, auth, world):
     assert "HTX Mật ong Gia Phú" in page
     assert "HTX Nông sản Yên Mô" not in page
     dossier = client.get(f"/can-bo/ho-so/{world.pa}").get_data(as_text=True)
-    assert "3100299999999" in dossier, "the officer checks the full new number"
-    assert "•••••••••3456" in dossier, "the old approved number is masked"
+    assert "3100 2999 9999 9" in dossier, "the officer checks the full new number"
+    assert "• •••• •••• 3456" in dossier, "the old approved number is masked"
     assert f'action="{APPROVE.format(world.pa)}"' in dossier
 
 

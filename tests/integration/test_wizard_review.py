@@ -45,7 +45,7 @@ def test_household_needs_no_registration_photo(app, client, auth, wizard):
     page = text(client.get(f"/nha-san-xuat/ho-so/{producer_id}/buoc-5"))
     assert "a photo of the business registration" not in page
     assert "Send to the commune officer" in page
-    assert "••••••••2345" in page  # the personal ID is masked on display
+    assert "001085012345" in page  # the owner reads their own personal ID in full
 
 
 def test_only_expired_certificates_block_submission(app, client, auth, wizard):
@@ -62,7 +62,7 @@ def test_only_expired_certificates_block_submission(app, client, auth, wizard):
 def test_submit_complete_profile(app, client, wizard, owner):
     producer_id = wizard.complete()
     page = text(client.get(f"/nha-san-xuat/ho-so/{producer_id}/buoc-5"))
-    assert "Bước 5/5" in page and "••••••••8901" in page and "190365478901" not in page
+    assert "Bước 5/5" in page and "1903 6547 8901" in page, "the owner reads their own account in full"
     response = wizard.submit(producer_id)
     assert response.status_code == 302 and response.headers["Location"].endswith("/nha-san-xuat")
     producer = get_producer(app, producer_id)
@@ -131,3 +131,20 @@ def test_verified_producer_sees_the_bank_change_link(app, client, wizard):
     page = text(client.get("/nha-san-xuat"))
     assert f"/nha-san-xuat/ho-so/{producer_id}/buoc-4" in page
     assert wizard.profile(producer_id).headers["Location"].endswith("/buoc-5")
+
+
+def test_other_people_see_the_owners_numbers_masked(app, client, auth, wizard, make_user):
+    """A helper of the commune who did not fill the profile in opens the review: masked."""
+    from accounts.models import Role
+    from tests.integration.wizard_world import GIA_PHU
+
+    producer_id = wizard.start(kind="household", tax_code="001085012345")
+    wizard.certificate(producer_id)
+    wizard.documents_done(producer_id)
+    wizard.bank(producer_id)
+    auth.logout()
+    other_helper = make_user(role=Role.HELPER, communes=(GIA_PHU,))
+    auth.login(other_helper[1])
+    page = text(client.get(f"/nha-san-xuat/ho-so/{producer_id}/buoc-5"))
+    assert "•••• •••• 8901" in page and "190365478901" not in page and "1903 6547" not in page
+    assert "••••••••2345" in page and "001085012345" not in page

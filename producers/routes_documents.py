@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from accounts.auth import login_required
 from core import conflicts
 from core.forms import EmptyForm
+from core.i18n import format_day
 from core.uploads import formdata_with_uploads
 from extensions import db, limiter
 from media.images import ImageRejected
@@ -102,7 +103,7 @@ def add_certificate(producer_id):
         flash(_("The certificate is saved."), "success")
     else:
         flash(_("The certificate is saved, but it expired on %(date)s. Buyers will not see its stars until "
-                "it is renewed.", date=certificate.valid_until.strftime("%d/%m/%Y")), "error")
+                "it is renewed.", date=format_day(certificate.valid_until)), "error")
     return redirect(step_url(producer, wizard.DOCUMENTS) + "#certificates")
 
 

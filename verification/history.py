@@ -108,7 +108,7 @@ def format_day(value, locale):
             return value
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, "medium" if is_english(locale) else "dd/MM/yyyy", locale=str(locale or "vi"))
+    return format_date(value, "d MMM yyyy" if is_english(locale) else "dd/MM/yyyy", locale=str(locale or "vi"))
 
 
 def _commune(code):

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from accounts.auth import roles_required
 from accounts.models import Role
+from core.i18n import format_day
 from places import units
 from reports import figures as report_figures
 from reports.documents import pdf_bytes, xlsx_bytes
@@ -57,7 +58,7 @@ def _download(data: bytes, figures, extension: str, mimetype: str) -> Response:
 @roles_required(*VIEWERS)
 def report_xlsx():
     figures, sections = _report()
-    subtitle = _("Made on %(day)s by Chợ Quê", day=date.today().strftime("%d/%m/%Y"))
+    subtitle = _("Made on %(day)s by Chợ Quê", day=format_day(date.today()))
     return _download(xlsx_bytes(_title(figures), subtitle, sections), figures, "xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -66,5 +67,5 @@ def report_xlsx():
 @roles_required(*VIEWERS)
 def report_pdf():
     figures, sections = _report()
-    subtitle = _("Made on %(day)s by Chợ Quê", day=date.today().strftime("%d/%m/%Y"))
+    subtitle = _("Made on %(day)s by Chợ Quê", day=format_day(date.today()))
     return _download(pdf_bytes(_title(figures), subtitle, sections), figures, "pdf", "application/pdf")

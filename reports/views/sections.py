@@ -1,11 +1,12 @@
 """The report's sections in the reader's language, shared by the page, the XLSX and the PDF."""
 from __future__ import annotations
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
 
+from core.i18n import format_day
 from producers.ocop import product_sets
 from reports.charts import bar_chart
 from reports.documents import Section
@@ -87,7 +88,7 @@ def build(figures) -> list:
                             list(figures.onboarded_by_helper), chart=list(figures.onboarded_by_helper) or None,
                             note="" if figures.onboarded_by_helper else _("None in this period.")))
     expiring = [(item.producer_name, item.product_name, item.decision_no, item.stars,
-                 format_date(item.valid_until, "dd/MM/yyyy" if str(get_locale()) == "vi" else "d MMM yyyy"),
+                 format_day(item.valid_until),
                  _("Already expired") if item.expired(figures.today) else _("Due"))
                 for item in figures.expiring]
     sections.append(Section(

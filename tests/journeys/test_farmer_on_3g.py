@@ -1,7 +1,6 @@
 """A farmer on a 360-px phone over emulated 3G (400 ms round trip, 400 kbit/s down, 200 up):
 a document photo whose upload is cut half-way resumes where it stopped, a form sent while
 offline keeps every field, and a certificate is corrected without losing its stars."""
-import io
 from datetime import date
 
 from PIL import Image

@@ -24,7 +24,7 @@ def test_places_and_product_sets_read_as_names():
 
 def test_dates_in_the_readers_form():
     assert history.format_value("decision_date", "2027-05-20", "vi") == "20/05/2027"
-    assert history.format_value("decision_date", date(2027, 5, 20), "en") == "May 20, 2027"
+    assert history.format_value("decision_date", date(2027, 5, 20), "en") == "20 May 2027"  # as every English page writes a day
     assert history.format_day(datetime(2027, 5, 20, 9, 30), "vi") == "20/05/2027"
 
 

@@ -6,14 +6,14 @@ FLASK := $(BIN)/flask --app app
 PG_TEST_URI ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install translations db demo run test test-fast test-pg browser-deps bench extract-messages clean
+.PHONY: install translations db demo run lint test test-fast test-pg browser-deps bench extract-messages clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
 translations: install
@@ -42,8 +42,12 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-dejavu-core; \
 	  else echo "The saved VietQR picture needs fonts-dejavu-core: sudo apt-get install fonts-dejavu-core"; exit 1; fi; }
 
+# Lint first (ruff, configured in pyproject.toml): a quick failure before the long suite.
+lint: install
+	$(BIN)/ruff check .
+
 # The whole suite: unit, integration and browser tests.
-test: translations browser-deps
+test: lint translations browser-deps
 	$(BIN)/python -m pytest -q -W error::SyntaxWarning
 
 test-fast: translations

@@ -218,14 +218,17 @@ _cache: dict = {}
 
 
 def data_version() -> tuple:
+    """Cheap to read, and different after any change the figures could show: the catalogue
+    change sequence (products, photos, producers with products, certificates in use), plus
+    producers, certificates, orders and snapshots, which it does not all cover."""
     from reports.models import FigureSnapshot
+    from search.changes import current_sequence
 
-    products = db.session.execute(select(func.max(Product.updated_at), func.count(Product.id))).one()
     producers = db.session.execute(select(func.max(Producer.updated_at), func.count(Producer.id))).one()
     certificates = db.session.execute(select(func.max(Certificate.id), func.count(Certificate.id))).one()
     orders = db.session.execute(select(func.max(Order.updated_at), func.count(Order.id))).one()
     snapshots = db.session.scalar(select(func.max(FigureSnapshot.id)))
-    return (str(db.engine.url), tuple(products), tuple(producers), tuple(certificates), tuple(orders), snapshots)
+    return (str(db.engine.url), current_sequence(), tuple(producers), tuple(certificates), tuple(orders), snapshots)
 
 
 def cached(area: Area, period: Period, today: date) -> Figures:

@@ -92,3 +92,21 @@ def test_an_admin_chooses_a_province_and_others_are_refused(app, client, auth, w
     _, producer_phone = make_user(Role.PRODUCER)
     auth.login(producer_phone)
     assert client.get("/bao-cao/").status_code in (403, 404)
+
+
+def test_cached_figures_change_as_soon_as_the_data_does(app, client, auth, world):
+    from payments.models import Order
+    from producers.models import Producer
+    from datetime import datetime
+
+    auth.login(world["officer_phone"])
+    before = lxml_html.fromstring(client.get("/bao-cao/").get_data(as_text=True))
+    assert before.xpath('//ul[@class="kpis"]/li')[1].text_content().split()[0] == "1/2"
+    with app.app_context():
+        honey = db.session.scalar(db.select(Producer).where(Producer.legal_name == "HTX Mật ong Yên Mô"))
+        db.session.add(Order(code="CQNEWPAID", producer_id=honey.id, product_name="x", unit_price_vnd=50_000,
+                             quantity=1, amount_vnd=50_000, buyer_name="Anh Tú", buyer_phone="+84912345679",
+                             delivery_address="Huế", status="paid", created_at=datetime.utcnow()))
+        db.session.commit()
+    after = lxml_html.fromstring(client.get("/bao-cao/").get_data(as_text=True))
+    assert after.xpath('//ul[@class="kpis"]/li')[1].text_content().split()[0] == "2/3"

@@ -11,6 +11,7 @@ from accounts.passwords import verify_password
 from accounts.phones import display_phone
 from core import conflicts
 from core.forms import EmptyForm
+from core.uploads import formdata_with_uploads
 from extensions import db, limiter
 from media.images import ImageRejected
 from media.messages import STORAGE_FAILURE_MESSAGE, rejection_message
@@ -216,7 +217,7 @@ def step_bank(producer_id):
     form_class = BankAccountChangeForm if change else BankAccountForm
     if request.method == "GET":
         return render_bank(form_class(data=bank_form_data(producer)), producer, change)
-    form = form_class()
+    form = form_class(formdata=formdata_with_uploads("proof"))
     if change and not services.payment_change_allowed(producer):
         return render_bank(form, producer, change, limit_reached=True), 429
     if not form.validate_on_submit():

@@ -86,6 +86,7 @@
         }, 300);
       });
       form.addEventListener("submit", function () {
+        clearTimeout(timer);  // a keystroke's pending save must not overwrite the "sent" mark
         try { store.setItem(key, JSON.stringify({ values: read(form), at: Date.now(), sent: true })); } catch (error) { /* full */ }
       });
     }

@@ -94,7 +94,7 @@ def test_expired_certificate_is_saved_with_a_warning(app, client, auth, wizard, 
     response = wizard.certificate(producer_id, decision_date="2021-01-10")
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]))
-    assert "it expired on 10/01/2024" in page
+    assert "it expired on 10 Jan 2024" in page
     assert 'class="expired"' in page
 
 

@@ -68,7 +68,7 @@ def write_xlsx(path: Path, rows) -> None:
     sheet.append(["DANH SÁCH SẢN PHẨM OCOP (dữ liệu mẫu cho bench)"])
     sheet.append(list(FIELDS))
     for row in rows:
-        sheet.append([row[name] if row[name] != "" else None for name in FIELDS])
+        sheet.append([row.get(name) if row.get(name) != "" else None for name in FIELDS])
     workbook.save(path)
 
 
@@ -82,7 +82,7 @@ def write_csv(path: Path, rows) -> None:
                 cells["certificate_date"] = cells["certificate_date"].strftime("%d/%m/%Y")
             if cells["price_vnd"] is not None:
                 cells["price_vnd"] = f"{cells['price_vnd']:,}".replace(",", ".")
-            writer.writerow(["" if cells[name] is None else cells[name] for name in FIELDS])
+            writer.writerow(["" if cells.get(name) is None else cells[name] for name in FIELDS])
 
 
 def fresh_app(folder: Path):

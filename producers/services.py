@@ -328,9 +328,11 @@ class AlreadyClaimed(Exception):
     pass
 
 
-def issue_claim_code(producer, actor, phone):
+def issue_claim_code(producer, actor, phone=None):
     """A fresh code bound to the farmer's mobile number `phone` (E.164); the previous code stops
-    working. Returned once; only its hash is kept. The text goes to the outbox for that number."""
+    working. Returned once; only its hash is kept. The text goes to the outbox for that number.
+    A printed claim letter, handed over in person, has no number to bind (`phone=None`): its
+    code works from any phone, still only until it expires."""
     if producer.owner_id is not None:
         raise AlreadyClaimed()
     code = claims.new_code()
@@ -338,7 +340,8 @@ def issue_claim_code(producer, actor, phone):
     producer.claim_phone = phone
     producer.claim_expires_at = claims.expires_at(utcnow(), int(current_app.config["CLAIM_CODE_DAYS"]))
     audit.record("claim_code_issued", producer, changes={}, actor=actor)
-    notification_services.send_claim_code(producer, phone, claim_message(producer, code), claim_link(code))
+    if phone:
+        notification_services.send_claim_code(producer, phone, claim_message(producer, code), claim_link(code))
     return code
 
 

@@ -54,7 +54,7 @@ def test_export_import_export_is_byte_identical(app, tmp_path):
     again = do_import(app, write(tmp_path / "second", "export.csv", exported))
     assert again.products_unchanged == 3
     assert (again.products_created, again.products_updated, again.producers_updated, again.photos_added) == (0,) * 4
-    assert {issue.code for issue in again.issues} <= {"photo_missing", "commune_unknown", "certificate_incomplete"}
+    assert {issue.code for issue in again.issues} <= {"photo_missing", "commune_unknown", "certificate_incomplete", "certificate_expired"}
     with app.app_context():
         assert export() == exported
 

@@ -232,7 +232,7 @@ def step_bank(producer_id):
             return render_bank_conflict(producer, form, change, rows)
     proof_key = None
     if form.proof.data and getattr(form.proof.data, "filename", ""):
-        proof_key = store_proof(form.proof)
+        proof_key = store_document_photo(form.proof)
         if proof_key is None:
             return render_bank(form, producer, change), 400
     try:
@@ -263,7 +263,7 @@ def step_bank(producer_id):
 BANK_CONFLICT_FIELDS = ("bank_bin", "account_number", "holder_name")
 
 
-def store_proof(field):
+def store_document_photo(field):
     """The stored photo's key, or None with the reason added to the field's errors."""
     try:
         return services.store_document_image(field.data)

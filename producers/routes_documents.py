@@ -13,13 +13,10 @@ from core.forms import EmptyForm
 from core.i18n import format_day
 from core.uploads import formdata_with_uploads
 from extensions import db, limiter
-from media.images import ImageRejected
-from media.messages import STORAGE_FAILURE_MESSAGE, rejection_message
-from media.storage import StorageError
 from producers import bp, services, wizard
 from producers.forms import CertificateEditForm, CertificateForm, DocumentForm, product_set_choices
 from producers.ocop import certificate_valid_until
-from producers.routes import closed_step, load_producer, step_url
+from producers.routes import closed_step, load_producer, step_url, store_document_photo
 
 UPLOAD_LIMIT = "60 per hour"
 
@@ -47,17 +44,6 @@ def render_documents(producer, document_form, certificate_form, status=200):
     ), status
 
 
-def _store_photo(field):
-    """The stored image key, or None with the reason added to the field's errors."""
-    try:
-        return services.store_document_image(field.data)
-    except ImageRejected as error:
-        field.errors.append(rejection_message(error))
-    except StorageError:
-        field.errors.append(str(STORAGE_FAILURE_MESSAGE))
-    return None
-
-
 def _commit_with_image(new_key, old_keys=()):
     """Commit, then drop replaced files; if the commit fails the new files go, not the row."""
     try:
@@ -77,7 +63,7 @@ def upload_registration(producer_id):
     if closed:
         return closed
     form = DocumentForm(formdata=formdata_with_uploads("photo"))
-    key = _store_photo(form.photo) if form.validate_on_submit() else None
+    key = store_document_photo(form.photo) if form.validate_on_submit() else None
     if key is None:
         return render_documents(producer, form, CertificateForm(formdata=None), 400)
     old_keys = services.replace_business_registration(producer, key, g.user)
@@ -94,7 +80,7 @@ def add_certificate(producer_id):
     if closed:
         return closed
     form = CertificateForm(formdata=formdata_with_uploads("photo"))
-    key = _store_photo(form.photo) if form.validate_on_submit() else None
+    key = store_document_photo(form.photo) if form.validate_on_submit() else None
     if key is None:
         return render_documents(producer, DocumentForm(formdata=None), form, 400)
     certificate = services.add_certificate(producer, form.certificate(), key, g.user)
@@ -150,7 +136,7 @@ def edit_certificate(producer_id, certificate_id):
     losing = services.stars_lost(certificate, values, form.today)
     if losing and not form.accept_star_loss.data:
         return _render_edit(producer, certificate, form, status=400, losing=True)
-    key = _store_photo(form.photo) if form.new_photo is not None else None
+    key = store_document_photo(form.photo) if form.new_photo is not None else None
     if form.new_photo is not None and key is None:
         return _render_edit(producer, certificate, form, status=400)
     try:

@@ -1,14 +1,11 @@
 """Helpers for backup tests: a little demo data, an empty second site, and whole-site contents."""
-import contextlib
 import os
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from app import create_app
 from extensions import db
-from tests.conftest import PG_URI, make_test_config
+from tests.integration import fresh_site
 
 
 def load_short_demo(runner, monkeypatch):
@@ -22,28 +19,9 @@ def load_short_demo(runner, monkeypatch):
     assert result.exit_code == 0, result.output
 
 
-@contextlib.contextmanager
-def empty_site(folder: Path, pg_schema):
+def empty_site(folder: Path, pg_schema=None):
     """A fresh app with its own instance folder and an empty database (no tables at all)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    schema = None
-    if pg_schema:
-        schema = f"{pg_schema}_r{uuid.uuid4().hex[:4]}"
-        engine = sa.create_engine(PG_URI)
-        with engine.begin() as conn:
-            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    config = make_test_config(folder, schema, BACKUP_DIR=str(folder / "backups"))
-    site = create_app(config)
-    try:
-        yield site
-    finally:
-        with site.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        if schema:
-            with engine.begin() as conn:
-                conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-            engine.dispose()
+    return fresh_site.empty_site(folder, create_tables=False, BACKUP_DIR=str(folder / "backups"))
 
 
 def table_rows(app) -> dict:

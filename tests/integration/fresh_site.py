@@ -12,8 +12,9 @@ from tests.conftest import PG_URI, make_test_config
 
 
 @contextmanager
-def empty_site(folder):
-    """Yield a new app with an empty catalogue; everything it made is dropped afterwards."""
+def empty_site(folder, create_tables=True, **config):
+    """Yield a new app with an empty catalogue (`create_tables=False`: not even its tables, as a
+    restore finds it); everything it made is dropped afterwards. `config` adds settings."""
     from app import create_app
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -22,10 +23,11 @@ def empty_site(folder):
     if schema:
         with engine.begin() as connection:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    site = create_app(make_test_config(folder, schema))
+    site = create_app(make_test_config(folder, schema, **config))
     try:
-        with site.app_context():
-            db.create_all()
+        if create_tables:
+            with site.app_context():
+                db.create_all()
         yield site
     finally:
         with site.app_context():
@@ -33,5 +35,5 @@ def empty_site(folder):
             db.engine.dispose()
         if schema:
             with engine.begin() as connection:
-                connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+                connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             engine.dispose()

@@ -37,10 +37,6 @@ browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
-	@# DejaVu Sans draws the Vietnamese text of the saved VietQR picture (payments/qrcard.py).
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq fonts-dejavu-core; \
-	  else echo "The saved VietQR picture needs fonts-dejavu-core: sudo apt-get install fonts-dejavu-core"; exit 1; fi; }
 
 # Lint first (ruff, configured in pyproject.toml): a quick failure before the long suite.
 lint: install

@@ -6,7 +6,7 @@ their own screen: they save this PNG to the gallery and open it with the bank ap
 the text under it lets a person check the amount, bank, holder and memo by eye.
 
 Pure module, no Flask: callers pass already-translated texts. Text is drawn with
-DejaVu Sans (Debian package fonts-dejavu-core), which has every Vietnamese letter;
+DejaVu Sans (media.typefaces, bundled), which has every Vietnamese letter;
 without it, Pillow's built-in font is used and the text is folded to ASCII, because
 that font draws Vietnamese letters as empty boxes.
 """
@@ -18,11 +18,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
+from media import typefaces
 from payments.qrimage import QR_BORDER_MODULES, make_qr
 from vntext import fold
 
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-REGULAR_FONT, BOLD_FONT = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
+REGULAR_FONT, BOLD_FONT = typefaces.REGULAR, typefaces.BOLD
 
 CARD_WIDTH = 720  # px: sharp on any phone gallery, small as a PNG
 MARGIN = 36

@@ -6,19 +6,18 @@ a QR code (segno) opening the claim page with the code filled in, and three plai
 Vietnamese. The letters are for farmers in Vietnamese-speaking communes, so they are in
 Vietnamese whatever the language of the person printing them.
 
-The font is DejaVu Sans, bundled in producers/fonts/ (Bitstream Vera licence beside it): the
-PDF's core fonts cannot show Vietnamese letters.
+The font is DejaVu Sans (media.typefaces): the PDF's core fonts cannot show Vietnamese letters.
 """
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass
 
 import segno
 from fpdf import FPDF
 
-FONT_DIR = os.path.join(os.path.dirname(__file__), "fonts")
+from media import typefaces
+
 FONT = "DejaVu"
 PRODUCTS_SHOWN = 12  # more would push the steps off the page; the rest are counted
 QR_SIZE_MM = 55
@@ -48,8 +47,8 @@ def claim_letters_pdf(letters, site_name: str = "Chợ Quê") -> bytes:
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
     pdf.set_margins(18, 18, 18)
-    pdf.add_font(FONT, "", os.path.join(FONT_DIR, "DejaVuSans.ttf"))
-    pdf.add_font(FONT, "B", os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf"))
+    pdf.add_font(FONT, "", str(typefaces.REGULAR))
+    pdf.add_font(FONT, "B", str(typefaces.BOLD))
     pdf.set_title(f"{site_name}: thư nhận hồ sơ")
     pdf.set_creator(site_name)
     for letter in letters:

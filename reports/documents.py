@@ -7,14 +7,14 @@ its bar chart. The page, the workbook and the PDF are all drawn from the same se
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass, field
 
 from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-FONT_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "media", "fonts")
+from media import typefaces
+
 BAR_COLOUR = (47, 107, 58)
 
 
@@ -70,8 +70,8 @@ class _Report(FPDF):
     def __init__(self, footer_text: str):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.footer_text = footer_text
-        self.add_font("DejaVu", "", os.path.join(FONT_DIR, "DejaVuSans.ttf"))
-        self.add_font("DejaVu", "B", os.path.join(FONT_DIR, "DejaVuSans-Bold.ttf"))
+        self.add_font("DejaVu", "", str(typefaces.REGULAR))
+        self.add_font("DejaVu", "B", str(typefaces.BOLD))
         self.set_auto_page_break(auto=True, margin=15)
         self.set_margins(15, 15, 15)
 

@@ -50,7 +50,7 @@ def test_code_has_whole_pixel_modules_and_its_quiet_zone():
 
 def test_system_font_draws_every_vietnamese_letter_as_its_own_glyph():
     fonts = system_fonts()
-    assert fonts.unicode, "fonts-dejavu-core is missing (make browser-deps installs it)"
+    assert fonts.unicode, "DejaVu Sans is bundled in media/fonts"
     font = fonts.get(30, bold=True)
     masks = {letter: bytes(font.getmask(letter)) for letter in VIETNAMESE_LETTERS}
     assert len(set(masks.values())) == len(VIETNAMESE_LETTERS)  # a missing glyph would repeat .notdef

@@ -91,12 +91,17 @@ def main():
         client.post("/dang-nhap", data={"phone": "0900000001", "password": "bench-password-123", "csrf_token": token})
         health = timed(client, "/healthz", args.runs)
         results = {"/healthz": health}
+        cold = {}
         for path in (f"/bao-cao/?tinh={province}", f"/bao-cao/bao-cao.xlsx?tinh={province}"):
-            client.get(path)  # warm
+            started = time.perf_counter()
+            client.get(path)  # the first request computes the figures; later ones reuse them
+            cold[path] = (time.perf_counter() - started) * 1000
             results[path] = timed(client, path, args.runs)
         print(f"{'page':45} {'p50 ms':>8} {'p95 ms':>8} {'p95 / healthz':>14}")
         for path, (p50, p95) in results.items():
             print(f"{path:45} {p50:8.1f} {p95:8.1f} {p95 / health[1]:14.1f}")
+        for path, milliseconds in cold.items():
+            print(f"first request (figures computed) {path}: {milliseconds:.0f} ms")
         dashboard_p95 = results[f"/bao-cao/?tinh={province}"][1]
         print(f"dashboard p95 {dashboard_p95:.0f} ms (target 200 ms): {'met' if dashboard_p95 <= 200 else 'NOT met'}")
 

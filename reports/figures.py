@@ -108,14 +108,18 @@ def _products(area, today):
     has_photo = select(ProductPhoto.id).where(ProductPhoto.product_id == Product.id).exists()
     public = and_(Product.status == ProductStatus.PUBLISHED, Producer.status == ProducerStatus.VERIFIED)
     online = and_(public, valid, Product.price_vnd > 0, has_photo)
+    # One row per product with its set, valid stars and flags, then counted per (set, stars):
+    # grouping by a computed column of the inner query reads the same on SQLite and PostgreSQL.
+    per_product = (select(Product.product_set_code.label("set_code"),
+                          case((valid, Certificate.stars), else_=0).label("stars"),
+                          case((public, 1), else_=0).label("public"), case((online, 1), else_=0).label("online"))
+                   .select_from(Product).join(Producer, Producer.id == Product.producer_id)
+                   .outerjoin(Certificate, Certificate.id == Product.certificate_id)
+                   .where(area.producer_filter())).subquery()
     rows = db.session.execute(
-        select(Product.product_set_code, case((valid, Certificate.stars), else_=0),
-               func.count(Product.id), func.sum(case((public, 1), else_=0)),
-               func.sum(case((online, 1), else_=0)))
-        .select_from(Product).join(Producer, Producer.id == Product.producer_id)
-        .outerjoin(Certificate, Certificate.id == Product.certificate_id)
-        .where(area.producer_filter())
-        .group_by(Product.product_set_code, case((valid, Certificate.stars), else_=0)))
+        select(per_product.c.set_code, per_product.c.stars, func.count(), func.sum(per_product.c.public),
+               func.sum(per_product.c.online))
+        .group_by(per_product.c.set_code, per_product.c.stars))
     by_group, by_stars, certified, online_count = {}, {5: 0, 4: 0, 3: 0, 0: 0}, 0, 0
     for set_code, stars, total, public_count, online_rows in rows:
         public_count, online_rows = int(public_count or 0), int(online_rows or 0)

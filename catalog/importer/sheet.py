@@ -89,16 +89,22 @@ class Sheet:
         self.close()
 
 
-def open_sheet(path, *, photo_dir=None, limits: SheetLimits = SheetLimits()) -> Sheet:
-    """Open and read an import file. `photo_dir` is where photos of a lone CSV/XLSX are looked
-    for (the command line passes the file's folder; the web passes None). Raises ImportFileError."""
-    path = Path(path)
+def _file_head(path: Path) -> bytes:
+    """The file's first bytes, refusing an empty file and the old binary .xls at once."""
     with path.open("rb") as fh:
         head = fh.read(8)
     if not head:
         raise ImportFileError("file_empty")
     if head.startswith(OLE2_MAGIC):
         raise ImportFileError("file_xls_old")
+    return head
+
+
+def open_sheet(path, *, photo_dir=None, limits: SheetLimits = SheetLimits()) -> Sheet:
+    """Open and read an import file. `photo_dir` is where photos of a lone CSV/XLSX are looked
+    for (the command line passes the file's folder; the web passes None). Raises ImportFileError."""
+    path = Path(path)
+    head = _file_head(path)
     folder_photos = FolderPhotos(photo_dir) if photo_dir is not None else NoPhotos()
     if not head.startswith(ZIP_MAGIC):
         if path.stat().st_size > limits.max_sheet_bytes:
@@ -312,12 +318,7 @@ def read_table(path, limits: SheetLimits = SheetLimits()) -> list[tuple[int, lis
     """(spreadsheet row number, cells) of the filled rows of a lone CSV or XLSX file, for readers
     with their own columns (bank statements). Raises ImportFileError like open_sheet."""
     path = Path(path)
-    with path.open("rb") as fh:
-        head = fh.read(8)
-    if not head:
-        raise ImportFileError("file_empty")
-    if head.startswith(OLE2_MAGIC):
-        raise ImportFileError("file_xls_old")
+    head = _file_head(path)
     if path.stat().st_size > limits.max_sheet_bytes:
         raise ImportFileError("file_too_large", max_mb=limits.max_sheet_bytes // MB)
     if not head.startswith(ZIP_MAGIC):

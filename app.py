@@ -1,5 +1,6 @@
 """Chợ Quê application factory (`flask --app app ...`)."""
 import importlib
+import importlib.util
 import os
 
 from flask import Flask
@@ -58,11 +59,21 @@ def _init_extensions(app):
     use_vietnamese_wtforms_messages()
 
 
-# Each domain package may expose `bp` (a blueprint), `init_app(app)` and
-# `cli_group` (a click group); the factory wires up whatever it finds.
-# "jobs" comes last: it picks up the tasks every other domain registered.
+# Each domain package keeps its web layer in `<domain>/views/` (a blueprint `bp` with its
+# url_prefix, and optionally `init_app(app)`) and its commands in `<domain>/cli.py`
+# (`cli_group`). Only this factory imports views, so importing a domain's rules, models or
+# services never loads Flask views. "jobs" comes last: it picks up the tasks every other
+# domain registered.
 DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments", "search", "notifications",
            "reconcile", "reports", "backup", "jobs")
+
+
+def _domain_module(domain, part):
+    """`<domain>.<part>` when the domain has it; the package itself while it is being reshaped."""
+    name = f"{domain}.{part}"
+    if importlib.util.find_spec(name) is not None:
+        return importlib.import_module(name)
+    return importlib.import_module(domain)
 
 
 def _register_blueprints(app):
@@ -70,7 +81,9 @@ def _register_blueprints(app):
 
     web.init_app(app)
     for name in DOMAINS:
-        module = importlib.import_module(name)
+        if importlib.util.find_spec(f"{name}.models") is not None:
+            importlib.import_module(f"{name}.models")  # every table, for migrations and create_all
+        module = _domain_module(name, "views")
         if getattr(module, "bp", None) is not None:
             app.register_blueprint(module.bp)
         if getattr(module, "init_app", None) is not None:
@@ -84,6 +97,6 @@ def _register_commands(app):
     app.cli.add_command(users_cli)
     app.cli.add_command(demo_cli)
     for name in DOMAINS:
-        command = getattr(importlib.import_module(name), "cli_group", None)
+        command = getattr(_domain_module(name, "cli"), "cli_group", None)
         if command is not None:
             app.cli.add_command(command)

@@ -1,10 +1,5 @@
-from datetime import datetime, timezone
-
+from core.clock import utcnow
 from extensions import db
-
-
-def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class Role:

@@ -4,7 +4,8 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from accounts.models import CommuneAssignment, LoginThrottle, Role, User, utcnow
+from accounts.models import CommuneAssignment, LoginThrottle, Role, User
+from core.clock import utcnow
 from accounts.passwords import hash_password, needs_rehash, verify_password
 from extensions import db
 

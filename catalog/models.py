@@ -2,7 +2,7 @@ from datetime import date
 
 from sqlalchemy import event
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from core.conflicts import version_column
 from extensions import db
 from producers.models import Producer, ProducerStatus

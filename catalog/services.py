@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flask import abort
 
-from accounts.models import Role, utcnow
+from accounts.models import Role
+from core.clock import utcnow
 from catalog.models import MAX_PHOTOS, Availability, Product, ProductPhoto, ProductStatus
 from catalog.queries import MAX_ID
 from catalog.rules import months_text, next_ref, product_slug, ref_with_suffix

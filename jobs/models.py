@@ -1,7 +1,7 @@
 """The Job row: what a person sees of a background job (the queue itself lives in Huey)."""
 from sqlalchemy.orm import deferred
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 from jobs.terms import FINISHED, JobStatus
 

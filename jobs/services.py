@@ -13,7 +13,7 @@ from flask import current_app, has_request_context
 from flask_babel import force_locale, get_locale
 from sqlalchemy import update
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 from jobs.models import Job
 from jobs.progress import ProgressReporter

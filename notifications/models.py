@@ -1,5 +1,5 @@
 """The outbox: one row per message to one recipient."""
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 from notifications.constants import SMS_TEXT_MAX, Channel, DeliveryStatus, NoticeKind
 

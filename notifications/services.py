@@ -3,7 +3,7 @@ session and never commit: a notice is committed with the change it reports, or n
 from flask import current_app
 from flask_babel import force_locale
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from core.i18n import format_day
 from extensions import db
 from notifications import rules

@@ -1,6 +1,6 @@
 """Orders and producers' payment links. No bank details are stored here: codes
 are rendered from the producer's current approved PaymentAccount on every view."""
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 from payments.rules import MAX_LINK_LENGTH, MAX_QUANTITY, MIN_QUANTITY, OrderStatus
 from producers.models import ReviewedVersion

@@ -13,7 +13,7 @@ from flask import current_app, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import or_
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from accounts.phones import normalise_mobile
 from catalog.models import Product
 from extensions import db

@@ -3,7 +3,7 @@ from datetime import date
 from sqlalchemy import DDL, event
 from sqlalchemy.orm import declared_attr
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from core.conflicts import version_column
 from extensions import db
 from producers.ocop import certificate_valid_until, product_set

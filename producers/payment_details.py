@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import func
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 from notifications import services as notices
 from producers import audit

@@ -7,7 +7,7 @@ from flask import current_app
 import sqlalchemy as sa
 from sqlalchemy import or_
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from accounts.phones import display_phone
 from extensions import db
 from media.images import process_upload

@@ -1,6 +1,6 @@
 """Bank transactions learnt from SePay, Casso or an uploaded statement, and the producers'
 connections to those services."""
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 from reconcile.terms import AmountOutcome, AuthMethod, MatchState, Service, Source
 

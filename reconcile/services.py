@@ -7,7 +7,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 from payments.models import Order
 from payments.rules import OrderStatus

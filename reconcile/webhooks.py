@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 from reconcile import bp, services
 from reconcile.notifications import NotificationRefused, parse_casso, parse_json, parse_sepay

@@ -18,3 +18,4 @@ def snapshot_command(day):
     written = snapshots.take(chosen)
     db.session.commit()
     click.echo(f"{written} figures recorded for {chosen.isoformat()}.")
+cli_group = reports_cli

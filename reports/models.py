@@ -1,4 +1,4 @@
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 
 

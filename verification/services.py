@@ -5,7 +5,8 @@ officer of commune A never even loads a producer of commune B (the view answers 
 """
 from sqlalchemy import func
 
-from accounts.models import CommuneAssignment, Role, User, utcnow
+from accounts.models import CommuneAssignment, Role, User
+from core.clock import utcnow
 from extensions import db
 from payments.models import PaymentLink
 from producers import audit, payment_details

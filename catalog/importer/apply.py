@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from catalog.models import Product, ProductPhoto, ProductStatus
 from extensions import db
 from media.storage import ImageStore, InvalidImageKey, StorageError

@@ -8,7 +8,7 @@ import resvg_py
 import zxingcpp
 from PIL import Image
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from catalog.models import Availability, Product, ProductStatus
 from extensions import db
 from producers.models import PaymentAccount, Producer, ProducerStatus

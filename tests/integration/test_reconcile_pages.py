@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from accounts.models import utcnow
+from core.clock import utcnow
 from extensions import db
 from payments.models import Order
 from payments.rules import OrderStatus

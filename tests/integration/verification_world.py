@@ -8,7 +8,8 @@ from datetime import date
 
 from PIL import Image
 
-from accounts.models import Role, User, utcnow
+from accounts.models import Role, User
+from core.clock import utcnow
 from extensions import db
 from media.images import process_upload
 from media.storage import ImageStore

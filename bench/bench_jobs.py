@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 from bench.bench_import import sheet_rows, write_csv  # noqa: E402
 from tests.conftest import csrf_token_from  # noqa: E402
-from tests.integration.jobs_world import Worker, job_id_of, post_sheet  # noqa: E402
+from tests.factories import Worker, job_id_of, post_sheet  # noqa: E402
 
 TARGET_GAP_SECONDS = 2.0
 POLL_SECONDS = 0.1

@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw
 
 from tests.browser.conftest import ARTIFACTS, PHONE_VIEWPORT
 from tests.conftest import TEST_PASSWORD
-from tests.integration.catalog_world import add_certificate, heic, make_producer
+from tests.factories import add_certificate, heic, make_producer
 
 
 def big_rotated_phone_jpeg(path):

@@ -10,7 +10,7 @@ from catalog.models import Product
 from extensions import db
 from tests.browser.conftest import ARTIFACTS, PHONE_VIEWPORT
 from tests.conftest import TEST_PASSWORD
-from tests.integration.jobs_world import Worker, sheet_csv
+from tests.factories import Worker, sheet_csv
 
 ROWS = 2000
 

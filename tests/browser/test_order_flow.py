@@ -8,7 +8,7 @@ import pytest
 from payments.vietqr import parse_payload
 from tests.browser.conftest import ARTIFACTS, PHONE_VIEWPORT
 from tests.conftest import TEST_PASSWORD
-from tests.integration.payments_factories import make_seller
+from tests.factories import make_seller
 from tests.qr_readers import read_qr
 
 

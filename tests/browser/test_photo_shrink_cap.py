@@ -10,7 +10,7 @@ from accounts.models import Role
 from catalog.models import Product
 from extensions import db
 from tests.browser.test_verification_flow import log_in
-from tests.integration import verification_world as w
+from tests import factories as w
 
 
 def phone_photo_bytes():
@@ -25,7 +25,7 @@ def phone_photo_bytes():
 
 def test_three_phone_photos_reach_the_server_well_under_the_cap(app, live_server, phone, make_user, tmp_path):
     owner_id, owner_phone = make_user(role=Role.PRODUCER)
-    producer_id = w.make_producer(app, owner_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX Mật ong Gia Phú",
+    producer_id = w.make_dossier(app, owner_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX Mật ong Gia Phú",
                                   status="draft", with_images=False)
     data = phone_photo_bytes()
     paths = []

@@ -14,7 +14,7 @@ import pytest
 from payments.rules import order_memo, with_client_reference
 from payments.vietqr import parse_payload
 from tests.browser.conftest import ARTIFACTS
-from tests.integration.payments_factories import make_seller, place_order, set_payment_link_directly
+from tests.factories import make_seller, place_order, set_payment_link_directly
 from tests.qr_readers import dark_margins, read_qr
 
 WIDTHS = (240, 360, 412, 1280)

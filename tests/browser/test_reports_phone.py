@@ -3,7 +3,7 @@ scrolling, within the 40 KB page budget."""
 import os
 
 from tests.browser.conftest import ARTIFACTS
-from tests.integration.reports_world import build_report_world
+from tests.factories import build_report_world
 
 
 def login(page, live_server, phone_number):

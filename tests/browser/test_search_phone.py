@@ -1,7 +1,7 @@
 """On a 360-px phone a buyer searches without diacritics, with and without JavaScript."""
 import pytest
 
-from tests.integration.search_world import add_world, rebuild
+from tests.factories import add_world, rebuild
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ changes, the producer resubmits on the real review page, the officer approves an
 the producer goes public."""
 from accounts.models import Role
 from tests.conftest import TEST_PASSWORD
-from tests.integration import verification_world as w
+from tests import factories as w
 
 
 def click_and_wait(page, selector):
@@ -30,8 +30,8 @@ def fits_the_phone(page):
 def test_officer_verifies_a_producer_on_a_phone(app, live_server, phone, make_user):
     officer_id, officer_phone = make_user(role=Role.OFFICER, communes=(w.COMMUNE_A,), name="Cán bộ xã Gia Phú")
     owner_id, owner_phone = make_user(name="Lò Thị Mai")
-    producer_id = w.make_producer(app, owner_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX Mật ong Gia Phú")
-    w.add_product(app, producer_id, "Mật ong bạc hà Gia Phú")
+    producer_id = w.make_dossier(app, owner_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX Mật ong Gia Phú")
+    w.add_published_product(app, producer_id, "Mật ong bạc hà Gia Phú")
 
     log_in(phone, live_server, officer_phone)
     assert phone.url.endswith("/can-bo")

@@ -14,7 +14,7 @@ from accounts import services as account_services
 from accounts.models import Role, User
 from backup import services
 from extensions import db
-from tests.integration.backup_world import empty_site, load_short_demo, table_rows, upload_files
+from tests.factories import empty_site, load_short_demo, table_rows, upload_files
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask_babel import force_locale
 
 from core.i18n import format_day, format_moment, format_number
-from tests.integration.catalog_world import add_product, make_producer
+from tests.factories import add_product, make_producer
 
 
 def test_out_of_season_products_are_marked_in_lists_not_only_on_their_page(app, client):

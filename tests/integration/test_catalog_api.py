@@ -2,7 +2,7 @@
 import pytest
 
 from catalog.models import ProductStatus
-from tests.integration.catalog_world import add_certificate, add_product, make_producer
+from tests.factories import add_certificate, add_product, make_producer
 
 
 @pytest.fixture

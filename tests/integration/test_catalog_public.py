@@ -8,7 +8,7 @@ from lxml import html as lxml_html
 from catalog.models import ProductStatus
 from producers.models import ProducerStatus
 from producers.ocop import add_months
-from tests.integration.catalog_world import add_certificate, add_product, make_producer
+from tests.factories import add_certificate, add_product, make_producer
 
 
 def names_on(response):
@@ -227,7 +227,7 @@ def test_text_responses_are_gzipped_and_etag_still_matches(app, client):
 def test_products_follow_their_producer_to_another_province(app, client):
     from extensions import db
     from producers.models import Producer
-    from tests.integration.catalog_world import place
+    from tests.factories import place
 
     producer_id = make_producer(app)
     add_product(app, producer_id, name="Cá chạch sấy khô")

@@ -7,8 +7,8 @@ from catalog.models import Product
 from extensions import db
 from producers.models import Certificate, ProducerStatus
 from producers.ocop import add_months
-from tests.integration.catalog_world import add_certificate, add_product, make_producer
-from tests.integration.wizard_world import photo
+from tests.factories import add_certificate, add_product, make_producer
+from tests.factories import photo
 
 
 def setup(app, make_user, auth):
@@ -88,7 +88,7 @@ def test_without_javascript_the_gallery_control_fills_the_photo(app, client, aut
     import io
 
     from producers.models import ProducerDocument
-    from tests.integration.wizard_world import jpeg_bytes
+    from tests.factories import jpeg_bytes
 
     producer, _, _ = setup(app, make_user, auth)
     path = f"/nha-san-xuat/ho-so/{producer}/buoc-3/dang-ky-kinh-doanh"

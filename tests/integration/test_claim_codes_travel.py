@@ -12,7 +12,7 @@ from notifications.constants import Channel, DeliveryStatus, NoticeKind
 from notifications.rules import fits_one_sms, sms_body
 from accounts.models import Role
 from tests.integration.test_producer_claims import FARMER_PHONE, claim, issue_code
-from tests.integration.wizard_world import GIA_PHU, Wizard, get_producer, profile_data, text, use_english
+from tests.factories import GIA_PHU, Wizard, get_producer, profile_data, text, use_english
 
 PUBLIC = "https://choque.example.vn"
 

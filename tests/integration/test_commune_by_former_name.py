@@ -4,7 +4,7 @@ The mapping comes from the administrative data (places/data/former_communes.csv)
 from lxml import html as lxml_html
 
 from places import units
-from tests.integration.wizard_world import Wizard, profile_data
+from tests.factories import Wizard, profile_data
 
 NINH_BINH = units.match_province("Ninh Bình").code
 YEN_MO = units.match_commune(NINH_BINH, "Yên Mô").code

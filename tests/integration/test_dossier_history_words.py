@@ -10,8 +10,8 @@ from accounts.models import Role
 from extensions import db
 from producers.models import Producer
 from tests.conftest import TEST_PASSWORD
-from tests.integration import verification_world as vw
-from tests.integration import wizard_world as ww
+from tests import factories as vw
+from tests import factories as ww
 from verification.history import FIELD_LABELS
 
 VIETCOMBANK = "970436"

@@ -13,8 +13,8 @@ from catalog.models import Product
 from extensions import db
 from producers.models import PaymentAccount, Producer
 from tests.conftest import Auth, csrf_token_from
-from tests.integration import verification_world as w
-from tests.integration.wizard_world import GIA_PHU, bank_data, profile_data
+from tests import factories as w
+from tests.factories import GIA_PHU, bank_data, profile_data
 
 TITLE_VI = "Có người khác đã sửa mục này trong lúc bạn đang sửa"
 VERSION_RE = re.compile(r'name="(edit_version|bank_version)" type="hidden" value="(\d+)"')
@@ -41,7 +41,7 @@ def two_people(app, make_user):
     """The producer's owner and a commune officer, each in their own browser session."""
     owner_id, owner_phone = make_user(Role.PRODUCER)
     _officer_id, officer_phone = make_user(Role.OFFICER, communes=(GIA_PHU,))
-    producer_id = w.make_producer(app, owner_id, GIA_PHU, 15, name="HTX Mật ong Gia Phú", status="draft",
+    producer_id = w.make_dossier(app, owner_id, GIA_PHU, 15, name="HTX Mật ong Gia Phú", status="draft",
                                   with_images=False)
     owner, officer = Auth(app.test_client()), Auth(app.test_client())
     owner.login(owner_phone)
@@ -123,7 +123,7 @@ def test_the_database_refuses_a_write_from_an_older_version(app, two_people):
 def test_profile_edited_by_helper_and_officer(app, make_user):
     _helper_id, helper_phone = make_user(Role.HELPER, communes=(GIA_PHU,))
     _officer_id, officer_phone = make_user(Role.OFFICER, communes=(GIA_PHU,))
-    producer_id = w.make_producer(app, None, GIA_PHU, 15, name="HTX Mật ong Gia Phú", status="draft",
+    producer_id = w.make_dossier(app, None, GIA_PHU, 15, name="HTX Mật ong Gia Phú", status="draft",
                                   created_by_id=_helper_id, with_images=False)
     helper, officer = Auth(app.test_client()), Auth(app.test_client())
     helper.login(helper_phone)

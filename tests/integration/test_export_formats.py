@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from catalog.exporters import EXPORTERS
-from tests.integration.export_world import (
+from tests.factories import (
     FORMULA_NAME, LONG_NFC_TITLE, build_world, listing_id, parse_google_xml, parse_json, parse_meta_csv,
     parse_own_csv, parse_tsv, parse_xlsx, parsed_ids,
 )
@@ -123,7 +123,7 @@ def test_shopee_tiktok_lazada_sheets(runner, world):
 
 
 def _name(world, key):
-    from tests.integration.export_world import LONG_NFD_TITLE
+    from tests.factories import LONG_NFD_TITLE
 
     names = {"good": "Mật ong hoa nhãn", "expired": "Cá chạch sấy khô Yên Hòa", "formula": FORMULA_NAME,
              "long": LONG_NFD_TITLE, "other": "Chè Tân Cương móc câu", "unverified": "Gạo Séng Cù",

@@ -11,7 +11,7 @@ from catalog.listings import ExportScope, UrlBuilder, iter_listing_records, iter
     product_id_of
 from catalog.models import Product
 from extensions import db
-from tests.integration.export_world import LONG_NFC_TITLE, build_world
+from tests.factories import LONG_NFC_TITLE, build_world
 
 
 @pytest.fixture

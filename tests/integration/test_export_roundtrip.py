@@ -6,7 +6,7 @@ import re
 from accounts.models import Role
 from catalog.models import Product, ProductPhoto
 from extensions import db
-from tests.integration.export_world import build_world, parse_google_xml, parse_own_csv
+from tests.factories import build_world, parse_google_xml, parse_own_csv
 from tests.integration.test_import_roundtrip import create_fresh_app
 from tests.unit.importer_files import csv_bytes, jpeg_bytes, product_row, write
 

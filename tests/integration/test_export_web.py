@@ -13,7 +13,7 @@ from werkzeug.test import encode_multipart
 from accounts.models import Role
 from catalog import export_jobs, export_routes
 from catalog.exporters import EXPORTERS
-from tests.integration.export_world import build_world, listing_id, parse_xlsx, parsed_ids
+from tests.factories import build_world, listing_id, parse_xlsx, parsed_ids
 
 PAGE = "/xuat-du-lieu"
 DOWNLOAD = re.compile(r'href="(/xuat-du-lieu/tai/[^"/]+)"')

@@ -12,7 +12,7 @@ from catalog.listings import ExportScope, run_export
 from catalog.models import Product, ProductPhoto
 from extensions import db
 from media.storage import ImageStore
-from tests.integration.catalog_world import jpeg
+from tests.factories import jpeg
 from tests.integration.fresh_site import empty_site
 from tests.unit.importer_files import csv_bytes, product_row, write
 

@@ -11,7 +11,7 @@ from catalog import feeds
 from catalog.models import Product, ProductStatus
 from extensions import db
 from producers.models import Producer, ProducerStatus
-from tests.integration.export_world import build_world, listing_id, parse_google_xml, parse_meta_csv
+from tests.factories import build_world, listing_id, parse_google_xml, parse_meta_csv
 
 BASE = "https://choque.example"
 PUBLIC = ("good", "expired", "formula", "long", "other")  # no_price is public but cannot be listed

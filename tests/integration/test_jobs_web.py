@@ -11,7 +11,7 @@ from extensions import db
 from jobs.models import Job
 from jobs.progress import ProgressReporter
 from jobs.services import start_job
-from tests.integration.jobs_world import job_id_of, post_sheet, sheet_csv
+from tests.factories import job_id_of, post_sheet, sheet_csv
 
 UPLOAD = "/nhap-du-lieu"
 
@@ -147,7 +147,7 @@ def test_a_plain_task_runs_in_an_app_context(tmp_path, pg_schema):
 
 def test_an_export_job_counts_its_products_and_keeps_its_file(app, client, auth, make_user):
     from catalog.models import ProductStatus
-    from tests.integration.export_world import build_world
+    from tests.factories import build_world
 
     world = build_world(app, make_user)
     auth.login(world.admin_phone)

@@ -8,7 +8,7 @@ from accounts.models import Role
 from catalog.models import Product
 from extensions import db
 from jobs.models import Job
-from tests.integration.jobs_world import Worker, follow, job_id_of, post_sheet, sheet_csv
+from tests.factories import Worker, follow, job_id_of, post_sheet, sheet_csv
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 ROWS = 600

@@ -10,7 +10,7 @@ from payments import services
 from payments.models import Order
 from payments.rules import CODE_ALPHABET, OrderStatus
 from producers.models import PaymentAccount, ProducerStatus
-from tests.integration.payments_factories import (BUYER, add_product, make_seller, order_form_tokens, place_order,
+from tests.factories import (BUYER, add_seller_product as add_product, make_seller, order_form_tokens, place_order,
                                                   post_order)
 
 CODE_RE = re.compile(rf"CQ[{CODE_ALPHABET}]{{6}}")

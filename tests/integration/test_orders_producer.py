@@ -7,7 +7,7 @@ from payments.models import Order
 from payments.rules import OrderStatus
 from producers.models import AuditEvent
 from tests.conftest import csrf_token_from
-from tests.integration.payments_factories import COMMUNE_B, PROVINCE_B, make_seller, place_order
+from tests.factories import COMMUNE_B, PROVINCE_B, make_seller, place_order
 
 ORDERS = "/nha-san-xuat/don-hang"
 

@@ -17,7 +17,7 @@ from payments.models import PaymentLink
 from payments.vietqr import parse_payload
 from producers.models import AuditEvent, PaymentAccount, Producer
 from tests.conftest import VERSION_RE, TEST_PASSWORD, csrf_token_from
-from tests.integration.payments_factories import (COMMUNE_A, COMMUNE_B, VIETCOMBANK, inline_qr_codes, make_seller,
+from tests.factories import (COMMUNE_A, COMMUNE_B, VIETCOMBANK, inline_qr_codes, make_seller,
                                                   place_order)
 
 PAGE = "/nha-san-xuat/lien-ket-thanh-toan"
@@ -333,7 +333,7 @@ def test_a_fourth_link_change_in_a_day_is_refused(app, seller, people):
 
 def test_first_bank_details_of_a_new_dossier_warn_nobody(app, make_user):
     """Before verification nothing can be diverted yet: no warning, no "call" line on the dossier."""
-    from tests.integration import verification_world as w
+    from tests import factories as w
 
     world = w.build(app, make_user, with_images=False)
     officer = as_user(app, world.oa[1])

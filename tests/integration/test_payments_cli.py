@@ -1,6 +1,6 @@
 """`flask payments vietqr`: prints the payload, writes images, explains errors."""
 from payments.vietqr import build_payload, parse_payload
-from tests.integration.payments_factories import decode_png, decode_svg
+from tests.factories import decode_png, decode_svg
 
 VECTOR_15 = ("00020101021238570010A00000072701270006970405011312345678901230208QRIBFTTA530370454061500005802VN"
              "62190815Don hang DH102363048EFF")

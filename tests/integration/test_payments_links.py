@@ -11,7 +11,7 @@ from extensions import db
 from payments.models import PaymentLink
 from producers.models import AuditEvent, ProducerStatus
 from tests.conftest import TEST_PASSWORD, csrf_token_from
-from tests.integration.payments_factories import (COMMUNE_A, COMMUNE_B, decode_svg, inline_qr_codes, make_seller,
+from tests.factories import (COMMUNE_A, COMMUNE_B, decode_svg, inline_qr_codes, make_seller,
                                                   place_order, set_producer_status)
 
 PAGE = "/nha-san-xuat/lien-ket-thanh-toan"

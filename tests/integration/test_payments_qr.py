@@ -8,7 +8,7 @@ from payments.rules import OrderStatus
 from payments.vietqr import parse_payload
 from producers.models import ProducerStatus
 from tests.conftest import csrf_token_from
-from tests.integration.payments_factories import (decode_png, decode_svg, inline_qr_codes, make_seller,
+from tests.factories import (decode_png, decode_svg, inline_qr_codes, make_seller,
                                                   place_order, set_producer_status)
 
 BASE = "https://choque.example"  # PUBLIC_BASE_URL in the test settings

@@ -8,7 +8,7 @@ import pytest
 from payments.rules import OrderStatus
 from payments.vietqr import parse_payload
 from tests.conftest import TEST_PASSWORD, csrf_token_from
-from tests.integration.payments_factories import make_seller, place_order
+from tests.factories import make_seller, place_order
 from tests.qr_readers import read_qr
 
 

@@ -4,7 +4,7 @@ import pytest
 
 from payments.vietqr import parse_payload
 from tests.conftest import csrf_token_from
-from tests.integration.payments_factories import (BUYER, VIETCOMBANK, approve_latest_bank_details, decode_png,
+from tests.factories import (BUYER, VIETCOMBANK, approve_latest_bank_details, decode_png,
                                                   decode_svg, inline_qr_codes, make_seller, order_form_tokens,
                                                   place_order, set_payment_link_directly, submit_new_bank_details)
 
@@ -143,8 +143,8 @@ def test_an_officer_never_sees_a_code_for_unapproved_details_either(app, client,
 
 def test_officer_approval_on_the_site_switches_every_code_to_the_new_account(app, seller, make_user, auth):
     """End to end with the verification pages: the owner's change waits, a commune officer approves it."""
-    from tests.integration.payments_factories import COMMUNE_A
-    from tests.integration.verification_world import APPROVE_PAYMENT, seen_payment
+    from tests.factories import COMMUNE_A
+    from tests.factories import APPROVE_PAYMENT, seen_payment
 
     buyer = app.test_client()  # `client` is the officer's browser below
     code = place_order(buyer, seller.product_id)

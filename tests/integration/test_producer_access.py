@@ -3,7 +3,7 @@ officers only producers of their communes; the audit log names who acted."""
 import pytest
 
 from accounts.models import Role
-from tests.integration.wizard_world import (BANG_THANH, GIA_PHU, LAO_CAI, THAI_NGUYEN, Wizard, audit_actions,
+from tests.factories import (BANG_THANH, GIA_PHU, LAO_CAI, THAI_NGUYEN, Wizard, audit_actions,
                                             get_producer, profile_data, text, use_english)
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from accounts.models import Role
 from producers import claims
-from tests.integration.wizard_world import BANG_THANH, GIA_PHU, Wizard, audit_actions, get_producer, profile_data, \
+from tests.factories import BANG_THANH, GIA_PHU, Wizard, audit_actions, get_producer, profile_data, \
     text, use_english
 
 CODE_RE = re.compile(r'class="claim-code"[^>]*>([A-Z0-9]{5}-[A-Z0-9]{5})<')

@@ -5,7 +5,7 @@ from lxml import html as lxml_html
 from catalog.models import Product
 from extensions import db
 from producers.models import ProducerStatus
-from tests.integration.catalog_world import make_producer
+from tests.factories import make_producer
 from tests.integration.test_products_manage import form_data, owner, post_form  # noqa: F401
 
 

@@ -6,7 +6,7 @@ from accounts.models import Role
 from catalog.models import Product, ProductStatus
 from extensions import db
 from producers.models import AuditEvent, ProducerStatus
-from tests.integration.catalog_world import add_certificate, add_product, make_producer, place
+from tests.factories import add_certificate, add_product, make_producer, place
 
 
 def form_data(**overrides):

@@ -10,7 +10,7 @@ from PIL import Image
 from catalog.models import Product, ProductPhoto
 from extensions import db
 from media.storage import ImageStore, StorageError
-from tests.integration.catalog_world import (HTML_AS_JPG, add_product, heic, jpeg, make_producer, png,
+from tests.factories import (HTML_AS_JPG, add_product, heic, jpeg, make_producer, png,
                                              rotated_jpeg)
 from tests.integration.test_products_manage import form_data
 

@@ -16,8 +16,8 @@ from reconcile import services
 from reconcile.models import BankFeed
 from reconcile.terms import PaymentProgress
 from tests.conftest import csrf_token_from
-from tests.integration.payments_factories import make_seller, place_order
-from tests.integration.reconcile_world import order_row, post_sepay, sepay_payload, transactions
+from tests.factories import make_seller, place_order
+from tests.factories import order_row, post_sepay, sepay_payload, transactions
 from tests.integration.statement_sheets import at, techcombank_xlsx, vietcombank_xlsx
 
 UPLOAD = "/nha-san-xuat/thanh-toan/sao-ke"
@@ -92,7 +92,7 @@ def test_bad_statement_files_get_a_vietnamese_message_and_change_nothing(app, se
 
 
 def _sepay_feed(app, seller):
-    from tests.integration.reconcile_world import connect_feed
+    from tests.factories import connect_feed
 
     return connect_feed(app, seller, "sepay", "sepay_hmac", "sepay-hmac-secret-0123456789abcdef")
 

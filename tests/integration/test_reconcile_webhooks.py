@@ -14,8 +14,8 @@ import pytest
 
 from payments.rules import OrderStatus
 from reconcile.terms import MatchState
-from tests.integration.payments_factories import make_seller, place_order
-from tests.integration.reconcile_world import (CASSO_SECRET, SEPAY_API_KEY, casso_payload, connect_feed, order_row,
+from tests.factories import make_seller, place_order
+from tests.factories import (CASSO_SECRET, SEPAY_API_KEY, casso_payload, connect_feed, order_row,
                                                post_casso, post_sepay, sepay_payload, transactions)
 
 

@@ -14,8 +14,8 @@ from extensions import db
 from reports import snapshots
 from reports.rules import period_containing
 from reports.terms import PeriodKind
-from tests.integration.catalog_world import place
-from tests.integration.reports_world import build_report_world
+from tests.factories import place
+from tests.factories import build_report_world
 
 
 @pytest.fixture

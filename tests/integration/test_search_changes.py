@@ -14,7 +14,7 @@ from extensions import db
 from search import changes, sync
 from search.engine import POSITION
 from tests.conftest import make_test_config
-from tests.integration.search_world import add_world, names, rebuild
+from tests.factories import add_world, names, rebuild
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from catalog.models import Product
 from extensions import db
 from search import sync
 from search.engine import IndexStore
-from tests.integration.search_world import add_world, api, names, rebuild
+from tests.factories import add_world, api, names, rebuild
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from catalog.models import Product, ProductStatus
 from extensions import db
 from producers.models import PaymentAccount, Producer, ProducerStatus
-from tests.integration.search_world import add_world, api, decided_for_expiry, names, rebuild
+from tests.factories import add_world, api, decided_for_expiry, names, rebuild
 
 HOSTILE = ["title:(mật ong", "*", "mật*", "AND OR NOT", "(" * 1000, "\x00", "mật\x00ong", "🍯🐝",
            "x" * 10_000, "' OR 1=1 --", "%_%", "<script>alert(1)</script>", "name_f:mat", '"a"~3^2']

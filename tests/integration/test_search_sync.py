@@ -7,7 +7,7 @@ from catalog.models import Product, ProductPhoto, ProductStatus
 from extensions import db
 from producers.models import Certificate, Producer, ProducerStatus
 from search import sync
-from tests.integration.search_world import add_world, api, decided_for_expiry, names, rebuild
+from tests.factories import add_world, api, decided_for_expiry, names, rebuild
 
 
 @pytest.fixture

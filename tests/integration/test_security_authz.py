@@ -5,7 +5,7 @@ import pytest
 from accounts.models import Role, User
 from extensions import db
 from producers.models import Certificate, Producer, ProducerDocument
-from tests.integration import verification_world as w
+from tests import factories as w
 
 DECISION_SLUGS = ("duyet", "yeu-cau-bo-sung", "tu-choi", "tam-dung", "khoi-phuc")
 
@@ -105,7 +105,7 @@ def test_a4_decision_forms_ignore_status_commune_and_verifier(app, auth, world):
 
 def test_a5_officer_cannot_move_themselves_or_approve_themselves(app, client, auth, make_user, world):
     officer_id, phone = make_user(role=Role.OFFICER, communes=(w.COMMUNE_A,))
-    own = w.make_producer(app, officer_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX riêng của cán bộ",
+    own = w.make_dossier(app, officer_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX riêng của cán bộ",
                           with_images=False)
     auth.login(phone)
     before_own, before_b = w.snapshot(app, own), w.snapshot(app, world.pb)
@@ -141,9 +141,9 @@ def test_a7_public_walk_finds_only_verified_producers(app, client, world):
     statuses = ("draft", "submitted", "changes_requested", "rejected", "suspended", "verified")
     created = {}
     for status in statuses:
-        producer_id = w.make_producer(app, None, w.COMMUNE_A, w.PROVINCE_A, name=f"Công khai? {status}",
+        producer_id = w.make_dossier(app, None, w.COMMUNE_A, w.PROVINCE_A, name=f"Công khai? {status}",
                                       with_images=False, created_by_id=world.helper_a[0])
-        w.add_product(app, producer_id, f"Sản phẩm {status}")
+        w.add_published_product(app, producer_id, f"Sản phẩm {status}")
         w.set_status(app, producer_id, status)
         created[producer_id] = status
     home = client.get("/").get_data(as_text=True)
@@ -160,7 +160,7 @@ HOSTILE_TEXT = ('<script>alert(1)</script>', '"><img src=x onerror=alert(1)>')
 
 
 def test_x1_hostile_producer_text_is_escaped_on_officer_pages(app, client, auth, make_user, world):
-    hostile = w.make_producer(app, world.owner_a[0], w.COMMUNE_A, w.PROVINCE_A, name=HOSTILE_TEXT[0] + HOSTILE_TEXT[1],
+    hostile = w.make_dossier(app, world.owner_a[0], w.COMMUNE_A, w.PROVINCE_A, name=HOSTILE_TEXT[0] + HOSTILE_TEXT[1],
                               bank=(w.AGRIBANK, "3100205123456", HOSTILE_TEXT[1]), with_images=False)
     with app.app_context():
         producer = db.session.get(Producer, hostile)

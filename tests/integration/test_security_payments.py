@@ -5,7 +5,7 @@ from sqlalchemy.exc import DBAPIError
 
 from extensions import db
 from producers.models import AuditEvent, Producer
-from tests.integration import verification_world as w
+from tests import factories as w
 
 APPROVE, REJECT = w.APPROVE_PAYMENT, w.REJECT_PAYMENT
 

@@ -10,7 +10,7 @@ from itsdangerous.timed import TimestampSigner
 from accounts.models import User
 from extensions import db
 from tests.conftest import TEST_PASSWORD, csrf_token_from
-from tests.integration import verification_world as w
+from tests import factories as w
 
 
 @pytest.fixture

@@ -4,8 +4,8 @@ administrator, and the officer's page says why they cannot decide. Dossiers are 
 the same doors people use (/nha-san-xuat/tao-ho and the wizard)."""
 from accounts.models import Role
 from tests.conftest import Auth
-from tests.integration import verification_world as w
-from tests.integration.wizard_world import GIA_PHU, Wizard, text
+from tests import factories as w
+from tests.factories import GIA_PHU, Wizard, text
 
 ESCALATED_VI = "chuyển lên quản trị viên cấp tỉnh"
 OTHER_OFFICER_VI = "Một cán bộ khác của xã sẽ quyết định."
@@ -67,7 +67,7 @@ def test_an_officer_who_edited_a_helpers_dossier_leaves_it_to_another_officer(ap
     _helper_id, helper = make_user(role=Role.HELPER, communes=(GIA_PHU,))
     _editor_id, editor = make_user(role=Role.OFFICER, communes=(GIA_PHU,))
     _other_id, other = make_user(role=Role.OFFICER, communes=(GIA_PHU,))
-    producer_id = w.make_producer(app, None, GIA_PHU, 15, name="HTX Mận Gia Phú",
+    producer_id = w.make_dossier(app, None, GIA_PHU, 15, name="HTX Mận Gia Phú",
                                   status="changes_requested", created_by_id=_helper_id)
     auth.login(editor)
     wizard = Wizard(client, auth)

@@ -14,7 +14,7 @@ from PIL import Image
 from catalog import images
 from catalog.models import ProductStatus
 from extensions import db
-from tests.integration.catalog_world import add_product, make_producer
+from tests.factories import add_product, make_producer
 
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 

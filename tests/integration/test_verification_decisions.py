@@ -3,7 +3,7 @@ import pytest
 
 from extensions import db
 from producers.models import AuditEvent, PaymentAccount, Producer
-from tests.integration import verification_world as w
+from tests import factories as w
 
 
 @pytest.fixture
@@ -51,8 +51,8 @@ def test_approve_verifies_and_approves_the_bank_details_seen(app, client, auth, 
 
 
 def test_only_verified_producers_are_public(app, client, auth, world):
-    w.add_product(app, world.pa, "Mật ong bạc hà Gia Phú")
-    w.add_product(app, world.pb, "Gạo nếp Yên Mô")
+    w.add_published_product(app, world.pa, "Mật ong bạc hà Gia Phú")
+    w.add_published_product(app, world.pb, "Gạo nếp Yên Mô")
     assert "Mật ong bạc hà Gia Phú" not in client.get("/").get_data(as_text=True)
     assert w.public_producer_status(client, world.pa) == 404
     auth.login(world.oa[1])
@@ -114,7 +114,7 @@ def test_transitions_that_are_not_allowed_change_nothing(app, auth, world, statu
 
 
 def test_suspend_hides_the_producer_and_reinstate_shows_it_again(app, client, auth, world):
-    w.add_product(app, world.pa, "Mật ong bạc hà Gia Phú")
+    w.add_published_product(app, world.pa, "Mật ong bạc hà Gia Phú")
     auth.login(world.oa[1])
     approve(auth, app, world.pa)
     assert decide(auth, world.pa, "tam-dung", reason="Bán hàng giả").status_code == 302
@@ -153,7 +153,7 @@ def test_producer_resubmits_then_officer_approves(app, auth, world):
     from accounts.models import User
     from producers import services as producer_services
 
-    complete = w.make_producer(app, world.owner_a[0], w.COMMUNE_A, w.PROVINCE_A, name="HTX Chè Gia Phú")
+    complete = w.make_dossier(app, world.owner_a[0], w.COMMUNE_A, w.PROVINCE_A, name="HTX Chè Gia Phú")
     auth.login(world.oa[1])
     decide(auth, complete, "yeu-cau-bo-sung", reason="Ảnh giấy đăng ký bị mờ")
     with app.app_context():
@@ -191,7 +191,7 @@ def test_approving_without_having_seen_waiting_bank_details_is_refused(app, auth
 def test_officer_who_created_the_dossier_leaves_the_decision_to_another_officer(app, auth, make_user, world):
     """Separation of duties (issue 9): the officer who filled in the dossier and its bank details
     decides on nothing; the commune's other officer approves both."""
-    on_behalf = w.make_producer(app, None, w.COMMUNE_A, w.PROVINCE_A, name="Hộ ông Ba", created_by_id=world.oa[0],
+    on_behalf = w.make_dossier(app, None, w.COMMUNE_A, w.PROVINCE_A, name="Hộ ông Ba", created_by_id=world.oa[0],
                                 with_images=False)
     auth.login(world.oa[1])
     before = w.snapshot(app, on_behalf)
@@ -225,7 +225,7 @@ def test_nobody_approves_their_own_producer(app, auth, make_user, world):
     from accounts.models import Role
 
     officer_id, officer_phone = make_user(role=Role.OFFICER, communes=(w.COMMUNE_A,))
-    own = w.make_producer(app, officer_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX của cán bộ", with_images=False)
+    own = w.make_dossier(app, officer_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX của cán bộ", with_images=False)
     auth.login(officer_phone)
     before = w.snapshot(app, own)
     version_id, fingerprint = w.pending_fields(app, own)

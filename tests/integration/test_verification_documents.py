@@ -5,7 +5,7 @@ from PIL import Image
 from extensions import db
 from media.storage import ImageStore
 from producers.models import Certificate, ProducerDocument
-from tests.integration import verification_world as w
+from tests import factories as w
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import pytest
 
 from extensions import db
 from producers.models import AuditEvent, Producer
-from tests.integration import verification_world as w
+from tests import factories as w
 
 APPROVE, REJECT = w.APPROVE_PAYMENT, w.REJECT_PAYMENT
 
@@ -80,7 +80,7 @@ def test_producer_owner_cannot_approve_even_as_officer(app, auth, make_user, wor
     from accounts.models import Role
 
     officer_id, officer_phone = make_user(role=Role.OFFICER, communes=(w.COMMUNE_A,))
-    own = w.make_producer(app, officer_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX của cán bộ", with_images=False,
+    own = w.make_dossier(app, officer_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX của cán bộ", with_images=False,
                           payment_by=world.owner_a[0])
     w.set_status(app, own, "verified")
     auth.login(officer_phone)

@@ -4,7 +4,7 @@ import re
 import pytest
 
 from accounts.models import Role
-from tests.integration import verification_world as w
+from tests import factories as w
 
 
 @pytest.fixture
@@ -28,10 +28,10 @@ def test_officer_sees_only_their_communes(client, auth, world):
 
 def test_tabs_filter_by_status_with_counts(app, client, auth, world):
     for status in ("draft", "verified", "verified", "rejected", "suspended", "changes_requested"):
-        producer_id = w.make_producer(app, None, w.COMMUNE_A, w.PROVINCE_A, name=f"Hộ {status}",
+        producer_id = w.make_dossier(app, None, w.COMMUNE_A, w.PROVINCE_A, name=f"Hộ {status}",
                                       created_by_id=world.helper_a[0], with_images=False, bank=None)
         w.set_status(app, producer_id, status)
-    w.make_producer(app, None, w.COMMUNE_B, w.PROVINCE_B, name="Hộ xã B", with_images=False,
+    w.make_dossier(app, None, w.COMMUNE_B, w.PROVINCE_B, name="Hộ xã B", with_images=False,
                     created_by_id=world.ob[0])
     auth.login(world.oa[1])
     page = client.get("/can-bo").get_data(as_text=True)
@@ -87,7 +87,7 @@ def test_pages_of_the_queue(app, client, auth, make_user):
     app.config["PAGE_SIZE"] = 2
     officer_id, phone = make_user(role=Role.OFFICER, communes=(w.COMMUNE_A,))
     for n in range(3):
-        w.make_producer(app, None, w.COMMUNE_A, w.PROVINCE_A, name=f"Hộ số {n}", created_by_id=officer_id,
+        w.make_dossier(app, None, w.COMMUNE_A, w.PROVINCE_A, name=f"Hộ số {n}", created_by_id=officer_id,
                         with_images=False)
     auth.login(phone)
     first = client.get("/can-bo").get_data(as_text=True)

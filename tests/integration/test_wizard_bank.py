@@ -6,7 +6,7 @@ import pytest
 from extensions import db
 from producers.models import PaymentAccount
 from tests.conftest import TEST_PASSWORD
-from tests.integration.wizard_world import (Wizard, audit_actions, get_producer, set_status, text,
+from tests.factories import (Wizard, audit_actions, get_producer, set_status, text,
                                             use_english)
 
 

@@ -6,7 +6,7 @@ from babel.dates import format_date
 import pytest
 
 from producers.ocop import certificate_valid_until
-from tests.integration.wizard_world import (Wizard, audit_actions, get_producer, jpeg_bytes,
+from tests.factories import (Wizard, audit_actions, get_producer, jpeg_bytes,
                                             photo, text, use_english)
 
 

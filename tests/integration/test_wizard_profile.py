@@ -3,7 +3,7 @@ import pytest
 
 from extensions import db
 from producers.models import AuditEvent, Producer
-from tests.integration.wizard_world import (BANG_THANH, GIA_PHU, LAO_CAI, THAI_NGUYEN, Wizard, audit_actions,
+from tests.factories import (BANG_THANH, GIA_PHU, LAO_CAI, THAI_NGUYEN, Wizard, audit_actions,
                                             get_producer, profile_data, text, use_english)
 
 

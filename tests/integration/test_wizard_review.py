@@ -1,7 +1,7 @@
 """Step 5: review, what blocks a submission, submitting, and resubmitting after changes."""
 import pytest
 
-from tests.integration.wizard_world import Wizard, audit_actions, get_producer, set_status, text, use_english
+from tests.factories import Wizard, audit_actions, get_producer, set_status, text, use_english
 
 
 @pytest.fixture
@@ -136,7 +136,7 @@ def test_verified_producer_sees_the_bank_change_link(app, client, wizard):
 def test_other_people_see_the_owners_numbers_masked(app, client, auth, wizard, make_user):
     """A helper of the commune who did not fill the profile in opens the review: masked."""
     from accounts.models import Role
-    from tests.integration.wizard_world import GIA_PHU
+    from tests.factories import GIA_PHU
 
     producer_id = wizard.start(kind="household", tax_code="001085012345")
     wizard.certificate(producer_id)

@@ -4,7 +4,7 @@ import re
 
 from catalog.models import Product
 from extensions import db
-from tests.integration.backup_world import empty_site, load_short_demo
+from tests.factories import empty_site, load_short_demo
 
 IMG_SRC = re.compile(r'<img[^>]+src="([^"]+)"')
 

@@ -12,7 +12,7 @@ from catalog.models import Product
 from extensions import db
 from tests.browser.conftest import ARTIFACTS, PHONE_VIEWPORT
 from tests.conftest import TEST_PASSWORD
-from tests.integration import verification_world as w
+from tests import factories as w
 
 pytestmark = pytest.mark.browser
 OLD_DESCRIPTION = "Mật ong nguyên chất."
@@ -35,7 +35,7 @@ def save(page):
 def test_producer_and_officer_edit_one_product(app, browser, live_server, phone, make_user):
     owner_id, owner_phone = make_user(name="Lò Thị Mai")
     _officer_id, officer_phone = make_user(role=Role.OFFICER, communes=(w.COMMUNE_A,), name="Cán bộ xã")
-    producer_id = w.make_producer(app, owner_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX Mật ong Gia Phú",
+    producer_id = w.make_dossier(app, owner_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX Mật ong Gia Phú",
                                   status="draft", with_images=False)
     with app.app_context():
         product = Product(producer_id=producer_id, ref="SP0001", name="Mật ong bạc hà", product_set_code=4,

@@ -11,7 +11,7 @@ from extensions import db
 from producers.models import Certificate, ProducerDocument, ProducerStatus
 from producers.ocop import add_months
 from tests.browser.test_verification_flow import log_in
-from tests.integration.catalog_world import add_certificate, add_product, make_producer
+from tests.factories import add_certificate, add_product, make_producer
 
 THREE_G = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 200_000 / 8}
 

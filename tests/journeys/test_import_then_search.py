@@ -18,7 +18,7 @@ from werkzeug.test import encode_multipart
 from accounts.models import Role
 from search import sync
 from tests.conftest import make_test_config
-from tests.integration.search_world import api
+from tests.factories import api
 from tests.unit.importer_files import csv_bytes, product_row, write
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))

@@ -13,7 +13,7 @@ import zipfile
 from datetime import date, timedelta
 
 from accounts.models import Role
-from tests.integration.catalog_world import jpeg
+from tests.factories import jpeg
 from tests.integration.fresh_site import empty_site
 from tests.unit.importer_files import csv_bytes, product_row, write
 

@@ -4,8 +4,8 @@ products in the catalogue and by search. A real worker process runs both jobs.""
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import TEST_PASSWORD
-from tests.integration.catalog_world import make_producer
-from tests.integration.jobs_world import Worker
+from tests.factories import make_producer
+from tests.factories import Worker
 from tests.unit.importer_files import GIA_PHU, csv_bytes, jpeg_bytes, product_row, zip_bytes
 
 PRODUCTS = [("MO-500", "Mật ong bạc hà Gia Phú", "mat-ong.jpg"), ("CHE-1", "Chè Shan tuyết cổ thụ", "che.jpg"),

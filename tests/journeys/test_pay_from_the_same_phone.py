@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from payments.rules import order_memo
 from payments.vietqr import parse_payload
 from tests.browser.conftest import ARTIFACTS
-from tests.integration.payments_factories import make_seller
+from tests.factories import make_seller
 from tests.qr_readers import read_qr
 
 pytestmark = pytest.mark.browser

@@ -10,7 +10,7 @@ import pytest
 from accounts.models import Role
 from tests.browser.conftest import ARTIFACTS, PHONE_VIEWPORT
 from tests.conftest import TEST_PASSWORD
-from tests.integration.payments_factories import COMMUNE_A, decode_image, make_seller
+from tests.factories import COMMUNE_A, decode_image, make_seller
 
 pytestmark = pytest.mark.browser
 NEW_LINK = "https://pay.example.net/htx-mat-ong"

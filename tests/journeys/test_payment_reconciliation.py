@@ -18,8 +18,8 @@ import pytest
 from reconcile.notifications import sepay_hmac_signature
 from tests.browser.conftest import ARTIFACTS, PHONE_VIEWPORT
 from tests.conftest import TEST_PASSWORD
-from tests.integration.payments_factories import make_seller
-from tests.integration.reconcile_world import sepay_payload
+from tests.factories import make_seller
+from tests.factories import sepay_payload
 from tests.integration.statement_sheets import vietcombank_xlsx
 
 pytestmark = pytest.mark.browser

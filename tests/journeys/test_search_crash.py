@@ -14,7 +14,7 @@ from extensions import db
 from search import sync
 from search.documents import public_rows_query, row_document
 from tests.conftest import make_test_config
-from tests.integration.search_world import add_world, names, rebuild
+from tests.factories import add_world, names, rebuild
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OLD_NAME, NEW_NAME = "Nem chua Thanh Hóa", "Nem Vẽ Làng Giàng"

@@ -10,7 +10,7 @@ HEADER = ["ref", "name", "description", "category", "stars", "price_vnd", "unit"
           "producer_type", "province", "commune"]
 FULL_HEADER = HEADER + ["weight_g", "certificate_no", "certificate_date", "availability", "phone", "tax_code",
                         "images"]
-# Lào Cai / Xã Gia Phú (2923) and Ninh Bình / Xã Yên Mô (14701), as in verification_world.
+# Lào Cai / Xã Gia Phú (2923) and Ninh Bình / Xã Yên Mô (14701), as in tests/factories.py.
 LAO_CAI, GIA_PHU = 15, 2923
 NINH_BINH, YEN_MO = 37, 14701
 

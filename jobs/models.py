@@ -3,7 +3,7 @@ from sqlalchemy.orm import deferred
 
 from core.clock import utcnow
 from extensions import db
-from jobs.terms import FINISHED, JobStatus
+from jobs.constants import FINISHED, JobStatus
 
 
 class Job(db.Model):

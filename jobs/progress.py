@@ -22,7 +22,7 @@ from sqlalchemy.exc import OperationalError
 from extensions import db
 from jobs.models import Job
 from jobs.rules import ProgressGate
-from jobs.terms import PROGRESS_WRITE_SECONDS
+from jobs.constants import PROGRESS_WRITE_SECONDS
 
 SQLITE_BUSY_TIMEOUT_MS = 5000  # what core.sqlite gives every connection; restored on close
 

@@ -17,7 +17,7 @@ from typing import Callable
 from flask import current_app
 from huey import RedisHuey, SqliteHuey
 
-from jobs.terms import QUEUE_NAME, RUN_JOB_TASK
+from jobs.constants import QUEUE_NAME, RUN_JOB_TASK
 
 
 @dataclass(frozen=True)

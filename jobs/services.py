@@ -18,7 +18,7 @@ from extensions import db
 from jobs.models import Job
 from jobs.progress import ProgressReporter
 from jobs.queue import KINDS
-from jobs.terms import RUN_JOB_TASK, JobStatus
+from jobs.constants import RUN_JOB_TASK, JobStatus
 
 log = logging.getLogger(__name__)
 

@@ -1,23 +1,14 @@
-"""What people read about jobs, in their language (Flask side)."""
+"""What people read about jobs' failures and kinds, in their language."""
 from __future__ import annotations
 
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 
 from jobs.queue import KINDS
-from jobs.terms import JobStatus
 
 
 def N_(message: str) -> str:
     return message
 
-
-STATUS_LABELS = {
-    JobStatus.QUEUED: _l("Waiting to start"),
-    JobStatus.RUNNING: _l("Working"),
-    JobStatus.DONE: _l("Done"),
-    JobStatus.FAILED: _l("Stopped"),
-}
 
 ERROR_MESSAGES = {
     "unexpected": N_("Something went wrong while doing this. Everything saved before it stopped is kept: "

@@ -1,5 +1,7 @@
-"""The words of background jobs: statuses and the settings they read."""
+"""The words of background jobs: statuses with their labels, and the settings they read."""
 from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
 
 
 class JobStatus(StrEnum):
@@ -8,6 +10,13 @@ class JobStatus(StrEnum):
     DONE = "done"
     FAILED = "failed"
 
+
+STATUS_LABELS = {
+    JobStatus.QUEUED: _l("Waiting to start"),
+    JobStatus.RUNNING: _l("Working"),
+    JobStatus.DONE: _l("Done"),
+    JobStatus.FAILED: _l("Stopped"),
+}
 
 FINISHED = frozenset({JobStatus.DONE, JobStatus.FAILED})
 

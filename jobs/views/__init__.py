@@ -2,19 +2,24 @@
 status for the page's script. A job is seen only by its owner: anyone else gets 404."""
 from __future__ import annotations
 
-from flask import g, jsonify, render_template, url_for
+from flask import Blueprint, g, jsonify, render_template, url_for
 
 from accounts.auth import login_required
 from extensions import db
-from jobs import bp
-from jobs.queue import KINDS
+from jobs.constants import PAGE_REFRESH_SECONDS, RECENT_JOBS_SHOWN, STATUS_LABELS, JobStatus
+from jobs.queue import KINDS, build_queue
 from jobs.rules import percent
 from jobs.services import my_job_query, my_jobs_query
-from jobs.terms import PAGE_REFRESH_SECONDS, RECENT_JOBS_SHOWN, JobStatus
-from jobs.texts import STATUS_LABELS, error_message, kind_title
+from jobs.texts import error_message, kind_title
+
+bp = Blueprint("jobs", __name__, url_prefix="/cong-viec")
 
 
-@bp.get("/cong-viec")
+def init_app(app):
+    build_queue(app)
+
+
+@bp.get("")
 @login_required
 def my_jobs():
     jobs = db.session.scalars(my_jobs_query(g.user.id).limit(RECENT_JOBS_SHOWN)).all()
@@ -22,7 +27,7 @@ def my_jobs():
                            percent=percent)
 
 
-@bp.get("/cong-viec/<int:job_id>")
+@bp.get("/<int:job_id>")
 @login_required
 def job_page(job_id):
     job = db.first_or_404(my_job_query(g.user.id, job_id))
@@ -38,7 +43,7 @@ def job_page(job_id):
     return response, 200, {"Cache-Control": "no-store"}
 
 
-@bp.get("/cong-viec/<int:job_id>/tien-do.json")
+@bp.get("/<int:job_id>/tien-do.json")
 @login_required
 def job_status(job_id):
     job = db.first_or_404(my_job_query(g.user.id, job_id))

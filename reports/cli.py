@@ -6,10 +6,10 @@ from flask.cli import AppGroup
 from extensions import db
 from reports import snapshots
 
-reports_cli = AppGroup("reports", help="Commune and province reports.")
+cli_group = AppGroup("reports", help="Commune and province reports.")
 
 
-@reports_cli.command("snapshot")
+@cli_group.command("snapshot")
 @click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day to record (default: today).")
 def snapshot_command(day):
@@ -18,4 +18,3 @@ def snapshot_command(day):
     written = snapshots.take(chosen)
     db.session.commit()
     click.echo(f"{written} figures recorded for {chosen.isoformat()}.")
-cli_group = reports_cli

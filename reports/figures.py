@@ -22,7 +22,7 @@ from payments.rules import OrderStatus
 from producers.models import Certificate, Producer, ProducerStatus
 from producers.ocop import certificate_valid_until
 from reports.rules import Period, Trend, median_days, share
-from reports.terms import EXPIRY_LIST_LIMIT, EXPIRY_WARNING_DAYS, AreaKind
+from reports.constants import EXPIRY_LIST_LIMIT, EXPIRY_WARNING_DAYS, AreaKind
 
 PAID_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 STOCK_NAMES = ("producers_verified", "products_public", "products_certified", "products_online")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from statistics import median as _median
 
-from reports.terms import PeriodKind
+from reports.constants import PeriodKind
 
 _KEYS = {
     PeriodKind.MONTH: re.compile(r"(\d{4})-(\d{2})"),

@@ -6,7 +6,7 @@ from flask import abort
 from accounts.models import Role
 from places import units
 from reports.figures import Area
-from reports.terms import AreaKind
+from reports.constants import AreaKind
 
 
 def commune_label(code) -> str:

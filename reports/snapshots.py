@@ -10,7 +10,7 @@ from catalog.rules import earliest_valid_decision_date
 from extensions import db
 from producers.models import Certificate, Producer, ProducerStatus
 from reports.models import FigureSnapshot
-from reports.terms import AreaKind
+from reports.constants import AreaKind
 
 
 def take(day: date) -> int:

@@ -14,7 +14,7 @@ from reports import figures as report_figures
 from reports.documents import pdf_bytes, xlsx_bytes
 from reports.rules import parse_period, recent_periods
 from reports.services import area_for
-from reports.terms import PERIOD_KIND_LABELS, AreaKind, PeriodKind
+from reports.constants import PERIOD_KIND_LABELS, AreaKind, PeriodKind
 from reports.views.sections import area_label, build, charts, period_label
 from vntext import slugify
 

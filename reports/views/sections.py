@@ -10,7 +10,7 @@ from core.i18n import format_day
 from producers.ocop import product_sets
 from reports.charts import bar_chart
 from reports.documents import Section
-from reports.terms import AreaKind, PeriodKind
+from reports.constants import AreaKind, PeriodKind
 from verification.forms import STATUS_LABELS
 
 STOCK_LABELS = {

@@ -13,7 +13,7 @@ from accounts.models import Role
 from extensions import db
 from reports import snapshots
 from reports.rules import period_containing
-from reports.terms import PeriodKind
+from reports.constants import PeriodKind
 from tests.factories import place
 from tests.factories import build_report_world
 

@@ -3,7 +3,7 @@ from datetime import date, datetime
 
 from reports.charts import bar_chart
 from reports.rules import Trend, median_days, parse_period, period_containing, recent_periods, share
-from reports.terms import PeriodKind
+from reports.constants import PeriodKind
 
 TODAY = date(2026, 12, 3)
 

@@ -1,4 +1,4 @@
-"""The commune's view: the words its reports use."""
+"""The commune's view: the words its reports use (periods and areas, with their labels)."""
 from enum import StrEnum
 
 from flask_babel import lazy_gettext as _l

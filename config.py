@@ -39,6 +39,9 @@ def defaults(instance_path: str) -> dict:
         "JOBS_IMMEDIATE": False,
         "JOBS_QUEUE_NAME": "choque",  # several sites may share one Redis under different names
         "REDIS_URL": None,
+        # `flask backup create` writes here and keeps the newest BACKUP_KEEP archives (one a day: a week).
+        "BACKUP_DIR": os.path.join(instance_path, "backups"),
+        "BACKUP_KEEP": 7,
     }
 
 

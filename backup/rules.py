@@ -12,24 +12,14 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from enum import StrEnum
 from pathlib import PurePosixPath
 
-FORMAT_VERSION = 1
-MANIFEST_NAME = "manifest.json"
-DATABASE_DIR = "database"
-UPLOADS_DIR = "uploads"
-ARCHIVE_PREFIX = "choque-backup-"
-ARCHIVE_SUFFIX = ".tar.gz"
+from backup.constants import (ARCHIVE_PREFIX, ARCHIVE_SUFFIX, DATABASE_DIR, FORMAT_VERSION, MANIFEST_NAME,
+                              UPLOADS_DIR, DatabaseKind)
 CHUNK_SIZE = 1024 * 1024
 _ARCHIVE_NAME = re.compile(re.escape(ARCHIVE_PREFIX) + r"\d{4}-\d{2}-\d{2}_\d{2}-\d{2}-\d{2}Z"
                            + re.escape(ARCHIVE_SUFFIX))
 _SAFE_PART = re.compile(r"[A-Za-z0-9._-]+")
-
-
-class DatabaseKind(StrEnum):
-    SQLITE = "sqlite"
-    POSTGRESQL = "postgresql"
 
 
 DUMP_NAMES = {

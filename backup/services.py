@@ -23,7 +23,8 @@ import sqlalchemy as sa
 from flask import current_app
 
 from backup import rules
-from backup.rules import ArchiveRejected, DatabaseKind
+from backup.constants import MANIFEST_NAME, UPLOADS_DIR, DatabaseKind
+from backup.rules import ArchiveRejected
 from extensions import db
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -161,7 +162,7 @@ def create_backup(output: Path | None = None) -> BackupResult:
         dump = work / rules.DUMP_NAMES[kind]
         dump.parent.mkdir(parents=True)
         dump_database(dump)
-        uploads = work / rules.UPLOADS_DIR
+        uploads = work / UPLOADS_DIR
         uploads.mkdir()
         upload_names = _snapshot_uploads(upload_dir, uploads)
         member_paths = {rules.DUMP_NAMES[kind]: dump}
@@ -188,7 +189,7 @@ def _write_archive(path: Path, manifest: dict, member_paths: dict) -> None:
     raw = rules.manifest_bytes(manifest)
     with open(path, "wb") as fh:
         with tarfile.open(fileobj=fh, mode="w:gz", format=tarfile.PAX_FORMAT) as tar:
-            info = tarfile.TarInfo(rules.MANIFEST_NAME)
+            info = tarfile.TarInfo(MANIFEST_NAME)
             info.size, info.mtime, info.mode = len(raw), int(time.time()), 0o644
             tar.addfile(info, io.BytesIO(raw))
             for name, member_path in member_paths.items():
@@ -224,7 +225,7 @@ def extract_verified(archive: Path, staging: Path) -> dict:
     try:
         with tarfile.open(archive, mode="r|gz") as tar:
             first = tar.next()
-            if first is None or first.name != rules.MANIFEST_NAME or not first.isfile():
+            if first is None or first.name != MANIFEST_NAME or not first.isfile():
                 raise ArchiveRejected("the archive does not start with its manifest")
             manifest = rules.parse_manifest(tar.extractfile(first).read())
             expected = rules.manifest_members(manifest)
@@ -349,7 +350,7 @@ def restore_backup(archive: Path, overwrite: bool = False) -> RestoreResult:
             integrity = _restore_sqlite(dump)
         else:
             integrity = _restore_postgres(dump, manifest["database"]["schema"])
-        _replace_uploads(staging / rules.UPLOADS_DIR)
+        _replace_uploads(staging / UPLOADS_DIR)
     return RestoreResult(manifest, integrity, time.monotonic() - started)
 
 

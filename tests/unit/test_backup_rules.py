@@ -4,7 +4,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from backup import rules
-from backup.rules import ArchiveRejected, DatabaseKind, Member
+from backup.constants import DatabaseKind
+from backup.rules import ArchiveRejected, Member
 
 
 def test_archive_names_are_dated_in_utc_and_sort_by_time():

@@ -2,7 +2,7 @@
 connections to those services."""
 from core.clock import utcnow
 from extensions import db
-from reconcile.terms import AmountOutcome, AuthMethod, MatchState, Service, Source
+from reconcile.constants import AmountOutcome, AuthMethod, MatchState, Service, Source
 
 
 def _values(enum) -> str:

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from reconcile.terms import Source
+from reconcile.constants import Source
 
 SEPAY_SIGNATURE_HEADER = "X-SePay-Signature"
 SEPAY_TIMESTAMP_HEADER = "X-SePay-Timestamp"

@@ -4,7 +4,7 @@ import re
 from datetime import datetime, timedelta
 
 from payments.rules import CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX, OrderStatus
-from reconcile.terms import AmountOutcome, PaymentProgress
+from reconcile.constants import AmountOutcome, PaymentProgress
 from vntext import fold
 
 # An order awaiting payment for longer than this is shown as expired (a setting overrides it).

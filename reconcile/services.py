@@ -20,7 +20,7 @@ from reconcile.notifications import (Incoming, NotificationRefused, api_key_dige
                                      check_sepay_api_key, check_sepay_hmac)
 from reconcile.rules import (DEFAULT_PAYMENT_WINDOW_HOURS, PAID_STATUSES, amount_outcome, order_code_candidates,
                              payment_progress)
-from reconcile.terms import AmountOutcome, AuthMethod, MatchState, PaymentProgress, Service
+from reconcile.constants import AmountOutcome, AuthMethod, MatchState, PaymentProgress, Service
 
 
 def payment_window_hours() -> int:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 
 from catalog.importer.columns import header_key
 from reconcile.notifications import MAX_TEXT, Incoming
-from reconcile.terms import Source
+from reconcile.constants import Source
 
 HEADER_SEARCH_ROWS = 60
 

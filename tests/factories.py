@@ -44,7 +44,7 @@ from producers.ocop import add_months
 from reconcile import services as reconcile_services
 from reconcile.models import BankTransaction
 from reconcile.notifications import casso_signature, sepay_hmac_signature
-from reconcile.terms import AuthMethod, Service
+from reconcile.constants import AuthMethod, Service
 from search import sync
 from search.relevance_data import PRODUCTS
 from tests.conftest import csrf_token_from

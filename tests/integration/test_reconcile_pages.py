@@ -14,7 +14,7 @@ from payments.rules import OrderStatus
 from producers.models import AuditEvent
 from reconcile import services
 from reconcile.models import BankFeed
-from reconcile.terms import PaymentProgress
+from reconcile.constants import PaymentProgress
 from tests.conftest import csrf_token_from
 from tests.factories import make_seller, place_order
 from tests.factories import order_row, post_sepay, sepay_payload, transactions

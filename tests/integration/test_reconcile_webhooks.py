@@ -13,7 +13,7 @@ Payload shapes and authentication follow the services' published documentation:
 import pytest
 
 from payments.rules import OrderStatus
-from reconcile.terms import MatchState
+from reconcile.constants import MatchState
 from tests.factories import make_seller, place_order
 from tests.factories import (CASSO_SECRET, SEPAY_API_KEY, casso_payload, connect_feed, order_row,
                                                post_casso, post_sepay, sepay_payload, transactions)

@@ -14,7 +14,7 @@ import pytest
 from reconcile.notifications import (NotificationRefused, api_key_digest, check_casso_signature,
                                      check_sepay_api_key, check_sepay_hmac, parse_casso, parse_json, parse_sepay,
                                      sepay_hmac_signature)
-from reconcile.terms import Source
+from reconcile.constants import Source
 
 CASSO_SAMPLE = {"error": 0, "data": {
     "id": 0, "reference": "MA_GIAO_DICH_THU_NGHIEM", "description": "giao dich thu nghiem", "amount": 599000,

@@ -5,7 +5,7 @@ import pytest
 
 from payments.rules import OrderStatus, new_order_code
 from reconcile.rules import amount_outcome, order_code_candidates, payment_progress
-from reconcile.terms import AmountOutcome, PaymentProgress
+from reconcile.constants import AmountOutcome, PaymentProgress
 
 
 @pytest.mark.parametrize("description", [

@@ -5,7 +5,7 @@ import io
 import os
 import tempfile
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 
@@ -20,13 +20,16 @@ from core.i18n import format_vnd
 from extensions import db, limiter
 from payments.services import managed_producers
 from payments.texts import STATUS_LABELS
-from reconcile import bp, services
-from reconcile.forms import FeedForm, MatchForm, StatementForm
+from reconcile import services
+from reconcile.views.forms import FeedForm, MatchForm, StatementForm
 from reconcile.models import BankTransaction
 from reconcile.statement import StatementError, read_statement
-from reconcile.terms import MatchState, PaymentProgress, Service
-from reconcile.texts import (MATCH_REFUSALS, OUTCOME_LABELS, PROGRESS_BY_SLUG, PROGRESS_LABELS, PROGRESS_SLUGS,
-                             ROW_PROBLEMS, SERVICE_LABELS, SOURCE_LABELS, STATEMENT_ERRORS, label)
+from reconcile.constants import (OUTCOME_LABELS, PROGRESS_BY_SLUG, PROGRESS_LABELS, PROGRESS_SLUGS, SERVICE_LABELS,
+                                 SOURCE_LABELS, MatchState, PaymentProgress, Service, label)
+from reconcile.texts import MATCH_REFUSALS, ROW_PROBLEMS, STATEMENT_ERRORS
+
+# The producer's back office: its pages share the producers' prefix.
+bp = Blueprint("reconcile", __name__, url_prefix="/nha-san-xuat")
 
 MAX_STATEMENT_BYTES = 5 * 1024 * 1024
 CSV_COLUMNS = ("code", "ordered_at", "product", "quantity", "amount_vnd", "received_vnd", "payment", "status",
@@ -63,7 +66,7 @@ def _common():
 
 # --- orders by payment -----------------------------------------------------------------------
 
-@bp.get("/nha-san-xuat/thanh-toan")
+@bp.get("/thanh-toan")
 @login_required
 def payments_overview():
     progress = _chosen_progress()
@@ -79,7 +82,7 @@ def _local(moment):
     return to_user_timezone(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
 
-@bp.get("/nha-san-xuat/thanh-toan.csv")
+@bp.get("/thanh-toan.csv")
 @login_required
 def payments_csv():
     """The filtered list as CSV (UTF-8 with BOM for Excel); text cells are guarded against formulas."""
@@ -100,7 +103,7 @@ def payments_csv():
 
 # --- transactions waiting for the producer ----------------------------------------------------
 
-@bp.get("/nha-san-xuat/thanh-toan/giao-dich")
+@bp.get("/thanh-toan/giao-dich")
 @login_required
 def transactions():
     waiting = db.session.scalars(services.managed_transactions_query(g.user).limit(200)).all()
@@ -113,7 +116,7 @@ def _managed_transaction_or_404(transaction_id):
     return db.first_or_404(query)
 
 
-@bp.post("/nha-san-xuat/thanh-toan/giao-dich/<int:transaction_id>/ghep")
+@bp.post("/thanh-toan/giao-dich/<int:transaction_id>/ghep")
 @login_required
 def match_transaction(transaction_id):
     transaction = _managed_transaction_or_404(transaction_id)
@@ -134,7 +137,7 @@ def match_transaction(transaction_id):
     return redirect(url_for("reconcile.transactions"), 303)
 
 
-@bp.post("/nha-san-xuat/thanh-toan/giao-dich/<int:transaction_id>/bo-qua")
+@bp.post("/thanh-toan/giao-dich/<int:transaction_id>/bo-qua")
 @login_required
 def ignore_transaction(transaction_id):
     transaction = _managed_transaction_or_404(transaction_id)
@@ -146,7 +149,7 @@ def ignore_transaction(transaction_id):
 
 # --- statement upload ----------------------------------------------------------------------------
 
-@bp.route("/nha-san-xuat/thanh-toan/sao-ke", methods=["GET", "POST"])
+@bp.route("/thanh-toan/sao-ke", methods=["GET", "POST"])
 @login_required
 @limiter.limit("30 per hour", methods=["POST"])
 def statement_upload():
@@ -199,12 +202,12 @@ def _import_statement(producer, upload):
 
 def _webhook_urls(feeds):
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    endpoints = {Service.SEPAY: "reconcile.sepay_webhook", Service.CASSO: "reconcile.casso_webhook"}
+    endpoints = {Service.SEPAY: "reconcile_webhooks.sepay_webhook", Service.CASSO: "reconcile_webhooks.casso_webhook"}
     return {service: base + url_for(endpoints[service], hook_id=feed.hook_id)
             for service, feed in feeds.items() if feed is not None}
 
 
-@bp.route("/nha-san-xuat/thanh-toan/ket-noi", methods=["GET", "POST"])
+@bp.route("/thanh-toan/ket-noi", methods=["GET", "POST"])
 @login_required
 def feeds_page():
     producer, producers = _chosen_producer()
@@ -236,7 +239,7 @@ def _feed_form(service, feed):
     return form.for_service(service)
 
 
-@bp.post("/nha-san-xuat/thanh-toan/ket-noi/ngat")
+@bp.post("/thanh-toan/ket-noi/ngat")
 @login_required
 def feed_disconnect():
     producer, _producers = _chosen_producer()

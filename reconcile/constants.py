@@ -1,6 +1,8 @@
 """The words of reconciliation: where a bank transaction came from, what became of it,
-and how far an order's payment has come."""
+and how far an order's payment has come; with their labels."""
 from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
 
 
 class Service(StrEnum):
@@ -51,3 +53,53 @@ class PaymentProgress(StrEnum):
     PAID = "paid"
     EXPIRED = "expired"
     CANCELLED = "cancelled"
+
+
+PROGRESS_LABELS = {
+    PaymentProgress.AWAITING: _l("Awaiting payment"),
+    PaymentProgress.PARTLY_PAID: _l("Partly paid"),
+    PaymentProgress.PAID: _l("Paid"),
+    PaymentProgress.EXPIRED: _l("Expired"),
+    PaymentProgress.CANCELLED: _l("Cancelled"),
+}
+
+# Vietnamese URL values of the list's filter (?tinh-trang=…).
+PROGRESS_SLUGS = {
+    PaymentProgress.AWAITING: "cho-thanh-toan",
+    PaymentProgress.PARTLY_PAID: "thanh-toan-mot-phan",
+    PaymentProgress.PAID: "da-thanh-toan",
+    PaymentProgress.EXPIRED: "het-han",
+    PaymentProgress.CANCELLED: "da-huy",
+}
+PROGRESS_BY_SLUG = {slug: progress for progress, slug in PROGRESS_SLUGS.items()}
+
+OUTCOME_LABELS = {
+    AmountOutcome.FULL: _l("Paid in full"),
+    AmountOutcome.PARTIAL: _l("Partly paid"),
+    AmountOutcome.OVER: _l("Overpaid"),
+}
+
+SOURCE_LABELS = {
+    Source.SEPAY: "SePay",
+    Source.CASSO: "Casso",
+    Source.STATEMENT: _l("Bank statement"),
+}
+
+SERVICE_LABELS = {Service.SEPAY: "SePay", Service.CASSO: "Casso"}
+
+METHOD_LABELS = {
+    AuthMethod.SEPAY_HMAC: _l("HMAC-SHA256 signature (recommended)"),
+    AuthMethod.SEPAY_API_KEY: _l("API key"),
+    AuthMethod.CASSO_SIGNATURE: _l("Casso webhook V2 signature (checksum key)"),
+}
+
+STATE_LABELS = {
+    MatchState.MATCHED: _l("Matched"),
+    MatchState.UNMATCHED: _l("Not matched"),
+    MatchState.IGNORED: _l("Not for an order"),
+    MatchState.ALREADY_COUNTED: _l("Already counted"),
+}
+
+
+def label(mapping, value) -> str:
+    return str(mapping.get(value, value))

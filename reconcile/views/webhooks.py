@@ -5,16 +5,20 @@ retry or replay too, and when its description names no order (it then waits for 
 401 for a wrong signature or key, 400 for a payload that is not the service's, 404 for an
 unknown hook, 503 when the database fails, so the service delivers again later.
 """
-from flask import current_app, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.clock import utcnow
 from extensions import db
-from reconcile import bp, services
+from reconcile import services
 from reconcile.notifications import NotificationRefused, parse_casso, parse_json, parse_sepay
-from reconcile.terms import Service
+from reconcile.constants import Service
+
+# Services post JSON with their own signatures; a browser's CSRF token means nothing to them, so
+# init_app exempts this blueprint from CSRF.
+bp = Blueprint("reconcile_webhooks", __name__, url_prefix="/api/webhooks")
 
 MAX_BODY = 64 * 1024
 REFUSALS = {
@@ -64,11 +68,11 @@ def _receive(service: Service, hook_id: str, parse):
     return _answer(200, **answer)
 
 
-@bp.post("/api/webhooks/sepay/<hook_id>")
+@bp.post("/sepay/<hook_id>")
 def sepay_webhook(hook_id):
     return _receive(Service.SEPAY, hook_id, parse_sepay)
 
 
-@bp.post("/api/webhooks/casso/<hook_id>")
+@bp.post("/casso/<hook_id>")
 def casso_webhook(hook_id):
     return _receive(Service.CASSO, hook_id, parse_casso)

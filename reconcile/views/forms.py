@@ -4,8 +4,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import PasswordField, RadioField, StringField
 from wtforms.validators import DataRequired, Length
 
-from reconcile.terms import AuthMethod, SERVICE_METHODS, Service
-from reconcile.texts import METHOD_LABELS
+from reconcile.constants import METHOD_LABELS, SERVICE_METHODS, AuthMethod, Service
 
 MIN_SECRET, MAX_SECRET = 16, 200
 

@@ -1,7 +1,4 @@
-"""Payments: VietQR codes from verified bank details, payment links and order requests."""
-from flask import Blueprint
+"""Payments: VietQR codes from verified bank details, payment links and order requests.
 
-bp = Blueprint("payments", __name__)
-
-from payments.cli import cli_group  # noqa: E402,F401
-from payments import orders, routes  # noqa: E402,F401
+Shape: constants (order statuses, labels) -> vietqr, banks, qrimage, qrcard (pure: the code, the
+bank list, its pictures) -> rules (pure) -> models -> services -> texts -> views/ -> cli."""

@@ -2,7 +2,8 @@
 are rendered from the producer's current approved PaymentAccount on every view."""
 from core.clock import utcnow
 from extensions import db
-from payments.rules import MAX_LINK_LENGTH, MAX_QUANTITY, MIN_QUANTITY, OrderStatus
+from payments.constants import OrderStatus
+from payments.rules import MAX_LINK_LENGTH, MAX_QUANTITY, MIN_QUANTITY
 from producers.models import ReviewedVersion
 
 

@@ -1,9 +1,10 @@
 """Order rules without Flask: order codes, status changes, what may be ordered
-and payment links. Errors carry a code (and params) that payments.texts translates."""
+and payment links. Errors carry a code (and params) that payments.texts words."""
 import re
 import secrets
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from payments.constants import OrderStatus
 from payments.vietqr import AMOUNT_LIMIT, TEXT_FIELD_MAX, Memo, VietQRError, fit_memo
 
 # --- order codes -------------------------------------------------------------
@@ -47,24 +48,6 @@ def saved_code_filename(order_code: str, amount_vnd: int) -> str:
 
 
 # --- order status ------------------------------------------------------------
-
-class OrderStatus:
-    NEW = "new"  # waiting for the buyer's transfer
-    PAID = "paid"
-    SHIPPED = "shipped"
-    COMPLETED = "completed"
-    CANCELLED = "cancelled"
-    ALL = (NEW, PAID, SHIPPED, COMPLETED, CANCELLED)
-    # Payment comes first (the buyer pays by bank transfer before shipping);
-    # a paid order may still be cancelled, the producer then refunds by hand.
-    TRANSITIONS = {
-        NEW: (PAID, CANCELLED),
-        PAID: (SHIPPED, CANCELLED),
-        SHIPPED: (COMPLETED,),
-        COMPLETED: (),
-        CANCELLED: (),
-    }
-
 
 def next_statuses(current: str) -> tuple[str, ...]:
     return OrderStatus.TRANSITIONS.get(current, ())

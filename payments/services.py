@@ -21,9 +21,9 @@ from payments.banks import bank_by_bin
 from payments import rules
 from payments.models import Order, PaymentLink
 from payments.qrimage import mask_account
-from payments.rules import (OrderRefused, OrderStatus, PaymentLinkError, can_change_status, check_payment_link,
-                            new_order_code, normalise_order_code, order_amount, order_refusal,
-                            with_client_reference)
+from payments.constants import OrderStatus
+from payments.rules import (OrderRefused, PaymentLinkError, can_change_status, check_payment_link, new_order_code,
+                            normalise_order_code, order_amount, order_refusal, with_client_reference)
 from payments.vietqr import VietQRError, build_payload
 from producers import audit, payment_details
 from producers.models import Producer, ProducerStatus

@@ -1,7 +1,7 @@
-"""Translatable texts for the codes raised by payments.rules, and order status names."""
+"""Translatable texts for the codes raised by payments.rules."""
 from flask_babel import lazy_gettext as _l
 
-from payments.rules import OrderRefused, OrderStatus, PaymentLinkError
+from payments.rules import OrderRefused, PaymentLinkError
 
 REFUSAL_MESSAGES = {
     "not_public": _l("This product is not on sale."),
@@ -23,33 +23,6 @@ LINK_MESSAGES = {
     "not_a_url": _l("This is not a web address. Copy the whole link, e.g. https://buy.stripe.com/…"),
 }
 
-STATUS_LABELS = {
-    OrderStatus.NEW: _l("Awaiting payment"),
-    OrderStatus.PAID: _l("Paid"),
-    OrderStatus.SHIPPED: _l("Shipped"),
-    OrderStatus.COMPLETED: _l("Completed"),
-    OrderStatus.CANCELLED: _l("Cancelled"),
-}
-
-# The producer's buttons, named by what they do.
-STATUS_ACTIONS = {
-    OrderStatus.PAID: _l("Mark as paid"),
-    OrderStatus.SHIPPED: _l("Mark as shipped"),
-    OrderStatus.COMPLETED: _l("Mark as completed"),
-    OrderStatus.CANCELLED: _l("Cancel the order"),
-}
-
-# What the buyer should expect next, by status.
-STATUS_EXPLANATIONS = {
-    OrderStatus.NEW: _l("The producer will check the transfer and confirm the payment."),
-    OrderStatus.PAID: _l("The producer has received your payment and will prepare and send the goods."),
-    OrderStatus.SHIPPED: _l("The goods are on their way. The producer or the carrier will call you."),
-    OrderStatus.COMPLETED: _l("This order is complete. Thank you for buying from the countryside!"),
-    OrderStatus.CANCELLED: _l("This order was cancelled. If you already paid, the producer will contact you "
-                              "about the refund."),
-}
-
-
 def refusal_message(error: OrderRefused | str) -> str:
     code, params = (error, {}) if isinstance(error, str) else (error.code, error.params)
     return str(REFUSAL_MESSAGES[code]) % params
@@ -57,7 +30,3 @@ def refusal_message(error: OrderRefused | str) -> str:
 
 def link_message(error: PaymentLinkError) -> str:
     return str(LINK_MESSAGES[error.code]) % error.params
-
-
-def status_label(status: str) -> str:
-    return str(STATUS_LABELS.get(status, status))

@@ -3,7 +3,8 @@ compare what arrived with what is due, and say how far an order's payment has co
 import re
 from datetime import datetime, timedelta
 
-from payments.rules import CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX, OrderStatus
+from payments.constants import OrderStatus
+from payments.rules import CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX
 from reconcile.constants import AmountOutcome, PaymentProgress
 from vntext import fold
 

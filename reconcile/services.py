@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from core.clock import utcnow
 from extensions import db
 from payments.models import Order
-from payments.rules import OrderStatus
+from payments.constants import OrderStatus
 from payments.services import managed_condition
 from producers import audit
 from producers.models import Producer

@@ -18,7 +18,7 @@ from catalog.models import Product, ProductPhoto, ProductStatus
 from catalog.rules import earliest_valid_decision_date
 from extensions import db
 from payments.models import Order
-from payments.rules import OrderStatus
+from payments.constants import OrderStatus
 from producers.models import Certificate, Producer, ProducerStatus
 from producers.ocop import certificate_valid_until
 from reports.rules import Period, Trend, median_days, share

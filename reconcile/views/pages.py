@@ -19,7 +19,7 @@ from core.forms import EmptyForm
 from core.i18n import format_vnd
 from extensions import db, limiter
 from payments.services import managed_producers
-from payments.texts import STATUS_LABELS
+from payments.constants import STATUS_LABELS
 from reconcile import services
 from reconcile.views.forms import FeedForm, MatchForm, StatementForm
 from reconcile.models import BankTransaction

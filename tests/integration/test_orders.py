@@ -8,7 +8,8 @@ from catalog.models import Availability, ProductStatus
 from extensions import db
 from payments import services
 from payments.models import Order
-from payments.rules import CODE_ALPHABET, OrderStatus
+from payments.constants import OrderStatus
+from payments.rules import CODE_ALPHABET
 from producers.models import PaymentAccount, ProducerStatus
 from tests.factories import (BUYER, add_seller_product as add_product, make_seller, order_form_tokens, place_order,
                                                   post_order)

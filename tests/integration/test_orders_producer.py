@@ -4,7 +4,7 @@ import pytest
 from accounts.models import Role
 from extensions import db
 from payments.models import Order
-from payments.rules import OrderStatus
+from payments.constants import OrderStatus
 from producers.models import AuditEvent
 from tests.conftest import csrf_token_from
 from tests.factories import COMMUNE_B, PROVINCE_B, make_seller, place_order

@@ -4,7 +4,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from payments.rules import OrderStatus
+from payments.constants import OrderStatus
 from payments.vietqr import parse_payload
 from producers.models import ProducerStatus
 from tests.conftest import csrf_token_from

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from payments.rules import OrderStatus
+from payments.constants import OrderStatus
 from payments.vietqr import parse_payload
 from tests.conftest import TEST_PASSWORD, csrf_token_from
 from tests.factories import make_seller, place_order

@@ -10,7 +10,7 @@ import pytest
 from core.clock import utcnow
 from extensions import db
 from payments.models import Order
-from payments.rules import OrderStatus
+from payments.constants import OrderStatus
 from producers.models import AuditEvent
 from reconcile import services
 from reconcile.models import BankFeed

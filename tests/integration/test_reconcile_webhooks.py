@@ -12,7 +12,7 @@ Payload shapes and authentication follow the services' published documentation:
 """
 import pytest
 
-from payments.rules import OrderStatus
+from payments.constants import OrderStatus
 from reconcile.constants import MatchState
 from tests.factories import make_seller, place_order
 from tests.factories import (CASSO_SECRET, SEPAY_API_KEY, casso_payload, connect_feed, order_row,

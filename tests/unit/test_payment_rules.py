@@ -3,9 +3,10 @@ import random
 
 import pytest
 
-from payments.rules import (CODE_ALPHABET, MAX_LINK_LENGTH, OrderRefused, OrderStatus, PaymentLinkError,
-                            can_change_status, check_payment_link, link_host, new_order_code, next_statuses,
-                            normalise_order_code, order_amount, order_memo, order_refusal, with_client_reference)
+from payments.constants import OrderStatus
+from payments.rules import (CODE_ALPHABET, MAX_LINK_LENGTH, OrderRefused, PaymentLinkError, can_change_status,
+                            check_payment_link, link_host, new_order_code, next_statuses, normalise_order_code,
+                            order_amount, order_memo, order_refusal, with_client_reference)
 
 
 def test_alphabet_has_no_lookalikes():

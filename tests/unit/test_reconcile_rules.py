@@ -3,7 +3,8 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from payments.rules import OrderStatus, new_order_code
+from payments.constants import OrderStatus
+from payments.rules import new_order_code
 from reconcile.rules import amount_outcome, order_code_candidates, payment_progress
 from reconcile.constants import AmountOutcome, PaymentProgress
 

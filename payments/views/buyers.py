@@ -1,39 +1,33 @@
-"""Order pages: buyers order without an account and follow the order by code +
-phone; producers (and their commune's officers and helpers) manage their orders."""
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+"""Order pages for buyers: they order without an account (/dat-hang/<product>), follow the order
+by its code (/don-hang/<code>) and find it again by code and phone (/tra-cuu-don-hang)."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from accounts.auth import login_required
 from accounts.phones import display_phone
 from core.i18n import format_vnd
 from core.web import error_response
 from extensions import db, limiter
-from payments import bp, services
-from payments.forms import SPAM_MESSAGES, LookupForm, OrderForm, StatusForm
-from payments.models import Order
+from payments import services
+from payments.constants import STATUS_EXPLANATIONS, STATUS_LABELS, OrderStatus
 from payments.qrcard import CardLine, payment_card_png
-from payments.routes import _order_payload_or_error, image_response, order_lookup_limit, qr_markup
-from payments.rules import OrderRefused, OrderStatus, link_host, next_statuses, saved_code_filename
+from payments.rules import OrderRefused, link_host, saved_code_filename
 from payments.services import PaymentState
-from payments.texts import STATUS_ACTIONS, STATUS_EXPLANATIONS, STATUS_LABELS, refusal_message
+from payments.texts import refusal_message
+from payments.views.common import image_response, no_store, order_lookup_limit, order_payload_or_error, qr_markup
+from payments.views.forms import SPAM_MESSAGES, LookupForm, OrderForm
+
+orders_bp = Blueprint("orders", __name__, url_prefix="/don-hang")
+order_form_bp = Blueprint("order_form", __name__, url_prefix="/dat-hang")
+lookup_bp = Blueprint("order_lookup", __name__, url_prefix="/tra-cuu-don-hang")
 
 
 def _order_limit():
     return current_app.config.get("ORDER_RATE_LIMIT", "10 per hour")
 
 
-def _no_store(response):
-    response = current_app.make_response(response)
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-# --- buyers -------------------------------------------------------------------------
-
-@bp.errorhandler(429)
 def _too_many(error):
-    # Raised by Flask-Limiter for this blueprint's routes: say what was limited.
-    if request.endpoint == "payments.place_order":
+    # Raised by Flask-Limiter for these blueprints' routes: say what was limited.
+    if request.endpoint == "order_form.place_order":
         title, message = _("Too many orders"), _("You sent many orders in a short time. Please wait an hour, "
                                                  "or call the producer.")
     else:
@@ -41,7 +35,11 @@ def _too_many(error):
     return error_response(429, title, message)
 
 
-@bp.route("/dat-hang/<int:product_id>", methods=["GET", "POST"])
+for _blueprint in (orders_bp, order_form_bp, lookup_bp):
+    _blueprint.register_error_handler(429, _too_many)
+
+
+@order_form_bp.route("/<int:product_id>", methods=["GET", "POST"])
 @limiter.limit(_order_limit, methods=["POST"])
 def place_order(product_id):
     """The order form on its own page (the product page embeds the same box)."""
@@ -66,7 +64,7 @@ def place_order(product_id):
                 services.remember_order(order.code)
                 flash(_("Your order %(code)s is sent to the producer.", code=order.code), "success")
                 # The form posted to …#dat-hang; an explicit fragment stops the browser carrying it over.
-                return redirect(url_for("payments.order_page", code=order.code, _anchor="don-hang"))
+                return redirect(url_for("orders.order_page", code=order.code, _anchor="don-hang"))
     form.start(product.id)  # after a refusal too: a fresh start time for the next attempt
     status = 400 if request.method == "POST" else 200
     if problem:
@@ -87,7 +85,7 @@ def _order_view(order):
         "qr": qr_markup(payload, _("VietQR code for order %(code)s", code=order.code)) if payload else None,
         "pending": order.status == OrderStatus.NEW
         and services.payment_state(order.producer) == PaymentState.PENDING,
-        "saved_code_url": url_for("payments.order_saved_code", code=order.code) if payload else None,
+        "saved_code_url": url_for("orders.order_saved_code", code=order.code) if payload else None,
         "saved_code_name": saved_code_filename(order.code, order.amount_vnd),
         "link": link,
         "link_host": link_host(link) if link else None,
@@ -98,23 +96,23 @@ def _order_view(order):
     }
 
 
-@bp.get("/don-hang/<code>")
+@orders_bp.get("/<code>")
 def order_page(code):
     order = services.accessible_order(code)
     if order is None:
         # Same answer whether the code exists or not: the lookup form asks for the phone.
-        return redirect(url_for("payments.order_lookup", ma=code[:20]))
-    return _no_store(render_template("payments/order.html", **_order_view(order)))
+        return redirect(url_for("order_lookup.order_lookup", ma=code[:20]))
+    return no_store(render_template("payments/order.html", **_order_view(order)))
 
 
-@bp.get("/don-hang/<code>/ma-qr.png")
+@orders_bp.get("/<code>/ma-qr.png")
 @order_lookup_limit
 def order_saved_code(code):
     """"Save the code": the order's VietQR with the transfer details printed under it, for the
     phone's gallery; bank apps read it with "scan from image"."""
-    found, error = _order_payload_or_error(code)
+    found, error = order_payload_or_error(code)
     if error is not None:
-        return _no_store(error)
+        return no_store(error)
     order, payload = found
     target = services.payment_target(order.producer)
     lines = [
@@ -128,7 +126,7 @@ def order_saved_code(code):
     return image_response(png, "image/png", saved_code_filename(order.code, order.amount_vnd))
 
 
-@bp.route("/tra-cuu-don-hang", methods=["GET", "POST"])
+@lookup_bp.route("", methods=["GET", "POST"])
 @order_lookup_limit
 def order_lookup():
     form = LookupForm()
@@ -139,57 +137,7 @@ def order_lookup():
         order = services.find_order(form.code.data, form.phone.data)
         if order is not None:
             services.remember_order(order.code)
-            return redirect(url_for("payments.order_page", code=order.code))
+            return redirect(url_for("orders.order_page", code=order.code))
         not_found = True
     status = 404 if not_found else (400 if request.method == "POST" else 200)
     return render_template("payments/lookup.html", form=form, not_found=not_found), status
-
-
-# --- producers, and officers or helpers on their behalf -------------------------------
-
-def _managed_order_or_404(code):
-    code = (code or "").upper()
-    return db.first_or_404(services.managed_orders_query(g.user).where(Order.code == code))
-
-
-@bp.get("/nha-san-xuat/don-hang")
-@login_required
-def producer_orders():
-    query = services.managed_orders_query(g.user)
-    status = request.args.get("trang-thai")
-    if status in OrderStatus.ALL:
-        query = query.where(Order.status == status)
-    page = db.paginate(query, page=request.args.get("trang", 1, type=int),
-                       per_page=current_app.config["PAGE_SIZE"], error_out=False)
-    several_producers = len(services.managed_producers(g.user)) > 1
-    return _no_store(render_template("payments/producer_orders.html", page=page, status=status,
-                                     statuses=OrderStatus.ALL, status_labels=STATUS_LABELS,
-                                     several_producers=several_producers, display_phone=display_phone))
-
-
-@bp.get("/nha-san-xuat/don-hang/<code>")
-@login_required
-def producer_order(code):
-    order = _managed_order_or_404(code)
-    return _no_store(render_template(
-        "payments/producer_order.html", order=order, status_labels=STATUS_LABELS, actions=STATUS_ACTIONS,
-        next_statuses=next_statuses(order.status), form=StatusForm(formdata=None), display_phone=display_phone))
-
-
-@bp.post("/nha-san-xuat/don-hang/<code>/trang-thai")
-@login_required
-def producer_order_status(code):
-    order = _managed_order_or_404(code)
-    form = StatusForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        services.change_status(order, form.status.data, g.user)
-    except services.StatusChangeRefused:
-        db.session.rollback()
-        flash(_("This change is not possible: the order is %(status)s.", status=STATUS_LABELS[order.status]),
-              "error")
-        return redirect(url_for("payments.producer_order", code=order.code), 303)
-    db.session.commit()
-    flash(_("Order %(code)s: %(status)s.", code=order.code, status=STATUS_LABELS[order.status]), "success")
-    return redirect(url_for("payments.producer_order", code=order.code), 303)

@@ -65,7 +65,7 @@ def _init_extensions(app):
 # services never loads Flask views. "jobs" comes last: it picks up the tasks every other
 # domain registered.
 DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments", "search", "notifications",
-           "reconcile", "reports", "backup", "jobs")
+           "reconcile", "reports", "backup", "demo", "jobs")
 
 
 def _domain_module(domain, part):
@@ -92,10 +92,8 @@ def _register_blueprints(app):
 
 def _register_commands(app):
     from accounts.cli import users_cli
-    from core.cli import demo_cli
 
     app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)
     for name in DOMAINS:
         command = getattr(_domain_module(name, "cli"), "cli_group", None)
         if command is not None:

@@ -1,6 +1,2 @@
-"""Cross-cutting web pieces: language switch, errors, headers, static fingerprints."""
-from flask import Blueprint
-
-bp = Blueprint("core", __name__)
-
-from core import routes, uploads  # noqa: E402,F401
+"""What every domain shares: the clock, the language and formats, error pages and headers,
+safe redirects, optimistic locking, resumable uploads. Web doors in core/views/."""

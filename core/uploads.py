@@ -6,20 +6,19 @@ HEAD /tai-len/<id> says how much arrived after a dropped connection. The form th
 `<field>__resumed=<id>` instead of the file, and the view reads both kinds through
 `chosen_uploads(field)`. Without JavaScript the file travels in the form as before.
 Only a logged-in user's own parts can be added to or used (`g.user` is set by accounts).
+The HTTP doors are core.views.uploads; this module holds what other domains' views use.
 """
 from __future__ import annotations
 
 import os
 
-from flask import current_app, g, jsonify, request
+from flask import current_app, g, request
 from werkzeug.datastructures import CombinedMultiDict, FileStorage, MultiDict
 
-from core import bp
 from media.partial import PartialStore, PartialUploadError
 
 RESUMED_SUFFIX = "__resumed"
 MAX_RESUMED_PER_FIELD = 8
-TUS_HEADERS = {"Tus-Resumable": "1.0.0"}
 
 
 def store() -> PartialStore:
@@ -27,67 +26,9 @@ def store() -> PartialStore:
     return PartialStore(root, current_app.config["MAX_CONTENT_LENGTH"])
 
 
-def _owner():
+def owner_id():
     user = g.get("user")
     return user.id if user is not None else None
-
-
-def _answer(upload, status=200):
-    response = jsonify({"id": upload.id, "offset": upload.offset, "size": upload.size})
-    response.status_code = status
-    response.headers.update({"Upload-Offset": str(upload.offset), "Upload-Length": str(upload.size),
-                             "Cache-Control": "no-store", **TUS_HEADERS})
-    return response
-
-
-def _refused(error: PartialUploadError):
-    status = {"unknown": 404, "too_large": 413, "bad_offset": 409, "incomplete": 409}[error.code]
-    response = jsonify({"error": error.code, "offset": error.offset})
-    response.status_code = status
-    response.headers.update({"Upload-Offset": str(error.offset), **TUS_HEADERS})
-    return response
-
-
-@bp.post("/tai-len")
-def upload_start():
-    owner = _owner()
-    if owner is None:
-        return jsonify({"error": "login"}), 401
-    data = request.get_json(silent=True) or {}
-    size = data.get("size")
-    parts = store()
-    parts.remove_stale()  # abandoned parts go when the next upload starts
-    try:
-        upload = parts.start(owner, str(data.get("name") or "photo"), str(data.get("type") or ""),
-                               size if isinstance(size, int) else -1)
-    except PartialUploadError as error:
-        return _refused(error)
-    return _answer(upload, 201)
-
-
-@bp.route("/tai-len/<upload_id>", methods=["HEAD", "GET"])
-def upload_status(upload_id):
-    owner = _owner()
-    if owner is None:
-        return jsonify({"error": "login"}), 401
-    try:
-        return _answer(store().get(owner, upload_id))
-    except PartialUploadError as error:
-        return _refused(error)
-
-
-@bp.route("/tai-len/<upload_id>", methods=["PATCH"])
-def upload_piece(upload_id):
-    owner = _owner()
-    if owner is None:
-        return jsonify({"error": "login"}), 401
-    offset = request.headers.get("Upload-Offset", "")
-    if not offset.isdigit():
-        return jsonify({"error": "bad_offset"}), 400
-    try:
-        return _answer(store().append(owner, upload_id, int(offset), request.get_data(cache=False)))
-    except PartialUploadError as error:
-        return _refused(error)
 
 
 def chosen_uploads(field: str) -> list:
@@ -109,7 +50,7 @@ def formdata_with_uploads(*fields) -> CombinedMultiDict:
 
 def _resumed(field: str) -> list:
     files = []
-    owner = _owner()
+    owner = owner_id()
     if owner is None:
         return files
     parts = store()
@@ -124,8 +65,7 @@ def _resumed(field: str) -> list:
     return files
 
 
-@bp.teardown_app_request
-def _discard_used_parts(_error=None):
+def discard_used_parts(_error=None):
     used = g.pop("resumed_uploads", [])
     if not used:
         return

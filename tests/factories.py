@@ -1051,10 +1051,10 @@ def follow(client, job_id: int, timeout: float = 120) -> list[dict]:
 def load_short_demo(runner, monkeypatch):
     """`flask demo load` with three products (two photos each): users, producers, certificates,
     payment accounts, audit events, products and photos."""
-    from core import cli
+    from demo import data as demo_data
 
-    short = [[cli.DEMO_PRODUCTS[0][0], cli.DEMO_PRODUCTS[0][2]], [cli.DEMO_PRODUCTS[1][0]], [], []]
-    monkeypatch.setattr(cli, "DEMO_PRODUCTS", short)
+    short = [[demo_data.DEMO_PRODUCTS[0][0], demo_data.DEMO_PRODUCTS[0][2]], [demo_data.DEMO_PRODUCTS[1][0]], [], []]
+    monkeypatch.setattr(demo_data, "DEMO_PRODUCTS", short)
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
 

@@ -7,10 +7,10 @@ from media.storage import ImageStore
 
 
 def test_demo_products_are_public_with_photos_and_one_expired_certificate(app, runner, client, monkeypatch):
-    from core import cli
+    from demo import data as demo_data
 
-    short = [[cli.DEMO_PRODUCTS[0][0], cli.DEMO_PRODUCTS[0][2]], [cli.DEMO_PRODUCTS[1][0]], [], []]
-    monkeypatch.setattr(cli, "DEMO_PRODUCTS", short)
+    short = [[demo_data.DEMO_PRODUCTS[0][0], demo_data.DEMO_PRODUCTS[0][2]], [demo_data.DEMO_PRODUCTS[1][0]], [], []]
+    monkeypatch.setattr(demo_data, "DEMO_PRODUCTS", short)
     result = runner.invoke(args=["demo", "load"])
     assert result.exit_code == 0, result.output
     with app.app_context():

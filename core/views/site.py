@@ -1,11 +1,15 @@
-from flask import make_response, redirect, request, session, url_for
+"""Site-wide pages: the language switch (/ngon-ngu), and the two addresses fixed by outside
+conventions, /healthz (load balancers, monitoring) and /robots.txt (RFC 9309), which sit on the
+app itself rather than under a blueprint's prefix."""
+from flask import Blueprint, make_response, redirect, request, session, url_for
 
-from core import bp
 from core.forms import LanguageForm
 from core.urls import absolute, safe_next_url
 
+language_bp = Blueprint("language", __name__, url_prefix="/ngon-ngu")
 
-@bp.post("/ngon-ngu")
+
+@language_bp.post("")
 def set_language():
     form = LanguageForm()
     target = safe_next_url(request.form.get("next"))
@@ -17,7 +21,6 @@ def set_language():
     return redirect(target)
 
 
-@bp.get("/healthz")
 def health():
     return {"status": "ok"}
 
@@ -33,7 +36,6 @@ CRAWLERS_KEEP_OUT = (
 )
 
 
-@bp.get("/robots.txt")
 def robots():
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in CRAWLERS_KEEP_OUT),
              f"Sitemap: {absolute(url_for('catalog.sitemap_index'))}", ""]

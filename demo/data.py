@@ -1,8 +1,6 @@
-"""`flask --app app demo load`: demo accounts and producers for a first run."""
+"""The demo data: an admin, four communes each with an officer and a verified producer (approved
+bank details, certificates), and about twenty published products with drawn photos."""
 from datetime import date
-
-import click
-from flask.cli import AppGroup
 
 from accounts import services as account_services
 from accounts.models import Role, User
@@ -10,8 +8,6 @@ from extensions import db
 from places import units
 from producers.models import Certificate, PaymentAccount, Producer, ProducerStatus
 from vntext import slugify
-
-demo_cli = AppGroup("demo", help="Demo data for trying the site.")
 
 DEMO_PASSWORD = "choque-demo-2025"
 ADMIN_PHONE = "+84900000001"
@@ -156,14 +152,3 @@ def _demo_photo(name, background, accent):
     buffer = io.BytesIO()
     picture.save(buffer, "JPEG", quality=88)
     return buffer.getvalue()
-
-
-@demo_cli.command("load")
-def load_command():
-    """Load demo producers, officers and an admin (only once)."""
-    created = load_demo_data()
-    db.session.commit()
-    click.echo("Demo data loaded." if created else "Demo data already present; nothing changed.")
-    click.echo("Demo log-ins (phone / password):")
-    for role, phone, password, place in demo_logins():
-        click.echo(f"  {role:<9} {phone}  {password}  {place}")

@@ -38,9 +38,11 @@ browser-deps:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
 
-# Lint first (ruff, configured in pyproject.toml): a quick failure before the long suite.
+# Lint first (ruff and import-linter, configured in pyproject.toml): a quick failure before the
+# long suite. lint-imports fails on an import that breaks the layers (docs/ARCHITECTURE.md).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 # The whole suite: unit, integration and browser tests.
 test: lint translations browser-deps

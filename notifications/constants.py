@@ -3,7 +3,8 @@ from enum import StrEnum
 
 
 class NoticeKind(StrEnum):
-    # To the contact on record before the change (security.md §5: notify the old verified contact).
+    # To the contact on record before the change (docs/SECURITY-REFERENCE.md §5: notify the old
+    # verified contact).
     BANK_ACCOUNT_CHANGED = "bank_account_changed"
     PAYMENT_LINK_CHANGED = "payment_link_changed"
     # To the owner: an officer refused a change; the last approved version stays in force.

@@ -2,7 +2,7 @@
 
 Pure module, no Flask. Data: payments/data/bank_bins.csv, a copy of the researched
 list (State Bank of Vietnam BINs plus short names and SWIFT codes; see
-shared/reference/vietqr.md section 6). BINs come only from that file because
+docs/VIETQR.md §6). BINs come only from that file because
 public code carries wrong ones.
 """
 import csv

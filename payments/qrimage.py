@@ -1,7 +1,7 @@
 """QR rendering for VietQR payloads: inline SVG, PNG and a printable A6 sign.
 
 Pure module, no Flask: callers pass already-translated texts. segno settings follow
-shared/reference/vietqr.md section 7: byte mode only (EMVCo 4.x), level M,
+docs/VIETQR.md §7: byte mode only (EMVCo 4.x), level M,
 boost_error off (segno would otherwise raise the level silently), never Micro QR.
 """
 import io

@@ -1,6 +1,6 @@
 """Payment codes, orders and payment links. Services change the session and never commit.
 
-Tampering rule (shared/reference/security.md §5): a code is built from the
+Tampering rule (docs/SECURITY-REFERENCE.md §5): a code is built from the
 producer's CURRENT approved bank details on every call, never stored. While a
 newer version of the details awaits re-approval, Producer.approved_payment_account
 is None and no code at all is produced (VietQR or payment link).

@@ -1,6 +1,6 @@
 """VietQR payloads (NAPAS247 over EMVCo Merchant-Presented QR): build and parse.
 
-Pure module, no Flask. Rules and test vectors: shared/reference/vietqr.md.
+Pure module, no Flask. Rules and test vectors: docs/VIETQR.md.
 Every object is ID (2 digits) + length (2 digits, counted in characters) + value.
 Errors are VietQRError(code, params); payments.messages translates the codes.
 """

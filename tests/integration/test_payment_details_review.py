@@ -1,4 +1,4 @@
-"""Payment details nobody can quietly redirect (issue 10; security.md §5 and Y1–Y8).
+"""Payment details nobody can quietly redirect (issue 10; docs/SECURITY-REFERENCE.md §5 and Y1–Y8).
 
 The payment link follows the bank details' approval: the editor's password, hidden
 until an officer other than the editor approves exactly that version, audited. A

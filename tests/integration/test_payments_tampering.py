@@ -1,4 +1,4 @@
-"""Tampering (security.md §5): new bank details never reach a rendered code before
+"""Tampering (docs/SECURITY-REFERENCE.md §5): new bank details never reach a rendered code before
 an officer approves them, and while they wait no code at all is shown."""
 import pytest
 

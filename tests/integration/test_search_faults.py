@@ -1,4 +1,4 @@
-"""Fault injection for the index (security.md §7 F3–F6) and the `flask search` commands."""
+"""Fault injection for the index (docs/SECURITY-REFERENCE.md §7 F3–F6) and the `flask search` commands."""
 import os
 import shutil
 

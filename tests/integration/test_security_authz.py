@@ -1,4 +1,4 @@
-"""Authorisation boundaries (security.md §6 A1–A7, X1). Each test asserts the status
+"""Authorisation boundaries (docs/SECURITY-REFERENCE.md §6 A1–A7, X1). Each test asserts the status
 and that the database did not change."""
 import pytest
 

@@ -1,4 +1,4 @@
-"""Log-in, passwords, rate limits and redirects (security.md §6 P1–P6, R1)."""
+"""Log-in, passwords, rate limits and redirects (docs/SECURITY-REFERENCE.md §6 P1–P6, R1)."""
 import re
 import time
 from datetime import datetime, timedelta

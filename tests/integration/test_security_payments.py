@@ -1,4 +1,4 @@
-"""Payment-detail tampering and the append-only audit log (security.md §5, §6 Y1–Y4, Y7).
+"""Payment-detail tampering and the append-only audit log (docs/SECURITY-REFERENCE.md §5, §6 Y1–Y4, Y7).
 Each test asserts the status and that the database did not change."""
 import pytest
 from sqlalchemy.exc import DBAPIError

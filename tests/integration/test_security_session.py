@@ -1,4 +1,4 @@
-"""Sessions, CSRF and headers (security.md §6 S1–S6, H1). Each test asserts the status
+"""Sessions, CSRF and headers (docs/SECURITY-REFERENCE.md §6 S1–S6, H1). Each test asserts the status
 and, for state changes, that the database did not change."""
 import hashlib
 import time

@@ -1,5 +1,5 @@
 """Bank details changed after verification: approved again by another officer of the
-same commune, for exactly the version seen (security.md §5, Y1–Y4)."""
+same commune, for exactly the version seen (docs/SECURITY-REFERENCE.md §5, Y1–Y4)."""
 import pytest
 
 from extensions import db

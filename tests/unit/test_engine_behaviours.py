@@ -1,4 +1,4 @@
-"""Every behaviour of search.md §9 (and the issue's extras), on an index of the judged products."""
+"""Every behaviour of docs/SEARCH.md §9 (and the issue's extras), on an index of the judged products."""
 import unicodedata
 
 import pytest

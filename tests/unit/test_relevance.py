@@ -1,4 +1,4 @@
-"""Relevance floor on the judged set (search.md §8): nDCG@10, success@3, every must-pass rule."""
+"""Relevance floor on the judged set (docs/SEARCH.md §8): nDCG@10, success@3, every must-pass rule."""
 import pytest
 
 from search.evaluation import constraint_failures, evaluate, ndcg_at, success_at

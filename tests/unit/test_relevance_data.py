@@ -1,4 +1,4 @@
-"""The judged relevance set is internally consistent (search.md §8)."""
+"""The judged relevance set is internally consistent (docs/SEARCH.md §8)."""
 import unicodedata
 from collections import Counter
 

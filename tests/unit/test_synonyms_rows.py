@@ -1,4 +1,4 @@
-"""One test per row of search/data/synonyms.tsv (search.md §6)."""
+"""One test per row of search/data/synonyms.tsv (docs/SEARCH.md §6)."""
 import pytest
 
 from search.synonyms import ALTERNATIVE_WEIGHT, USER_WEIGHT, default_table, expand

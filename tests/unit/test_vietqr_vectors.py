@@ -1,4 +1,4 @@
-"""Known-answer tests from shared/reference/vietqr.md section 5."""
+"""Known-answer tests from docs/VIETQR.md §5."""
 import pytest
 
 from payments.vietqr import (

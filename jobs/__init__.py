@@ -2,6 +2,6 @@
 and result page, and the worker. See docs/ARCHITECTURE.md for how a domain adds a kind.
 
 Shape: constants -> rules (pure) -> models (Job) -> queue (Huey, kinds, tasks) -> progress ->
-services (start_job, enqueue, run_job) -> texts -> views/ (pages, `init_app` builds the queue)
--> cli (`flask jobs worker`).
+services (start_job, enqueue) -> worker (run_job, the Huey task) -> texts -> views/ (pages,
+`init_app` builds the queue) -> cli (`flask jobs worker`).
 """

@@ -61,7 +61,7 @@ def build_queue(app):
         huey = RedisHuey(name, url=app.config["REDIS_URL"], **options)
     else:
         huey = SqliteHuey(name, filename=app.config["JOBS_QUEUE_PATH"], **options)
-    from jobs.services import run_job
+    from jobs.worker import run_job
 
     tasks = {RUN_JOB_TASK: huey.task(name=RUN_JOB_TASK)(_in_app_context(app, run_job))}
     for name, (func, huey_options) in _TASKS.items():

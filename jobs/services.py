@@ -1,4 +1,4 @@
-"""Start jobs (in the request's transaction) and run them (in the worker).
+"""Start jobs in the request's transaction (the worker runs them: jobs.worker).
 
     job = start_job("catalog.import", g.user, params={...}, label=file_name)
     db.session.commit()          # the view commits once…
@@ -10,15 +10,13 @@ from __future__ import annotations
 import logging
 
 from flask import current_app, has_request_context
-from flask_babel import force_locale, get_locale
-from sqlalchemy import update
+from flask_babel import get_locale
 
 from core.clock import utcnow
 from extensions import db
 from jobs.models import Job
-from jobs.progress import ProgressReporter
-from jobs.queue import KINDS
 from jobs.constants import RUN_JOB_TASK, JobStatus
+from jobs.queue import KINDS
 
 log = logging.getLogger(__name__)
 
@@ -55,48 +53,6 @@ def enqueue(job: Job) -> bool:
         job.status, job.finished_at, job.error_code = JobStatus.FAILED, utcnow(), "queue_unavailable"
         return False
     return True
-
-
-def run_job(job_id: int) -> None:
-    """The Huey task: run one queued job once, recording how it went. Never raises."""
-    claimed = db.session.execute(update(Job).where(Job.id == job_id, Job.status == JobStatus.QUEUED)
-                                 .values(status=JobStatus.RUNNING, started_at=utcnow()))
-    db.session.commit()
-    if claimed.rowcount != 1:  # gone, or already taken by another worker: never run twice
-        return
-    job = db.session.get(Job, job_id)
-    kind = KINDS.get(job.kind)
-    reporter = ProgressReporter(job.id, job.total)
-    outcome = {"status": JobStatus.DONE, "error_code": None, "error_params": None}
-    try:
-        if kind is None:
-            raise JobFailed("unknown_kind")
-        with force_locale(job.locale):
-            result, result_file = kind.run(job, reporter)
-        outcome.update(result=result, result_file=result_file)
-    except JobFailed as failure:
-        db.session.rollback()
-        outcome.update(status=JobStatus.FAILED, error_code=failure.code, error_params=failure.params or None)
-    except Exception:
-        log.exception("job %s (%s) failed", job_id, getattr(job, "kind", "?"))
-        db.session.rollback()
-        outcome.update(status=JobStatus.FAILED, error_code="unexpected")
-    finally:
-        reporter.close()
-    _finish(job_id, reporter, outcome)
-
-
-def _finish(job_id: int, reporter: ProgressReporter, outcome: dict) -> None:
-    db.session.rollback()
-    job = db.session.get(Job, job_id)
-    job.done = reporter.done
-    job.total = reporter.total if reporter.total is not None else reporter.done
-    if outcome["status"] == JobStatus.DONE:
-        job.done = job.total
-    job.finished_at = utcnow()
-    for name, value in outcome.items():
-        setattr(job, name, value)
-    db.session.commit()
 
 
 def my_jobs_query(user_id: int):

@@ -53,16 +53,15 @@ def register_task(name: str, func: Callable, **huey_options) -> None:
     _TASKS[name] = (func, huey_options)
 
 
-def build_queue(app):
-    """The app's Huey instance with every registered task bound to this app."""
+def build_queue(app, run_job: Callable):
+    """The app's Huey instance with every registered task bound to this app; `run_job(job_id)`
+    (jobs.worker) runs a Job row."""
     name = app.config.get("JOBS_QUEUE_NAME") or QUEUE_NAME
     options = {"results": False, "immediate": bool(app.config.get("JOBS_IMMEDIATE"))}
     if app.config.get("REDIS_URL"):
         huey = RedisHuey(name, url=app.config["REDIS_URL"], **options)
     else:
         huey = SqliteHuey(name, filename=app.config["JOBS_QUEUE_PATH"], **options)
-    from jobs.worker import run_job
-
     tasks = {RUN_JOB_TASK: huey.task(name=RUN_JOB_TASK)(_in_app_context(app, run_job))}
     for name, (func, huey_options) in _TASKS.items():
         tasks[name] = huey.task(name=name, **huey_options)(_in_app_context(app, func))

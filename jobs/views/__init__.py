@@ -11,12 +11,13 @@ from jobs.queue import KINDS, build_queue
 from jobs.rules import percent
 from jobs.services import my_job_query, my_jobs_query
 from jobs.texts import error_message, kind_title
+from jobs.worker import run_job
 
 bp = Blueprint("jobs", __name__, url_prefix="/cong-viec")
 
 
 def init_app(app):
-    build_queue(app)
+    build_queue(app, run_job)
 
 
 @bp.get("")

@@ -32,6 +32,8 @@ def defaults(instance_path: str) -> dict:
         "ORDER_RATE_LIMIT": "10 per hour",
         "ORDER_LOOKUP_RATE_LIMIT": "30 per hour",
         "ORDER_MIN_FILL_SECONDS": 3,
+        # An unpaid order counts as expired on the producer's payment list after this many hours.
+        "ORDER_PAYMENT_WINDOW_HOURS": 72,
         "SEND_FILE_MAX_AGE_DEFAULT": 3600,
         # Background jobs (Huey): this SQLite file is the queue unless REDIS_URL is set;
         # JOBS_IMMEDIATE runs each job inside the request that asks for it (tests).

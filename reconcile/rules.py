@@ -8,9 +8,6 @@ from payments.rules import CODE_ALPHABET, CODE_LENGTH, CODE_PREFIX
 from reconcile.constants import AmountOutcome, PaymentProgress
 from vntext import fold
 
-# An order awaiting payment for longer than this is shown as expired (a setting overrides it).
-DEFAULT_PAYMENT_WINDOW_HOURS = 72
-
 _SEPARATORS = r"[\s.\-_/:,;#+]*"
 _CHARS = "[" + CODE_ALPHABET + "]"
 # The code with any separators a bank may have put inside it ("CQ ABC.234", "CQ-ABC234"),
@@ -56,8 +53,9 @@ PAID_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 
 
 def payment_progress(status: str, amount_due: int, received: int, created_at: datetime, now: datetime,
-                     window_hours: int = DEFAULT_PAYMENT_WINDOW_HOURS) -> PaymentProgress:
-    """Where an order stands on payment. Money that arrived counts before expiry: a partly paid
+                     window_hours: int) -> PaymentProgress:
+    """Where an order stands on payment; unpaid for more than `window_hours` (setting
+    ORDER_PAYMENT_WINDOW_HOURS) it has expired. Money that arrived counts before expiry: a partly paid
     order stays 'partly paid' however old it is, so the producer follows it up."""
     if status == OrderStatus.CANCELLED:
         return PaymentProgress.CANCELLED

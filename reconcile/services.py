@@ -18,13 +18,13 @@ from reconcile import secrets
 from reconcile.models import BankFeed, BankTransaction
 from reconcile.notifications import (Incoming, NotificationRefused, api_key_digest, check_casso_signature,
                                      check_sepay_api_key, check_sepay_hmac)
-from reconcile.rules import (DEFAULT_PAYMENT_WINDOW_HOURS, PAID_STATUSES, amount_outcome, order_code_candidates,
+from reconcile.rules import (PAID_STATUSES, amount_outcome, order_code_candidates,
                              payment_progress)
 from reconcile.constants import AmountOutcome, AuthMethod, MatchState, PaymentProgress, Service
 
 
 def payment_window_hours() -> int:
-    return int(current_app.config.get("ORDER_PAYMENT_WINDOW_HOURS", DEFAULT_PAYMENT_WINDOW_HOURS))
+    return int(current_app.config["ORDER_PAYMENT_WINDOW_HOURS"])
 
 
 def progress_of(order) -> PaymentProgress:

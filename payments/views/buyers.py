@@ -22,7 +22,7 @@ lookup_bp = Blueprint("order_lookup", __name__, url_prefix="/tra-cuu-don-hang")
 
 
 def _order_limit():
-    return current_app.config.get("ORDER_RATE_LIMIT", "10 per hour")
+    return current_app.config["ORDER_RATE_LIMIT"]
 
 
 def _too_many(error):

@@ -35,7 +35,7 @@ def image_response(body, mimetype: str, filename: str, csp: str | None = None):
 
 
 def lookup_limit_value():
-    return current_app.config.get("ORDER_LOOKUP_RATE_LIMIT", "30 per hour")
+    return current_app.config["ORDER_LOOKUP_RATE_LIMIT"]
 
 
 def _no_phone_given():

@@ -13,7 +13,6 @@ from payments.rules import MAX_QUANTITY, MIN_QUANTITY, PaymentLinkError, check_p
 from payments.texts import link_message
 
 FORM_TOKEN_SALT = "order-form-started"
-DEFAULT_MIN_FILL_SECONDS = 3
 FORM_MAX_AGE = 8 * 3600  # same as the CSRF token
 
 SPAM_MESSAGES = {
@@ -28,7 +27,7 @@ def _form_serializer():
 
 
 def min_fill_seconds() -> float:
-    return float(current_app.config.get("ORDER_MIN_FILL_SECONDS", DEFAULT_MIN_FILL_SECONDS))
+    return float(current_app.config["ORDER_MIN_FILL_SECONDS"])
 
 
 class OrderForm(FlaskForm):

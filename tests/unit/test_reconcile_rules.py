@@ -62,4 +62,5 @@ NOW = datetime(2026, 12, 3, 12, 0)
     (OrderStatus.CANCELLED, 50_000, 1, PaymentProgress.CANCELLED),
 ])
 def test_payment_progress(status, received, age_hours, progress):
-    assert payment_progress(status, 100_000, received, NOW - timedelta(hours=age_hours), NOW) == progress
+    assert payment_progress(status, 100_000, received, NOW - timedelta(hours=age_hours), NOW,
+                            window_hours=72) == progress

@@ -1,4 +1,4 @@
-"""The judged products (search.relevance_data) as real producers and products in the
+"""The judged products (tests.relevance.data) as real producers and products in the
 database, plus helpers to build the index and read the JSON API."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from extensions import db
 from places import units
 from producers.models import Certificate, Producer, ProducerStatus
 from search import sync
-from search.relevance_data import PRODUCTS
+from tests.relevance.data import PRODUCTS
 from vntext import slugify
 
 # One OCOP product set per relevance group.

@@ -14,9 +14,11 @@ from flask_babel import gettext as _
 from core.web import error_response
 from extensions import limiter
 from places.units import province as find_province
-from search import bp
+from catalog import images
+from catalog.queries import page_size
 from search.facets import GROUP_CODES
-from search.forms import SearchForm
+from search.views import bp
+from search.views.forms import SearchForm
 from search.highlight import highlight, snippet
 from search.service import load_products, product_url, search_products, suggestions
 
@@ -25,15 +27,11 @@ SUGGEST_NAME_CHARS = 80
 
 
 def _search_limit():
-    return current_app.config.get("SEARCH_RATE_LIMIT", "60 per minute")
+    return current_app.config["SEARCH_RATE_LIMIT"]
 
 
 def _suggest_limit():
-    return current_app.config.get("SUGGEST_RATE_LIMIT", "240 per minute")
-
-
-def _page_size() -> int:
-    return int(current_app.config.get("PAGE_SIZE", 24))
+    return current_app.config["SUGGEST_RATE_LIMIT"]
 
 
 def _group_labels(locale) -> dict:
@@ -73,12 +71,9 @@ def _card(product, terms, today) -> dict:
             "producer": product.producer.legal_name, "image": None}
     cover = product.cover
     if cover is not None:
-        try:
-            from catalog.present import CARD_SIZES, photo_src, photo_srcset
-        except ImportError:
-            return card
-        card["image"] = {"src": photo_src(cover, 160), "srcset": photo_srcset(cover, (160, 480)),
-                         "sizes": CARD_SIZES, "width": cover.width or 480, "height": cover.height or 480}
+        card["image"] = {"src": images.image_url(cover.image_key, 160),
+                         "srcset": images.srcset(cover.image_key, images.THUMBNAIL_WIDTHS),
+                         "sizes": images.CARD_SIZES, "width": cover.width or 480, "height": cover.height or 480}
     return card
 
 
@@ -90,13 +85,13 @@ def results():
         return error_response(400, _("This search cannot be used"), form.first_error()[1])
     today = date.today()
     outcome = search_products(form.q.data, form.filters, page=form.page.data or 1,
-                              per_page=_page_size(), today=today)
+                              per_page=page_size(), today=today)
     result = outcome.result
     cards = [_card(product, outcome.terms, today) for product in load_products(result.hits)]
     page = form.page.data or 1
     pages = {"previous": url_for(".results", **form.args(page=page - 1)) if page > 1 else None,
              "next": url_for(".results", **form.args(page=page + 1))
-             if page * _page_size() < result.total and page < 100 else None}
+             if page * page_size() < result.total and page < 100 else None}
     browse = "catalog.browse" in current_app.view_functions
     return render_template("search/results.html", form=form, outcome=outcome, result=result, cards=cards,
                            facets=_facet_links(facet_lists(result.facets, str(get_locale())), form),
@@ -133,7 +128,7 @@ def api_search():
     if not form.validate():
         return _bad_request(form)
     today = date.today()
-    page, per_page = form.page.data or 1, form.per_page.data or _page_size()
+    page, per_page = form.page.data or 1, form.per_page.data or page_size()
     outcome = search_products(form.q.data, form.filters, page=page, per_page=per_page, today=today)
     result = outcome.result
     items = [{"id": p.id, "ref": p.ref, "name": p.name, "url": _absolute(product_url(p.id, p.slug, p.name)),

@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from flask import current_app, url_for
+from flask import abort, current_app, url_for
 
+from catalog.models import ProductPhoto
 from extensions import db
 from media.images import DEFAULT_WIDTHS, ImageRejected, process_upload
 from media.messages import STORAGE_FAILURE_MESSAGE, rejection_message
@@ -122,8 +123,6 @@ def commit_or_discard(new_keys) -> None:
 
 def delete_unreferenced(keys) -> None:
     """After a commit that removed photo rows: delete files no row refers to any more."""
-    from catalog.models import ProductPhoto
-
     for key in keys:
         still_used = db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1))
         if still_used is None:
@@ -137,10 +136,6 @@ def storage_failure_message(error: StorageError) -> str:
 def require_product_photo(key: str, width: int) -> None:
     """404 unless `key` names a product photo and `width` is one of our renditions:
     documents and certificates share the upload folder but are never served as photos."""
-    from flask import abort
-
-    from catalog.models import ProductPhoto
-
     if not is_valid_key(key) or width not in WIDTHS:
         abort(404)
     if db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1)) is None:

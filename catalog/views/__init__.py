@@ -11,10 +11,8 @@ bp = Blueprint("catalog", __name__)
 
 
 def init_app(app):
-    from catalog.views import present
-
     present.init_app(app)
 
 
 # The route modules register themselves on `bp`.
-from catalog.views import api, discovery, exports, imports, manage, pages  # noqa: E402,F401
+from catalog.views import api, discovery, exports, imports, manage, pages, present  # noqa: E402,F401

@@ -5,12 +5,12 @@ Only the app factory imports this package (app.py `_register_blueprints`); `init
 hooks the index's change log into the session, which every request that writes products needs."""
 from flask import Blueprint
 
+from search import sync
+
 bp = Blueprint("search", __name__)
 
 
 def init_app(app):
-    from search import sync
-
     sync.register_session_hooks()
 
 

@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from core.web import error_response
 from extensions import limiter
 from places.units import province as find_province
+from producers.ocop import product_sets
 from catalog import images
 from catalog.queries import page_size
 from search.facets import GROUP_CODES
@@ -36,8 +37,6 @@ def _suggest_limit():
 
 def _group_labels(locale) -> dict:
     """OCOP group code (I…VI) -> name in the reader's language."""
-    from producers.ocop import product_sets
-
     labels = {}
     for item in product_sets():
         labels.setdefault(item.group_code, item.group(locale))

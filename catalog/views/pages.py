@@ -1,4 +1,5 @@
-"""Public catalogue pages: home, browse with filters, product, producer, and product images."""
+"""Public catalogue pages: home, browse with filters, product, a producer's public page (under
+"/co-so", apart from the back office's "/nha-san-xuat"), and product images."""
 from __future__ import annotations
 
 import os
@@ -132,6 +133,16 @@ def _jsonld(product, stars):
 
 
 @bp.get("/nha-san-xuat/<slug>-<int:producer_id>")
+def producer_former_address(slug, producer_id):
+    """The public page used to live under the back office's "/nha-san-xuat": links and printed
+    signs that point there keep working."""
+    producer = queries.public_producer(producer_id)
+    if producer is None:
+        abort(404)
+    return redirect(producer_path(producer), 301)
+
+
+@bp.get("/co-so/<slug>-<int:producer_id>")
 def producer(slug, producer_id):
     producer = queries.public_producer(producer_id)
     if producer is None:

@@ -12,7 +12,8 @@ from catalog.texts import filter_error_message
 from catalog.filters import FilterError, parse_catalogue_args, query_args
 from core.http import conditional
 from core.urls import absolute
-from catalog.views.present import commune_name, producer_path, product_path, province_name
+from catalog.urls import producer_path, product_path
+from catalog.views.present import commune_name, province_name
 from catalog.views import bp
 
 MAX_PER_PAGE = 100

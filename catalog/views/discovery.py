@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from catalog import images
 from catalog.models import Product, ProductStatus
-from catalog.views.present import producer_path, product_path
+from catalog.urls import producer_path, product_path
 from catalog.views import bp
 from core.urls import absolute
 from extensions import db

@@ -16,7 +16,8 @@ from catalog.filters import CatalogueQuery, FilterError, parse_catalogue_args, q
 from core.http import conditional
 from catalog.jsonld import product_jsonld
 from core.urls import absolute
-from catalog.views.present import contact_links, producer_path, product_path, province_name
+from catalog.urls import producer_path, product_path
+from catalog.views.present import contact_links, province_name
 from catalog.rules import product_slug
 from catalog.texts import filter_error_message, label
 from catalog.views import bp

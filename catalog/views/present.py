@@ -9,18 +9,10 @@ from flask import url_for
 from accounts.phones import display_phone
 from core.urls import absolute
 from catalog import images
-from catalog.rules import product_slug, tel_url, zalo_url
+from catalog.rules import tel_url, zalo_url
+from catalog.urls import producer_path, product_path
 from places import units
 
-
-
-def product_path(product) -> str:
-    return url_for("catalog.product", slug=product.slug or product_slug(product.name), product_id=product.id)
-
-
-def producer_path(producer) -> str:
-    return url_for("catalog.producer", slug=producer.slug or product_slug(producer.legal_name),
-                   producer_id=producer.id)
 
 
 def province_name(code) -> str:

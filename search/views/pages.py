@@ -17,11 +17,12 @@ from places.units import province as find_province
 from producers.ocop import product_sets
 from catalog import images
 from catalog.queries import page_size
+from catalog.urls import product_page
 from search.facets import GROUP_CODES
 from search.views import bp
 from search.views.forms import SearchForm
 from search.highlight import highlight, snippet
-from search.service import load_products, product_url, search_products, suggestions
+from search.service import load_products, search_products, suggestions
 
 SUGGEST_MAX_BYTES = 2048
 SUGGEST_NAME_CHARS = 80
@@ -64,7 +65,7 @@ def facet_lists(counts, locale) -> dict:
 
 
 def _card(product, terms, today) -> dict:
-    card = {"product": product, "url": product_url(product.id, product.slug, product.name),
+    card = {"product": product, "url": product_page(product.id, product.slug, product.name),
             "name": highlight(product.name, terms), "snippet": snippet(product.description, terms),
             "stars": product.stars(today), "province": _province_label(product.producer.province_code),
             "producer": product.producer.legal_name, "image": None}
@@ -130,7 +131,7 @@ def api_search():
     page, per_page = form.page.data or 1, form.per_page.data or page_size()
     outcome = search_products(form.q.data, form.filters, page=page, per_page=per_page, today=today)
     result = outcome.result
-    items = [{"id": p.id, "ref": p.ref, "name": p.name, "url": _absolute(product_url(p.id, p.slug, p.name)),
+    items = [{"id": p.id, "ref": p.ref, "name": p.name, "url": _absolute(product_page(p.id, p.slug, p.name)),
               "price_vnd": p.price_vnd, "stars": p.stars(today),
               "province": _province_label(p.producer.province_code), "producer": p.producer.legal_name}
              for p in load_products(result.hits)]
@@ -149,7 +150,7 @@ def api_suggest():
     items = []
     for hit in suggestions(text) if text else []:
         name = hit.name if len(hit.name) <= SUGGEST_NAME_CHARS else hit.name[:SUGGEST_NAME_CHARS - 1] + "…"
-        items.append({"name": name, "url": product_url(hit.id, hit.slug, hit.name)})
+        items.append({"name": name, "url": product_page(hit.id, hit.slug, hit.name)})
     while True:  # ≤ 2 KB on the wire, whatever the names
         body = json.dumps({"query": text, "items": items}, ensure_ascii=False, separators=(",", ":"))
         if len(body.encode("utf-8")) <= SUGGEST_MAX_BYTES or not items:

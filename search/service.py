@@ -31,7 +31,9 @@ class Outcome:
         return match_terms(self.result.plan) if self.result.plan else None
 
 
-def search_products(text: str, filters, page: int = 1, per_page: int = 24, today: date = None) -> Outcome:
+def search_products(text: str, filters, *, page: int, per_page: int, today: date = None) -> Outcome:
+    """One page of results; `per_page` comes from the caller (the `PAGE_SIZE` setting or the API's
+    `per_page`)."""
     today = today or date.today()
     request = SearchRequest(text=text, filters=filters, page=page, per_page=per_page, today=today.toordinal())
     sync.catch_up_before_search()

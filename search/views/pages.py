@@ -11,6 +11,7 @@ from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from core.urls import absolute
 from core.web import error_response
 from extensions import limiter
 from places.units import province as find_province
@@ -117,10 +118,6 @@ def _bad_request(form):
     return response
 
 
-def _absolute(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
-
-
 @bp.get("/api/search")
 @limiter.limit(_search_limit)
 def api_search():
@@ -131,7 +128,7 @@ def api_search():
     page, per_page = form.page.data or 1, form.per_page.data or page_size()
     outcome = search_products(form.q.data, form.filters, page=page, per_page=per_page, today=today)
     result = outcome.result
-    items = [{"id": p.id, "ref": p.ref, "name": p.name, "url": _absolute(product_page(p.id, p.slug, p.name)),
+    items = [{"id": p.id, "ref": p.ref, "name": p.name, "url": absolute(product_page(p.id, p.slug, p.name)),
               "price_vnd": p.price_vnd, "stars": p.stars(today),
               "province": _province_label(p.producer.province_code), "producer": p.producer.legal_name}
              for p in load_products(result.hits)]

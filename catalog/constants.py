@@ -32,6 +32,12 @@ class CatalogueSort(StrEnum):
     STARS = "stars"
 
 
+# A product's status beside it in the producer's list and on its edit page.
+STATUS_LABELS = {
+    ProductStatus.DRAFT: N_("Draft"),
+    ProductStatus.PUBLISHED: N_("Published"),
+    ProductStatus.HIDDEN: N_("Hidden"),
+}
 # The choices of the product form: what each status means for the producer.
 STATUS_CHOICE_LABELS = {
     ProductStatus.DRAFT: N_("Draft (only you can see it)"),

@@ -9,7 +9,9 @@ from flask import url_for
 from accounts.phones import display_phone
 from core.urls import absolute
 from catalog import images
+from catalog.constants import STATUS_LABELS
 from catalog.rules import tel_url, zalo_url
+from catalog.texts import label
 from catalog.urls import producer_path, product_path
 from places import units
 
@@ -51,6 +53,10 @@ def share_image_url(photo) -> str:
     return absolute(url_for("catalog.share_image", key=photo.image_key))
 
 
+def product_status_label(status) -> str:
+    return label(STATUS_LABELS, status)
+
+
 def init_app(app):
     app.add_template_global(product_path, "product_url")
     app.add_template_global(producer_path, "producer_url")
@@ -61,6 +67,7 @@ def init_app(app):
     app.add_template_global(photo_src)
     app.add_template_global(photo_srcset)
     app.add_template_global(share_image_url)
+    app.add_template_global(product_status_label)
     app.add_template_global(images.CARD_SIZES, "card_sizes")
     app.add_template_global(images.GALLERY_SIZES, "gallery_sizes")
     app.add_template_global(images.THUMBNAIL_WIDTHS, "thumbnail_widths")

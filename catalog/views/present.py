@@ -9,7 +9,7 @@ from flask import url_for
 from accounts.phones import display_phone
 from core.urls import absolute
 from catalog import images
-from catalog.constants import STATUS_LABELS
+from catalog.constants import STATUS_LABELS, Availability, ProductStatus
 from catalog.rules import tel_url, zalo_url
 from catalog.texts import label
 from catalog.urls import producer_path, product_path
@@ -68,6 +68,8 @@ def init_app(app):
     app.add_template_global(photo_srcset)
     app.add_template_global(share_image_url)
     app.add_template_global(product_status_label)
+    app.add_template_global(Availability)
+    app.add_template_global(ProductStatus)
     app.add_template_global(images.CARD_SIZES, "card_sizes")
     app.add_template_global(images.GALLERY_SIZES, "gallery_sizes")
     app.add_template_global(images.THUMBNAIL_WIDTHS, "thumbnail_widths")

@@ -27,7 +27,18 @@ def defaults(instance_path: str) -> dict:
         "LOGIN_RATE_LIMIT": "10 per minute",
         # Per address, and whole communes share one carrier-grade NAT address (docs/SECURITY.md).
         "REGISTER_RATE_LIMIT": "20 per hour",
-        "PAGE_SIZE": 24,
+        "PAGE_SIZE": 24,  # products per catalogue and search page
+        # Search (search/): the Whoosh index under SEARCH_INDEX_DIR, kept in step with the database.
+        "SEARCH_SYNC": True,  # apply the change log right after a commit (searches catch up anyway)
+        # SEARCH_GAP_GRACE_SECONDS (optional): how long a missing change number is awaited; its
+        # default, search.changes.GAP_GRACE_SECONDS, belongs to the pure log-position rules.
+        "SEARCH_WRITER_TIMEOUT": 0.5,  # seconds to wait for another worker's writer lock, per try
+        "SEARCH_WRITER_RETRIES": 3,
+        "SEARCH_WRITER_BACKOFF": 0.2,  # seconds, doubled after each try
+        "SEARCH_REBUILD_IN_BACKGROUND": True,  # a missing/damaged index is rebuilt in a thread
+        "SEARCH_CACHE_MB": 32,  # per thread: posting bitsets of frequently searched words
+        "SEARCH_RATE_LIMIT": "60 per minute",
+        "SUGGEST_RATE_LIMIT": "240 per minute",
         "CLAIM_CODE_DAYS": 30,  # a farmer's claim code stops working after this many days
         "ORDER_RATE_LIMIT": "10 per hour",
         "ORDER_LOOKUP_RATE_LIMIT": "30 per hour",

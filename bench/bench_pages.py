@@ -170,7 +170,7 @@ def part_browser(app, product_id, runs=3):
     server, base = serve(app)
     with app.app_context():
         from catalog import queries
-        from catalog.present import product_path
+        from catalog.urls import product_path
 
         with app.test_request_context():
             product_url = product_path(queries.public_product(product_id))

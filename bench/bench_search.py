@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_search.py [--products 100000] [--rounds 5] [--saves 60]
 
-1. Relevance on search.relevance_data (same data, same run): this engine, SQLite
+1. Relevance on tests.relevance.data (same data, same run): this engine, SQLite
    FTS5 (tokenize="unicode61 remove_diacritics 2", tokens ANDed, last token a
    prefix for as-you-type queries) and plain accent-folded Whoosh
    (StandardAnalyzer + accent_map, OR over name/description/producer/province).
@@ -37,8 +37,8 @@ from app import create_app  # noqa: E402 - needs the repository on sys.path
 from extensions import db  # noqa: E402
 from search import sync  # noqa: E402
 from search.engine import IndexStore  # noqa: E402
-from search.evaluation import evaluate, relevance_documents  # noqa: E402
-from search.relevance_data import PRODUCTS, QUERIES  # noqa: E402
+from tests.relevance.evaluation import evaluate, relevance_documents  # noqa: E402
+from tests.relevance.data import PRODUCTS, QUERIES  # noqa: E402
 from search.records import SearchRequest  # noqa: E402
 from vntext import nfc  # noqa: E402
 

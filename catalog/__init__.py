@@ -1,17 +1,5 @@
-"""Catalogue: products, photos, spreadsheet import, public pages, API and exports."""
-from flask import Blueprint
+"""Catalogue: a producer's products (name, OCOP product set, price, availability, photos), read
+in from spreadsheets, shown on public pages and the JSON API, and written out to marketplaces.
 
-bp = Blueprint("catalog", __name__)
-
-
-def init_app(app):
-    from catalog import present
-
-    present.init_app(app)
-
-
-from catalog import api, manage, routes  # noqa: E402,F401
-from catalog.cli import cli_group  # noqa: E402,F401
-from catalog import import_routes  # noqa: E402,F401
-from catalog import export_routes  # noqa: E402,F401
-from catalog import discovery  # noqa: E402,F401
+Its terms (product status, availability, sorts) are in `catalog.constants`; the web layer is
+`catalog.views` (loaded only by the app factory), the commands `catalog.cli`."""

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from catalog.constants import Availability, CatalogueSort
 from catalog.rules import InputError, parse_whole_number
 from places import units
 from producers.ocop import STAR_RATINGS, product_set, product_sets
 
-SORTS = ("newest", "price_asc", "price_desc", "stars")
-AVAILABILITIES = ("in_stock", "out_of_stock", "seasonal")
-DEFAULT_SORT = "newest"
+DEFAULT_SORT = CatalogueSort.NEWEST
 MAX_PAGE_DEPTH = 10_000  # items before a page; deeper pages are refused (filters narrow instead)
 MAX_PRICE_FILTER = 1_000_000_000
 
@@ -110,11 +109,11 @@ def parse_catalogue_args(args, *, per_page: int = 24, max_per_page: int = 100,
             and changes["price_min"] > changes["price_max"]:
         raise FilterError("price_range", "price_max", args.get("price_max"))
     if (availability := get("availability")) is not None:
-        if availability not in AVAILABILITIES:
+        if availability not in tuple(Availability):
             raise FilterError("bad_availability", "availability", availability)
         changes["availability"] = availability
     if (sort := get("sort")) is not None:
-        if sort not in SORTS:
+        if sort not in tuple(CatalogueSort):
             raise FilterError("bad_sort", "sort", sort)
         changes["sort"] = sort
     if allow_per_page and (size := get("per_page")) is not None:

@@ -1,7 +1,7 @@
 """Product photos on the Flask side: uploads through media.images and media.storage, and the
 public image route's file look-up.
 
-Order of work (security.md §4): decode and re-encode every upload first (no database work,
+Order of work (docs/PHOTOS.md): decode and re-encode every upload first (no database work,
 no files), then write the files, then add rows and commit; if the commit fails the new files
 are deleted, so no row ever points at a missing file.
 """
@@ -12,8 +12,9 @@ import re
 from dataclasses import dataclass
 from types import SimpleNamespace
 
-from flask import current_app, url_for
+from flask import abort, current_app, url_for
 
+from catalog.models import ProductPhoto
 from extensions import db
 from media.images import DEFAULT_WIDTHS, ImageRejected, process_upload
 from media.messages import STORAGE_FAILURE_MESSAGE, rejection_message
@@ -21,6 +22,12 @@ from media.storage import KEY_PATTERN, ImageStore, InvalidImageKey, StorageError
 
 WIDTHS = DEFAULT_WIDTHS  # 160, 480, 1200
 THUMBNAIL_WIDTHS = (160, 480)  # cards never need the 1200 rendition
+# `sizes` of a product card's <img>: cards are 80 CSS px wide on phones, so a 2x phone takes the
+# 160 rendition; grids on wider screens.
+CARD_SIZES = "(min-width: 64rem) 240px, (min-width: 40rem) 30vw, 80px"
+# On phones the gallery asks for the 480 rendition even on 2x/3x screens (about a third of the
+# bytes of the 1200 one over 3G); each photo links to its 1200 rendition for a closer look.
+GALLERY_SIZES = "(min-width: 40rem) 36rem, 160px"
 
 
 def store() -> ImageStore:
@@ -116,8 +123,6 @@ def commit_or_discard(new_keys) -> None:
 
 def delete_unreferenced(keys) -> None:
     """After a commit that removed photo rows: delete files no row refers to any more."""
-    from catalog.models import ProductPhoto
-
     for key in keys:
         still_used = db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1))
         if still_used is None:
@@ -128,17 +133,9 @@ def storage_failure_message(error: StorageError) -> str:
     return str(STORAGE_FAILURE_MESSAGE)
 
 
-def storage_failure_status(error: StorageError) -> int:
-    return 507 if error.errno == errno.ENOSPC else 503
-
-
 def require_product_photo(key: str, width: int) -> None:
     """404 unless `key` names a product photo and `width` is one of our renditions:
     documents and certificates share the upload folder but are never served as photos."""
-    from flask import abort
-
-    from catalog.models import ProductPhoto
-
     if not is_valid_key(key) or width not in WIDTHS:
         abort(404)
     if db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1)) is None:

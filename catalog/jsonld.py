@@ -1,7 +1,7 @@
 """schema.org Product JSON-LD for a product page. Pure, no Flask.
 
 OCOP stars are a government quality rating, not buyers' reviews: they go into `award` and
-`additionalProperty`, never `aggregateRating` (exports.md §1.6, §5). Prices are whole đồng
+`additionalProperty`, never `aggregateRating` (docs/EXPORTS.md §1.6, §5). Prices are whole đồng
 written as a plain number with priceCurrency VND. Templates embed the result with `|tojson`,
 which escapes `<`, `>` and `&`, so text containing `</script>` cannot end the block.
 """

@@ -34,7 +34,8 @@ from catalog.exporters import MESSAGES, Exporter, InvalidListing, Listing, Listi
 from catalog.exporters.problems import ExportReport
 from catalog.importer.values import match_key
 from catalog.models import Product, ProductPhoto, ProductStatus
-from catalog.rules import DEFAULT_SLUG, earliest_valid_decision_date
+from catalog.certificates import earliest_valid_decision_date
+from catalog.rules import DEFAULT_SLUG
 from accounts.phones import display_phone
 from extensions import db
 from places import units

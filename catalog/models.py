@@ -2,28 +2,15 @@ from datetime import date
 
 from sqlalchemy import event
 
+from catalog.constants import MAX_PHOTOS, Availability, ProductStatus
+from catalog.rules import out_of_season
 from core.clock import utcnow
 from core.conflicts import version_column
 from extensions import db
 from producers.models import Producer, ProducerStatus
 from producers.ocop import product_set
 
-
-class Availability:
-    IN_STOCK = "in_stock"
-    OUT_OF_STOCK = "out_of_stock"
-    SEASONAL = "seasonal"
-    ALL = (IN_STOCK, OUT_OF_STOCK, SEASONAL)
-
-
-class ProductStatus:
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    HIDDEN = "hidden"
-    ALL = (DRAFT, PUBLISHED, HIDDEN)
-
-
-MAX_PHOTOS = 8
+__all__ = ["MAX_PHOTOS", "Availability", "Product", "ProductPhoto", "ProductStatus"]
 
 
 class Product(db.Model):
@@ -108,7 +95,6 @@ class Product(db.Model):
         return [int(m) for m in self.season_months.split(",") if m.strip().isdigit()]
 
     def out_of_season(self, today=None) -> bool:
-        from catalog.rules import out_of_season  # catalog.rules is imported while producers loads its routes
         return out_of_season(self.availability, self.months, (today or date.today()).month)
 
 

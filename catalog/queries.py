@@ -24,7 +24,7 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from catalog.filters import CatalogueQuery
 from catalog.models import Product, ProductStatus
-from catalog.rules import earliest_valid_decision_date
+from catalog.certificates import earliest_valid_decision_date
 from extensions import db
 from producers.models import Certificate, Producer, ProducerStatus
 
@@ -183,6 +183,11 @@ def more_from_producer(product, limit: int = 4) -> list:
                         Product.id != product.id)
                  .order_by(*NEWEST).limit(limit))
     return load_products(list(db.session.scalars(statement)))
+
+
+def page_size() -> int:
+    """Products per catalogue page, for the pages and the API alike (`PAGE_SIZE`, config.py)."""
+    return int(current_app.config["PAGE_SIZE"])
 
 
 PROVINCE_COUNTS_SECONDS = 60  # a new province shows on the home page within a minute

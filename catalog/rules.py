@@ -1,5 +1,5 @@
 """Product rules without Flask: prices and numbers as people type them, references, seasons,
-slugs, certificate validity as a date bound, contact links.
+slugs, contact links. Only the standard library and `vntext`: the exporters import it.
 
 Errors for people raise `InputError(code, **params)`; the web layer translates the code.
 """
@@ -9,9 +9,7 @@ import csv
 import os
 import re
 from functools import lru_cache
-from datetime import date, timedelta
 
-from producers.ocop import CERTIFICATE_VALIDITY_MONTHS, add_months, certificate_valid_until
 from vntext import fold_key, nfc, slugify
 
 MAX_PRICE_VND = 1_000_000_000
@@ -185,20 +183,6 @@ def out_of_season(availability: str, months, month: int) -> bool:
 
 def product_slug(name: str) -> str:
     return slugify(name or "") or DEFAULT_SLUG
-
-
-def earliest_valid_decision_date(today: date) -> date:
-    """The oldest decision date whose certificate is still valid on `today`.
-
-    A certificate is valid while today <= decision + 36 months (months clamp to the month's
-    end), so the bound is found from today minus 36 months and corrected by a day where the
-    clamping makes month arithmetic not exactly invertible."""
-    bound = add_months(today, -CERTIFICATE_VALIDITY_MONTHS)
-    while certificate_valid_until(bound) < today:
-        bound += timedelta(days=1)
-    while certificate_valid_until(bound - timedelta(days=1)) >= today:
-        bound -= timedelta(days=1)
-    return bound
 
 
 def national_number(e164: str) -> str:

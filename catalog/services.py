@@ -98,7 +98,7 @@ def _apply(product, producer, values):
 
 
 def _check_status(producer, status):
-    if status not in ProductStatus.ALL:
+    if status not in tuple(ProductStatus):
         raise ProductRuleBroken("bad_status")
     if status == ProductStatus.PUBLISHED and producer.status != ProducerStatus.VERIFIED:
         raise ProductRuleBroken("producer_not_verified")

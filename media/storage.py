@@ -4,7 +4,7 @@ Pure module (no Flask). A stored image is a key (32 lowercase hex digits from uu
 per rendition width: `<root>/<key[:2]>/<key>-<width>.webp`. No user-supplied name ever reaches
 the file system, and keys are checked strictly, so nothing like `../` can leave the root.
 
-Upload order (reference §4): process -> `save()` -> commit the DB row -> `delete()` if the commit
+Upload order (docs/PHOTOS.md): process -> `save()` -> commit the DB row -> `delete()` if the commit
 fails. A crash between save and commit leaves only unreferenced files, which `cleanup_orphans()`
 removes later; a row never points to a file that was not completely written.
 """

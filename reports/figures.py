@@ -15,7 +15,7 @@ from sqlalchemy import and_, case, func, or_, select
 
 from accounts.models import User
 from catalog.models import Product, ProductPhoto, ProductStatus
-from catalog.rules import earliest_valid_decision_date
+from catalog.certificates import earliest_valid_decision_date
 from extensions import db
 from payments.models import Order
 from payments.constants import OrderStatus

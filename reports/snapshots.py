@@ -6,7 +6,7 @@ from datetime import date
 from sqlalchemy import and_, case, delete, func, select
 
 from catalog.models import Product, ProductPhoto, ProductStatus
-from catalog.rules import earliest_valid_decision_date
+from catalog.certificates import earliest_valid_decision_date
 from extensions import db
 from producers.models import Certificate, Producer, ProducerStatus
 from reports.models import FigureSnapshot

@@ -1,4 +1,4 @@
-"""Whoosh analyzers for Vietnamese product text (search.md §4, §5).
+"""Whoosh analyzers for Vietnamese product text (docs/SEARCH.md §4, §5).
 
 One of the two modules allowed to import whoosh. Index and query time go
 through the same ``vntext`` functions, wrapped in small Filter classes:

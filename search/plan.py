@@ -1,4 +1,4 @@
-"""Turn what a buyer typed into a search plan (search.md §4, §6, §7).
+"""Turn what a buyer typed into a search plan (docs/SEARCH.md §4, §6, §7).
 
 Pure module: no Flask, no Whoosh. The engine tells it which words the index
 knows (``Vocabulary``) and turns the resulting ``QueryPlan`` into Whoosh query
@@ -35,7 +35,7 @@ MAX_CORRECTIONS_PER_WORD = 3
 MIN_FUZZY_LENGTH = 3
 
 _SPACES = re.compile(r"\s+")
-# Onset and coda swaps that Vietnamese speakers and phones confuse (search.md §7).
+# Onset and coda swaps that Vietnamese speakers and phones confuse (docs/SEARCH.md §7).
 _ONSET_SWAPS = (("s", "x"), ("x", "s"), ("ch", "tr"), ("tr", "ch"), ("r", "d"), ("r", "gi"),
                 ("d", "r"), ("d", "gi"), ("gi", "d"), ("gi", "r"), ("l", "n"), ("n", "l"))
 _CODA_SWAPS = (("ng", "n"), ("n", "ng"), ("t", "c"), ("c", "t"))
@@ -130,7 +130,7 @@ def make_word(text: str, source: str = "typed") -> Word:
 
 
 def _decode_leftover(word: Word, vocabulary: Vocabulary) -> Word:
-    """Telex/VNI leftovers, only when the literal word is unknown (search.md §7)."""
+    """Telex/VNI leftovers, only when the literal word is unknown (docs/SEARCH.md §7)."""
     if word.accented or vocabulary.knows_folded(word.folded):
         return word
     for source, decoder in (("telex", telex_decode), ("vni", vni_decode)):

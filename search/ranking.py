@@ -13,7 +13,7 @@ category: folded for accent-free words, as spelt for accented ones.
 Score = sum of the weights of the terms a document contains + a small prior
 for short names. A term's weight is field weight x alternative weight x the
 word's idf, with the exact-diacritic name field at 1.5 x the folded name
-(search.md §4). Because the score only depends on which terms a document
+(docs/SEARCH.md §4). Because the score only depends on which terms a document
 has, documents are ranked by splitting the candidate set into groups with the
 same terms, heaviest term first, and dropping groups that can no longer reach
 the top ``limit`` (a threshold on the group scores). Ties go to the lower

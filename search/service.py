@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy.orm import selectinload
 
 from extensions import db
@@ -16,7 +16,6 @@ from search import fallback, sync
 from search.engine import IndexUnavailable
 from search.records import SearchRequest
 from search.highlight import match_terms
-from vntext import slugify
 
 log = logging.getLogger(__name__)
 SUGGESTIONS = 8
@@ -32,7 +31,9 @@ class Outcome:
         return match_terms(self.result.plan) if self.result.plan else None
 
 
-def search_products(text: str, filters, page: int = 1, per_page: int = 24, today: date = None) -> Outcome:
+def search_products(text: str, filters, *, page: int, per_page: int, today: date = None) -> Outcome:
+    """One page of results; `per_page` comes from the caller (the `PAGE_SIZE` setting or the API's
+    `per_page`)."""
     today = today or date.today()
     request = SearchRequest(text=text, filters=filters, page=page, per_page=per_page, today=today.toordinal())
     sync.catch_up_before_search()
@@ -53,14 +54,6 @@ def suggestions(text: str, limit: int = SUGGESTIONS) -> list:
     except IndexUnavailable:
         request = SearchRequest(text=text, per_page=limit, today=date.today().toordinal())
         return fallback.search(request, date.today()).hits
-
-
-def product_url(product_id, slug: str = "", name: str = "") -> str:
-    """The catalogue's product page (its route when registered)."""
-    slug = slug or slugify(name) or "san-pham"
-    if "catalog.product" in current_app.view_functions:
-        return url_for("catalog.product", slug=slug, product_id=int(product_id))
-    return f"/san-pham/{slug}-{int(product_id)}"
 
 
 def load_products(hits) -> list:

@@ -47,7 +47,7 @@ def store(app=None) -> IndexStore:
     root = config["SEARCH_INDEX_DIR"]
     with _stores_lock:
         if root not in _stores:
-            _stores[root] = IndexStore(root, cache_bytes=int(config.get("SEARCH_CACHE_MB", 32)) << 20)
+            _stores[root] = IndexStore(root, cache_bytes=int(config["SEARCH_CACHE_MB"]) << 20)
             while len(_stores) > MAX_STORES:
                 _stores.popitem(last=False)[1].close()
         _stores.move_to_end(root)
@@ -93,7 +93,7 @@ def _after_commit(session) -> None:
     # Fires for the outermost commit only; a savepoint's release is not a commit.
     if not session.info.pop("catalogue_changed", False) or not has_app_context():
         return
-    if not current_app.config.get("SEARCH_SYNC", True):
+    if not current_app.config["SEARCH_SYNC"]:
         return
     try:
         catch_up()
@@ -140,8 +140,8 @@ def _writer_settings(wait: bool) -> dict:
     config = current_app.config
     if not wait:
         return {"timeout": 0.0, "retries": 0, "backoff": 0.0}
-    return {"timeout": config.get("SEARCH_WRITER_TIMEOUT", 0.5), "retries": config.get("SEARCH_WRITER_RETRIES", 3),
-            "backoff": config.get("SEARCH_WRITER_BACKOFF", 0.2)}
+    return {"timeout": config["SEARCH_WRITER_TIMEOUT"], "retries": config["SEARCH_WRITER_RETRIES"],
+            "backoff": config["SEARCH_WRITER_BACKOFF"]}
 
 
 def catch_up(wait: bool = True) -> bool:
@@ -283,7 +283,7 @@ def recover(app) -> None:
     it (in the background unless SEARCH_REBUILD_IN_BACKGROUND is False)."""
     if store(app).health().ok or store(app).building():
         return
-    if not app.config.get("SEARCH_REBUILD_IN_BACKGROUND", True):
+    if not app.config["SEARCH_REBUILD_IN_BACKGROUND"]:
         _rebuild_quietly(app)
         return
     root = app.config["SEARCH_INDEX_DIR"]

@@ -1,4 +1,4 @@
-"""Regional synonym expansion at query time (search.md §6).
+"""Regional synonym expansion at query time (docs/SEARCH.md §6).
 
 The table lives in ``search/data/synonyms.tsv`` so editors can change it
 without touching code. Phrases are stored as tuples of ``vntext.syllables``;

@@ -46,7 +46,7 @@ from reconcile.models import BankTransaction
 from reconcile.notifications import casso_signature, sepay_hmac_signature
 from reconcile.constants import AuthMethod, Service
 from search import sync
-from search.relevance_data import PRODUCTS
+from tests.relevance.data import PRODUCTS
 from tests.conftest import csrf_token_from
 from tests.integration import fresh_site
 from vntext import slugify

@@ -1,6 +1,6 @@
 """Lazada VN product sheet (xlsx), following the Open Platform CreateProduct fields.
 
-Enforced from the project reference: name required, at most 255 characters;
+Enforced from docs/EXPORTS.md §4: name required, at most 255 characters;
 description up to 25,000 characters of HTML (we emit only p and br); per SKU a
 unique SellerSku, a price, a quantity and a package weight in kg with at most
 two decimals; at most 8 images. Headers are the API field names, because

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime
+
+from catalog.constants import Availability
 
 from .problems import Problem
 
-AVAILABILITIES = ("in_stock", "out_of_stock", "seasonal")
 PRODUCER_TYPES = ("cooperative", "cooperative_group", "household", "enterprise")
 OCOP_STARS = (3, 4, 5)
 # Decision 148/QĐ-TTg numbers its product sets 1–26 (names: producers/ocop.py).
@@ -138,7 +139,7 @@ class Listing:
         for stars in (self.stars, self.certificate_stars):
             if stars is not None and stars not in OCOP_STARS:
                 raise InvalidListing("stars", "stars_invalid")
-        if self.availability not in AVAILABILITIES:
+        if self.availability not in tuple(Availability):
             raise InvalidListing("availability", "availability_invalid")
         if self.producer_type not in PRODUCER_TYPES:
             raise InvalidListing("producer_type", "producer_type_invalid")
@@ -168,9 +169,7 @@ class Listing:
 
     def in_stock_on(self, day: date) -> bool:
         """Whether the product can be ordered on ``day`` (seasonal goods only in season)."""
-        if self.availability == "seasonal":
+        if self.availability == Availability.SEASONAL:
             return day.month in self.seasonal_months
-        return self.availability == "in_stock"
+        return self.availability == Availability.IN_STOCK
 
-
-LISTING_FIELDS = tuple(f.name for f in fields(Listing))

@@ -1,9 +1,9 @@
 """OCOP product set → Google product taxonomy id (also used by Meta).
 
-Only ids listed in the project reference are used, and the mapping stays at
+Only ids listed in docs/EXPORTS.md §2 are used, and the mapping stays at
 the most specific level that is true for the whole set: set 4 holds honey and
 other raw produce, so it maps to Food Items rather than Honey. Coffee (1868)
-is marked unverified in the reference, so set 13 maps to Beverages. Herbal,
+is marked unverified there, so set 13 maps to Beverages. Herbal,
 handicraft, ornamental and tourism sets (18–26) have no verified id: the
 optional attribute is left empty for them.
 """

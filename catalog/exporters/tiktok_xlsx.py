@@ -1,6 +1,6 @@
 """TikTok Shop VN product sheet (xlsx), following the Partner API product fields.
 
-Only what the project reference supports is enforced: title 25–255 characters
+Only what docs/EXPORTS.md §4 supports is enforced: title 25–255 characters
 (254 here, so the batch template's "under 255" holds too), description up to
 10,000 characters in TikTok's HTML subset (we emit only p and br), price 1 to
 180,000,000 VND as a bare number, seller_sku up to 50 characters, inventory up

@@ -47,10 +47,6 @@ class ImportReport:
         return sum(1 for issue in self.issues if issue.severity == ERROR)
 
     @property
-    def rows_imported(self) -> int:
-        return self.products_created + self.products_updated + self.products_unchanged
-
-    @property
     def changed_anything(self) -> bool:
         return bool(self.products_created or self.products_updated or self.producers_created
                     or self.producers_updated or self.photos_added)

@@ -180,12 +180,24 @@ def test_producer_page_is_public_only_for_verified_producers(app, client):
     verified = make_producer(app)
     add_product(app, verified, name="Cá chạch sấy khô")
     pending = make_producer(app, name="HTX Chờ duyệt", status=ProducerStatus.SUBMITTED, phone="+84911000002")
-    page = client.get(f"/nha-san-xuat/htx-nong-san-yen-hoa-{verified}")
+    page = client.get(f"/co-so/htx-nong-san-yen-hoa-{verified}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Cá chạch sấy khô" in text and 'href="https://zalo.me/0911000001"' in text
+    assert client.get(f"/co-so/htx-cho-duyet-{pending}").status_code == 404
+    assert client.get(f"/co-so/ten-khac-{verified}").status_code == 301
+    assert client.get("/co-so/khong-co-999999").status_code == 404
+
+
+def test_the_former_producer_address_under_the_back_office_leads_to_the_public_page(app, client):
+    """The public page moved out from under "/nha-san-xuat" (the producers' back office); links
+    shared before, and printed signs, still arrive (issue 12)."""
+    verified = make_producer(app)
+    pending = make_producer(app, name="HTX Chờ duyệt", status=ProducerStatus.SUBMITTED, phone="+84911000002")
+    moved = client.get(f"/nha-san-xuat/htx-nong-san-yen-hoa-{verified}")
+    assert moved.status_code == 301
+    assert moved.headers["Location"].endswith(f"/co-so/htx-nong-san-yen-hoa-{verified}")
     assert client.get(f"/nha-san-xuat/htx-cho-duyet-{pending}").status_code == 404
-    assert client.get(f"/nha-san-xuat/ten-khac-{verified}").status_code == 301
     assert client.get("/nha-san-xuat/khong-co-999999").status_code == 404
 
 

@@ -11,7 +11,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from accounts.models import Role
-from catalog import export_jobs, export_routes
+from catalog import export_jobs
+from catalog.views import exports as export_routes
 from catalog.exporters import EXPORTERS
 from tests.factories import build_world, listing_id, parse_xlsx, parsed_ids
 

@@ -21,7 +21,6 @@ def main(config_json, step, product_id, new_name):
     import whoosh.writing
 
     from app import create_app
-    from catalog.models import Product
     from extensions import db
     from search import engine, sync
 
@@ -29,6 +28,7 @@ def main(config_json, step, product_id, new_name):
     if step in ("mid-rebuild", "rebuild-before-catch-up"):
         config["SEARCH_SYNC"] = False  # this process only builds; its saves leave the index alone
     app = create_app(config)
+    from catalog.models import Product  # after the factory, which loads every domain's models in order
 
     def rename():
         db.session.get(Product, product_id).name = new_name

@@ -1,6 +1,6 @@
 """Temporary search indexes for the engine tests (no database needed)."""
 from search.engine import IndexStore
-from search.evaluation import relevance_documents
+from tests.relevance.evaluation import relevance_documents
 from search.records import SearchRequest
 
 # A few products beyond the judged set, for behaviours it has no pair for.

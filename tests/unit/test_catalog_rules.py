@@ -3,8 +3,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from catalog.rules import (InputError, clean_months, clean_ref, earliest_valid_decision_date, months_text,
-                           national_number, next_ref, parse_price_vnd, parse_weight_g, parse_whole_number,
+from catalog.certificates import earliest_valid_decision_date
+from catalog.rules import (InputError, clean_months, clean_ref, months_text, national_number, next_ref, parse_price_vnd, parse_weight_g, parse_whole_number,
                            product_slug, ref_with_suffix, zalo_url)
 from producers.ocop import certificate_valid_until
 

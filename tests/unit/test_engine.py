@@ -176,7 +176,7 @@ def test_each_thread_reads_its_own_snapshot(tmp_path):
 
 
 def test_many_saves_merge_small_segments_without_losing_anything(tmp_path):
-    from search.engine import SMALL_SEGMENT_BATCH
+    from search.index_writing import SMALL_SEGMENT_BATCH
 
     store = IndexStore(str(tmp_path))
     store.build([doc(str(i), f"Mật ong rừng số {i}", producer_id=i % 3) for i in range(50)])

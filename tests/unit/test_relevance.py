@@ -1,8 +1,8 @@
 """Relevance floor on the judged set (docs/SEARCH.md §8): nDCG@10, success@3, every must-pass rule."""
 import pytest
 
-from search.evaluation import constraint_failures, evaluate, ndcg_at, success_at
-from search.relevance_data import QUERIES
+from tests.relevance.evaluation import constraint_failures, evaluate, ndcg_at, success_at
+from tests.relevance.data import QUERIES
 from tests.unit.search_index import build, ranking, suggestions
 
 NDCG_FLOOR = 0.95

@@ -2,7 +2,7 @@
 import unicodedata
 from collections import Counter
 
-from search.relevance_data import GROUPS, PRODUCTS, PRODUCTS_BY_KEY, QUERIES, QUERY_KINDS
+from tests.relevance.data import GROUPS, PRODUCTS, PRODUCTS_BY_KEY, QUERIES, QUERY_KINDS
 
 
 def test_products_are_unique_and_complete():

@@ -3,30 +3,18 @@ links, image sources. Registered as Jinja globals so every template (search resu
 links to products the same way."""
 from __future__ import annotations
 
-from datetime import date
 
 from flask import url_for
 
 from accounts.phones import display_phone
 from core.urls import absolute
 from catalog import images
-from catalog.rules import product_slug, tel_url, zalo_url
+from catalog.constants import STATUS_LABELS, Availability, ProductStatus
+from catalog.rules import tel_url, zalo_url
+from catalog.texts import label
+from catalog.urls import producer_path, product_path
 from places import units
 
-# Cards are 80 CSS px wide on phones, so a 2x phone takes the 160 rendition; grids on wider screens.
-CARD_SIZES = "(min-width: 64rem) 240px, (min-width: 40rem) 30vw, 80px"
-# On phones the gallery asks for the 480 rendition even on 2x/3x screens (about a third of the
-# bytes of the 1200 one over 3G); each photo links to its 1200 rendition for a closer look.
-GALLERY_SIZES = "(min-width: 40rem) 36rem, 160px"
-
-
-def product_path(product) -> str:
-    return url_for("catalog.product", slug=product.slug or product_slug(product.name), product_id=product.id)
-
-
-def producer_path(producer) -> str:
-    return url_for("catalog.producer", slug=producer.slug or product_slug(producer.legal_name),
-                   producer_id=producer.id)
 
 
 def province_name(code) -> str:
@@ -58,16 +46,15 @@ def photo_srcset(photo, widths=images.WIDTHS) -> str:
     return images.srcset(photo.image_key, widths)
 
 
-def shown_stars(product, today: date | None = None):
-    """Stars a buyer sees today (None when there is no valid certificate)."""
-    return product.stars(today)
-
-
 def share_image_url(photo) -> str:
     """Absolute URL of the 1200×630 JPEG a chat app shows beside a shared link."""
     if photo is None:
         return absolute(url_for("static", filename="img/share-default.jpg"))
     return absolute(url_for("catalog.share_image", key=photo.image_key))
+
+
+def product_status_label(status) -> str:
+    return label(STATUS_LABELS, status)
 
 
 def init_app(app):
@@ -80,6 +67,9 @@ def init_app(app):
     app.add_template_global(photo_src)
     app.add_template_global(photo_srcset)
     app.add_template_global(share_image_url)
-    app.add_template_global(CARD_SIZES, "card_sizes")
-    app.add_template_global(GALLERY_SIZES, "gallery_sizes")
+    app.add_template_global(product_status_label)
+    app.add_template_global(Availability)
+    app.add_template_global(ProductStatus)
+    app.add_template_global(images.CARD_SIZES, "card_sizes")
+    app.add_template_global(images.GALLERY_SIZES, "gallery_sizes")
     app.add_template_global(images.THUMBNAIL_WIDTHS, "thumbnail_widths")

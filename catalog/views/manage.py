@@ -13,10 +13,11 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from accounts.auth import login_required
 from accounts.models import Role
-from catalog import bp, images, services
-from catalog.forms import ProductForm
+from catalog import images, services
+from catalog.views.forms import ProductForm
 from catalog.models import MAX_PHOTOS, Product, ProductStatus
 from catalog.services import ProductRuleBroken, managed_producer_or_404, managed_product_or_404
+from catalog.views import bp
 from core import conflicts
 from core.uploads import chosen_uploads
 from extensions import db, limiter

@@ -11,9 +11,10 @@ from __future__ import annotations
 from flask import Response, abort, current_app, render_template, send_file
 from sqlalchemy import func, select
 
-from catalog import bp, images
+from catalog import images
 from catalog.models import Product, ProductStatus
-from catalog.present import producer_path, product_path
+from catalog.urls import producer_path, product_path
+from catalog.views import bp
 from core.urls import absolute
 from extensions import db
 from media.cards import share_card

@@ -1,4 +1,4 @@
-"""Relevance measures over ``search.relevance_data`` (search.md §8). Pure.
+"""Relevance measures over ``tests.relevance.data`` (docs/SEARCH.md §8). Pure.
 
 Gain convention (fixed, as in trec_eval): linear, gain = grade (2 intended,
 1 acceptable). nDCG@10 and success@3 are averaged over queries that have
@@ -9,7 +9,7 @@ query when an intended (grade 2) product is among the first three.
 import math
 from dataclasses import dataclass, field
 
-from search.relevance_data import PRODUCTS_BY_KEY, QUERIES
+from tests.relevance.data import PRODUCTS_BY_KEY, QUERIES
 
 
 def dcg(gains) -> float:
@@ -93,7 +93,7 @@ def relevance_documents() -> list:
     """The judged products as index documents (ids are the product keys)."""
     from places.units import match_province
     from search.documents import build_document
-    from search.relevance_data import PRODUCTS
+    from tests.relevance.data import PRODUCTS
 
     return [build_document(id=p.key, name=p.name, description=p.description, producer=p.producer,
                            province_code=match_province(p.province).code, group=p.group)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, jsonify, request, url_for
+from flask import jsonify, request, url_for
 from flask_babel import gettext as _
 
-from catalog import bp, images, queries
+from catalog import images, queries
+from catalog.texts import filter_error_message
 from catalog.filters import FilterError, parse_catalogue_args, query_args
 from core.http import conditional
 from core.urls import absolute
-from catalog.present import commune_name, producer_path, product_path, province_name
-from catalog.routes import filter_error_message
+from catalog.urls import producer_path, product_path
+from catalog.views.present import commune_name, province_name
+from catalog.views import bp
 
 MAX_PER_PAGE = 100
 
@@ -71,7 +73,7 @@ def product_detail(product, today: date) -> dict:
 @bp.get("/api/products")
 def api_products():
     try:
-        query = parse_catalogue_args(request.args, per_page=int(current_app.config.get("PAGE_SIZE", 24)),
+        query = parse_catalogue_args(request.args, per_page=queries.page_size(),
                                      max_per_page=MAX_PER_PAGE, allow_per_page=True)
     except FilterError as error:
         return _bad_request(filter_error_message(error), error.param)

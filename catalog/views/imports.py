@@ -30,13 +30,14 @@ from wtforms.validators import DataRequired
 
 from accounts.auth import roles_required
 from accounts.models import Role
-from catalog import bp
+
 from catalog.import_jobs import IMPORT_KIND, import_dir, remove_abandoned_uploads, report_from_json, \
     run_import_job, stored_path
 from catalog.importer.scope import IMPORTING_ROLES
 from catalog.importer.sheet import ZIP_MAGIC
 from catalog.importer.texts import ACTION_LABELS, SEVERITY_LABELS, SUMMARY_LABELS, file_error_message, \
     issue_message
+from catalog.views import bp
 from extensions import db, limiter
 from jobs.queue import JobKind, register_kind
 from jobs.services import enqueue, start_job

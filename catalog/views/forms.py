@@ -5,7 +5,7 @@ from wtforms import MultipleFileField, RadioField, SelectField, SelectMultipleFi
 from wtforms.validators import DataRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from catalog.models import Availability, ProductStatus
+from catalog.constants import AVAILABILITY_LABELS, STATUS_CHOICE_LABELS, Availability, ProductStatus
 from catalog.rules import InputError, clean_ref, parse_price_vnd, parse_weight_g, suggest_product_set
 from core.conflicts import VersionField
 from core.i18n import format_day
@@ -23,16 +23,8 @@ INPUT_MESSAGES = {
 }
 TOO_LONG = _l("Please keep this under %(max)d characters.")
 MONTH_NAMES = [(month, _l("Month %(number)s", number=month)) for month in range(1, 13)]
-STATUS_CHOICES = [
-    (ProductStatus.DRAFT, _l("Draft (only you can see it)")),
-    (ProductStatus.PUBLISHED, _l("Published (buyers can see it)")),
-    (ProductStatus.HIDDEN, _l("Hidden (kept, not shown)")),
-]
-AVAILABILITY_CHOICES = [
-    (Availability.IN_STOCK, _l("In stock")),
-    (Availability.OUT_OF_STOCK, _l("Out of stock")),
-    (Availability.SEASONAL, _l("Seasonal")),
-]
+STATUS_CHOICES = [(status, _l(STATUS_CHOICE_LABELS[status])) for status in ProductStatus]
+AVAILABILITY_CHOICES = [(availability, _l(AVAILABILITY_LABELS[availability])) for availability in Availability]
 
 
 def input_message(error: InputError) -> str:
@@ -144,7 +136,3 @@ def _certificate_label(certificate, locale):
     if not certificate.is_valid():
         label = _l("%(label)s (expired)", label=label)
     return label
-
-
-class PhotoUploadForm(FlaskForm):
-    photos = MultipleFileField(_l("Add photos"))

@@ -1,11 +1,11 @@
 """Judged products and queries for a relevance test of the search engine.
 
-Pure data (search.md §8, §9). Grades: 2 = intended product, 1 = acceptable
+Pure data (docs/SEARCH.md §8, §9). Grades: 2 = intended product, 1 = acceptable
 substitute, unlisted = not relevant. Product provinces use the post-July-2025
 units (34 provinces); product names keep the traditional place names producers
 still print on labels. Constraints beyond grades:
 
-- ``first``: key that must be rank 1 (a §9 behaviour);
+- ``first``: key that must be rank 1 (a docs/SEARCH.md §9 behaviour);
 - ``above``: (higher, lower) pairs whose order must hold;
 - ``never_first`` / ``never``: keys that must not be rank 1 / not appear;
 - ``only_graded``: every returned product must be graded (no fuzzy noise);

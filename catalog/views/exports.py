@@ -26,13 +26,14 @@ from wtforms.validators import DataRequired
 
 from accounts.auth import roles_required
 from accounts.models import Role
-from catalog import bp, feeds, images
+from catalog import feeds, images
 from catalog.export_jobs import EXPORT_KIND, KEEP_SECONDS, SHOWN_ISSUES, STORED_NAME, explain, exports_dir, \
     private_file, report_from_json, run_export_job, scope_params
 from catalog.exporters import EXPORTERS
 from catalog.listings import EXPORTING_ROLES, PAGE_LINK_FORMATS, ExportScope, find_producers, problem_message, \
     product_id_of
 from catalog.models import Product
+from catalog.views import bp
 from core.urls import absolute
 from extensions import db, limiter
 from jobs.queue import JobKind, register_kind

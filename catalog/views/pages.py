@@ -1,4 +1,5 @@
-"""Public catalogue pages: home, browse with filters, product, producer, and product images."""
+"""Public catalogue pages: home, browse with filters, product, a producer's public page (under
+"/co-so", apart from the back office's "/nha-san-xuat"), and product images."""
 from __future__ import annotations
 
 import os
@@ -8,56 +9,25 @@ from functools import lru_cache
 from flask import abort, current_app, make_response, redirect, render_template, request, send_file
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from catalog import bp, images, queries
-from catalog.filters import (AVAILABILITIES, SORTS, CatalogueQuery, FilterError, parse_catalogue_args,
-                             query_args)
+from catalog import images, queries
+from catalog.constants import AVAILABILITY_LABELS, SORT_LABELS, Availability, CatalogueSort
+from catalog.filters import CatalogueQuery, FilterError, parse_catalogue_args, query_args
 from core.http import conditional
 from catalog.jsonld import product_jsonld
 from core.urls import absolute
-from catalog.present import contact_links, producer_path, product_path, province_name
+from catalog.urls import producer_path, product_path
+from catalog.views.present import contact_links, province_name
 from catalog.rules import product_slug
+from catalog.texts import filter_error_message, label
+from catalog.views import bp
 from core.web import error_response
 from places import units
 from producers.ocop import STAR_RATINGS, product_sets
 
-FILTER_MESSAGES = {
-    "unknown_group": _l("There is no product group “%(value)s”."),
-    "unknown_set": _l("There is no OCOP product set “%(value)s”."),
-    "unknown_province": _l("We do not know the province “%(value)s”."),
-    "bad_stars": _l("Star ratings are 3, 4 or 5."),
-    "bad_price": _l("Prices are whole numbers of đồng, e.g. 150000 or 150.000."),
-    "price_range": _l("The highest price must not be below the lowest price."),
-    "bad_availability": _l("Availability is in_stock, out_of_stock or seasonal."),
-    "bad_sort": _l("Sorting is newest, price_asc, price_desc or stars."),
-    "bad_page": _l("The page number must be a whole number from 1."),
-    "bad_per_page": _l("per_page must be a whole number from 1 to %(maximum)s."),
-    "too_deep": _l("Pages this far back are not available; please narrow the filters instead."),
-}
-SORT_LABELS = {
-    "newest": _l("Newest"),
-    "price_asc": _l("Price: low to high"),
-    "price_desc": _l("Price: high to low"),
-    "stars": _l("Most OCOP stars"),
-}
-AVAILABILITY_LABELS = {
-    "in_stock": _l("In stock"),
-    "out_of_stock": _l("Out of stock"),
-    "seasonal": _l("Seasonal"),
-}
 PLACEHOLDER_DIR = "img"
 HOME_LATEST = 8
 HOME_TOP_RATED = 4
-
-
-def filter_error_message(error: FilterError) -> str:
-    value = str(error.value if error.value is not None else "")[:60]
-    return str(FILTER_MESSAGES[error.code]) % {"value": value, "maximum": error.params.get("maximum", "")}
-
-
-def _page_size():
-    return int(current_app.config.get("PAGE_SIZE", 24))
 
 
 @lru_cache(maxsize=8)
@@ -94,7 +64,7 @@ def index():
 @bp.get("/san-pham")
 def browse():
     try:
-        query = parse_catalogue_args(request.args, per_page=_page_size())
+        query = parse_catalogue_args(request.args, per_page=queries.page_size())
     except FilterError as error:
         return error_response(400, _("This filter cannot be used"), filter_error_message(error))
     result = queries.catalogue_page(query)
@@ -104,8 +74,8 @@ def browse():
     page = render_template(
         "catalog/browse.html", query=query, result=result, groups=_groups(locale),
         provinces=_provinces(query.province_code),
-        stars_choices=STAR_RATINGS, sorts=[(key, SORT_LABELS[key]) for key in SORTS],
-        availabilities=[(key, AVAILABILITY_LABELS[key]) for key in AVAILABILITIES],
+        stars_choices=STAR_RATINGS, sorts=[(key, label(SORT_LABELS, key)) for key in CatalogueSort],
+        availabilities=[(key, label(AVAILABILITY_LABELS, key)) for key in Availability],
         query_args=query_args, heading=_browse_heading(query, locale),
         active_filters=len([key for key in query_args(query, page=1) if key != "sort"]))
     return conditional(make_response(page))
@@ -145,7 +115,7 @@ def product(slug, product_id):
         certificate=product.certificate, certificate_expired=product.certificate is not None and stars is None,
         contact=contact_links(product.producer), jsonld=_jsonld(product, stars),
         product_set=product.product_set, set_name=product.product_set.name(locale) if product.product_set else "",
-        availability_label=AVAILABILITY_LABELS.get(product.availability, ""),
+        availability_label=label(AVAILABILITY_LABELS, product.availability),
         more=queries.more_from_producer(product), canonical=absolute(product_path(product)))
     return conditional(make_response(page))
 
@@ -164,6 +134,16 @@ def _jsonld(product, stars):
 
 
 @bp.get("/nha-san-xuat/<slug>-<int:producer_id>")
+def producer_former_address(slug, producer_id):
+    """The public page used to live under the back office's "/nha-san-xuat": links and printed
+    signs that point there keep working."""
+    producer = queries.public_producer(producer_id)
+    if producer is None:
+        abort(404)
+    return redirect(producer_path(producer), 301)
+
+
+@bp.get("/co-so/<slug>-<int:producer_id>")
 def producer(slug, producer_id):
     producer = queries.public_producer(producer_id)
     if producer is None:
@@ -172,8 +152,8 @@ def producer(slug, producer_id):
         return redirect(producer_path(producer), 301)
     page_text = request.args.get("page", "1")
     if not page_text.isdigit() or not 1 <= int(page_text) <= 1000:
-        return error_response(400, _("This filter cannot be used"), str(FILTER_MESSAGES["bad_page"]))
-    result = queries.producer_page(producer, int(page_text), _page_size())
+        return error_response(400, _("This filter cannot be used"), filter_error_message(FilterError("bad_page", "page", page_text)))
+    result = queries.producer_page(producer, int(page_text), queries.page_size())
     if result.page > 1 and not result.items:
         abort(404)
     page = render_template("catalog/producer.html", producer=producer, result=result,
@@ -185,7 +165,7 @@ def producer(slug, producer_id):
 def image(key, width):
     """A product photo rendition. Only keys of product photos are served (documents and
     certificates share the upload folder but never this route); a missing file gets a
-    placeholder so the page still shows something (security.md §7 F12)."""
+    placeholder so the page still shows something (docs/PHOTOS.md, Faults)."""
     images.require_product_photo(key, width)
     path = images.rendition_path(key, width)
     if path is None:

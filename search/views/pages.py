@@ -11,35 +11,34 @@ from flask import current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+from core.urls import absolute
 from core.web import error_response
 from extensions import limiter
 from places.units import province as find_province
-from search import bp
+from producers.ocop import product_sets
+from catalog import images
+from catalog.queries import page_size
+from catalog.urls import product_page
 from search.facets import GROUP_CODES
-from search.forms import SearchForm
+from search.views import bp
+from search.views.forms import SearchForm
 from search.highlight import highlight, snippet
-from search.service import load_products, product_url, search_products, suggestions
+from search.service import load_products, search_products, suggestions
 
 SUGGEST_MAX_BYTES = 2048
 SUGGEST_NAME_CHARS = 80
 
 
 def _search_limit():
-    return current_app.config.get("SEARCH_RATE_LIMIT", "60 per minute")
+    return current_app.config["SEARCH_RATE_LIMIT"]
 
 
 def _suggest_limit():
-    return current_app.config.get("SUGGEST_RATE_LIMIT", "240 per minute")
-
-
-def _page_size() -> int:
-    return int(current_app.config.get("PAGE_SIZE", 24))
+    return current_app.config["SUGGEST_RATE_LIMIT"]
 
 
 def _group_labels(locale) -> dict:
     """OCOP group code (I…VI) -> name in the reader's language."""
-    from producers.ocop import product_sets
-
     labels = {}
     for item in product_sets():
         labels.setdefault(item.group_code, item.group(locale))
@@ -67,18 +66,15 @@ def facet_lists(counts, locale) -> dict:
 
 
 def _card(product, terms, today) -> dict:
-    card = {"product": product, "url": product_url(product.id, product.slug, product.name),
+    card = {"product": product, "url": product_page(product.id, product.slug, product.name),
             "name": highlight(product.name, terms), "snippet": snippet(product.description, terms),
             "stars": product.stars(today), "province": _province_label(product.producer.province_code),
             "producer": product.producer.legal_name, "image": None}
     cover = product.cover
     if cover is not None:
-        try:
-            from catalog.present import CARD_SIZES, photo_src, photo_srcset
-        except ImportError:
-            return card
-        card["image"] = {"src": photo_src(cover, 160), "srcset": photo_srcset(cover, (160, 480)),
-                         "sizes": CARD_SIZES, "width": cover.width or 480, "height": cover.height or 480}
+        card["image"] = {"src": images.image_url(cover.image_key, 160),
+                         "srcset": images.srcset(cover.image_key, images.THUMBNAIL_WIDTHS),
+                         "sizes": images.CARD_SIZES, "width": cover.width or 480, "height": cover.height or 480}
     return card
 
 
@@ -90,13 +86,13 @@ def results():
         return error_response(400, _("This search cannot be used"), form.first_error()[1])
     today = date.today()
     outcome = search_products(form.q.data, form.filters, page=form.page.data or 1,
-                              per_page=_page_size(), today=today)
+                              per_page=page_size(), today=today)
     result = outcome.result
     cards = [_card(product, outcome.terms, today) for product in load_products(result.hits)]
     page = form.page.data or 1
     pages = {"previous": url_for(".results", **form.args(page=page - 1)) if page > 1 else None,
              "next": url_for(".results", **form.args(page=page + 1))
-             if page * _page_size() < result.total and page < 100 else None}
+             if page * page_size() < result.total and page < 100 else None}
     browse = "catalog.browse" in current_app.view_functions
     return render_template("search/results.html", form=form, outcome=outcome, result=result, cards=cards,
                            facets=_facet_links(facet_lists(result.facets, str(get_locale())), form),
@@ -122,10 +118,6 @@ def _bad_request(form):
     return response
 
 
-def _absolute(path: str) -> str:
-    return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + path
-
-
 @bp.get("/api/search")
 @limiter.limit(_search_limit)
 def api_search():
@@ -133,10 +125,10 @@ def api_search():
     if not form.validate():
         return _bad_request(form)
     today = date.today()
-    page, per_page = form.page.data or 1, form.per_page.data or _page_size()
+    page, per_page = form.page.data or 1, form.per_page.data or page_size()
     outcome = search_products(form.q.data, form.filters, page=page, per_page=per_page, today=today)
     result = outcome.result
-    items = [{"id": p.id, "ref": p.ref, "name": p.name, "url": _absolute(product_url(p.id, p.slug, p.name)),
+    items = [{"id": p.id, "ref": p.ref, "name": p.name, "url": absolute(product_page(p.id, p.slug, p.name)),
               "price_vnd": p.price_vnd, "stars": p.stars(today),
               "province": _province_label(p.producer.province_code), "producer": p.producer.legal_name}
              for p in load_products(result.hits)]
@@ -155,7 +147,7 @@ def api_suggest():
     items = []
     for hit in suggestions(text) if text else []:
         name = hit.name if len(hit.name) <= SUGGEST_NAME_CHARS else hit.name[:SUGGEST_NAME_CHARS - 1] + "…"
-        items.append({"name": name, "url": product_url(hit.id, hit.slug, hit.name)})
+        items.append({"name": name, "url": product_page(hit.id, hit.slug, hit.name)})
     while True:  # ≤ 2 KB on the wire, whatever the names
         body = json.dumps({"query": text, "items": items}, ensure_ascii=False, separators=(",", ":"))
         if len(body.encode("utf-8")) <= SUGGEST_MAX_BYTES or not items:

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from catalog.models import Product
 from extensions import db
 from places import units
 from producers import claims
+from producers.constants import ProducerStatus
 from producers.letters import ClaimLetter
-from producers.models import Producer, ProducerStatus
-from producers.services import issue_claim_code
+from producers.models import Producer
+from producers.services import issue_claim_code, product_names
 
 CLAIM_PATH = "/nha-san-xuat/nhan-ho-so"  # producers.claim; built without a request for the CLI
 CODE_PARAMETER = "ma"
@@ -45,8 +45,7 @@ def issue_claim_letters(producers, actor, base_url: str) -> list[ClaimLetter]:
     letters = []
     for producer in producers:
         code = issue_claim_code(producer, actor)
-        names = db.session.scalars(db.select(Product.name).where(Product.producer_id == producer.id)
-                                   .order_by(Product.name)).all()
+        names = product_names(producer.id)
         letters.append(ClaimLetter(producer_name=producer.legal_name, code=claims.display(code),
                                    claim_url=claim_url(base_url, code), products=tuple(names),
                                    place=_place(producer)))

@@ -36,7 +36,7 @@ def test_list_shape(client, catalogue):
     assert che["stars"] == 4
     assert che["province"]["name"] == "Lào Cai" and isinstance(che["province"]["code"], int)
     assert che["producer"]["name"] == "HTX Chè Shan Gia Phú"
-    assert che["producer"]["url"].startswith("https://choque.example/nha-san-xuat/htx-che-shan-gia-phu-")
+    assert che["producer"]["url"].startswith("https://choque.example/co-so/htx-che-shan-gia-phu-")
     assert che["image"] is None
     ca = by_ref["CC-1"]
     assert ca["stars"] is None

@@ -180,13 +180,29 @@ def test_producer_page_is_public_only_for_verified_producers(app, client):
     verified = make_producer(app)
     add_product(app, verified, name="Cá chạch sấy khô")
     pending = make_producer(app, name="HTX Chờ duyệt", status=ProducerStatus.SUBMITTED, phone="+84911000002")
-    page = client.get(f"/nha-san-xuat/htx-nong-san-yen-hoa-{verified}")
+    page = client.get(f"/co-so/htx-nong-san-yen-hoa-{verified}")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Cá chạch sấy khô" in text and 'href="https://zalo.me/0911000001"' in text
-    assert client.get(f"/nha-san-xuat/htx-cho-duyet-{pending}").status_code == 404
-    assert client.get(f"/nha-san-xuat/ten-khac-{verified}").status_code == 301
-    assert client.get("/nha-san-xuat/khong-co-999999").status_code == 404
+    assert client.get(f"/co-so/htx-cho-duyet-{pending}").status_code == 404
+    assert client.get(f"/co-so/ten-khac-{verified}").status_code == 301
+    assert client.get("/co-so/khong-co-999999").status_code == 404
+
+
+def test_the_former_producer_address_moves_for_good(app, client):
+    """Claim letters, QR codes and search engines hold /nha-san-xuat/<name>-<id>: it answers
+    301 to /co-so/<name>-<id>, the query kept, and leads to the page."""
+    verified = make_producer(app)
+    add_product(app, verified, name="Cá chạch sấy khô")
+    moved = client.get(f"/nha-san-xuat/htx-nong-san-yen-hoa-{verified}?page=1")
+    assert moved.status_code == 301
+    assert moved.headers["Location"] == f"/co-so/htx-nong-san-yen-hoa-{verified}?page=1"
+    page = client.get(f"/nha-san-xuat/ten-cu-{verified}", follow_redirects=True)
+    assert page.status_code == 200 and "Cá chạch sấy khô" in page.get_data(as_text=True)
+    assert page.request.path == f"/co-so/htx-nong-san-yen-hoa-{verified}"
+    assert client.get("/nha-san-xuat/khong-co-999999", follow_redirects=True).status_code == 404
+    # The back office keeps its addresses.
+    assert client.get("/nha-san-xuat/ho-so").status_code == 302
 
 
 def test_public_pages_send_etag_and_answer_304(app, client):

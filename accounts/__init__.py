@@ -1,6 +1,7 @@
-"""Accounts, roles, log-in and the commune assignments of officers and helpers."""
-from flask import Blueprint
+"""Accounts: the people who log in (producers, commune officers and helpers, administrators),
+their roles, passwords, sessions and the communes officers and helpers work for.
 
-bp = Blueprint("accounts", __name__)
-
-from accounts import routes  # noqa: E402,F401
+Terms: `constants.Role`. Layers: constants → rules (pure) → models → services (never commit) →
+`auth` (the session and the login_required/roles_required decorators other views use) → views
+(the blueprint, loaded only by create_app) → cli.
+"""

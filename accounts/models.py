@@ -1,13 +1,9 @@
+from accounts.constants import Role
+from accounts.rules import works_for_communes
 from core.clock import utcnow
 from extensions import db
 
-
-class Role:
-    PRODUCER = "producer"
-    OFFICER = "officer"
-    HELPER = "helper"
-    ADMIN = "admin"
-    ALL = (PRODUCER, OFFICER, HELPER, ADMIN)
+__all__ = ["Role", "User", "CommuneAssignment", "LoginThrottle"]  # Role: defined in accounts.constants
 
 
 class User(db.Model):
@@ -38,7 +34,7 @@ class User(db.Model):
     @property
     def works_for_communes(self):
         """Officers and helpers act on behalf of producers of their communes."""
-        return self.role in (Role.OFFICER, Role.HELPER)
+        return works_for_communes(self.role)
 
 
 class CommuneAssignment(db.Model):

@@ -1,16 +1,15 @@
 """Account operations. They change the session and never commit."""
-from datetime import timedelta
-
 from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
-from accounts.models import CommuneAssignment, LoginThrottle, Role, User
-from core.clock import utcnow
+from accounts.constants import Role
+from accounts.models import CommuneAssignment, LoginThrottle, User
 from accounts.passwords import hash_password, needs_rehash, verify_password
+from accounts.rules import backoff as backoff_after
+from accounts.rules import throttle_keys
+from core.clock import utcnow
 from extensions import db
 
-MAX_BACKOFF = timedelta(minutes=15)
-FREE_FAILURES = 3
 # Verified against when the phone is unknown, so both paths cost one hash.
 _DUMMY_HASH = None
 
@@ -72,18 +71,14 @@ def _record_failure(keys):
         row = db.session.get(LoginThrottle, key) or LoginThrottle(key=key, failures=0)
         row.failures += 1
         row.updated_at = now
-        if row.failures > FREE_FAILURES:
-            delay = timedelta(seconds=2 ** (row.failures - FREE_FAILURES - 1))
-            row.blocked_until = now + min(delay, MAX_BACKOFF)
+        delay = backoff_after(row.failures)
+        if delay is not None:
+            row.blocked_until = now + delay
         db.session.add(row)
 
 
 def _clear_failures(key):
     db.session.execute(db.delete(LoginThrottle).where(LoginThrottle.key == key))
-
-
-def throttle_keys(phone, remote_addr):
-    return [f"user:{phone}", f"ip:{remote_addr or '-'}"]
 
 
 def authenticate(phone, password, remote_addr):

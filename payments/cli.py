@@ -4,7 +4,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale, gettext as _
 
-from payments.banks import bank_by_bin
+from producers.banks import bank_by_bin
 from payments.messages import vietqr_error_message
 from payments.qrimage import png_bytes, svg_document
 from payments.vietqr import TEXT_FIELD_MAX, VietQRError, build_payload, fit_memo

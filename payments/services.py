@@ -17,7 +17,7 @@ from core.clock import utcnow
 from accounts.phones import normalise_mobile
 from catalog.models import Product
 from extensions import db
-from payments.banks import bank_by_bin
+from producers.banks import bank_by_bin
 from payments import rules
 from payments.models import Order, PaymentLink
 from payments.qrimage import mask_account

@@ -1,8 +1,8 @@
-"""Producers: onboarding wizard, documents, OCOP certificates, bank details,
-commune verification and the audit log."""
-from flask import Blueprint
+"""Producers: the businesses that sell on Chợ Quê (cooperatives, cooperative groups, household
+businesses, enterprises), their onboarding wizard, documents, OCOP certificates, bank details,
+claim codes and the audit log.
 
-bp = Blueprint("producers", __name__)
-
-from producers import routes  # noqa: E402,F401
-from producers.cli import cli_group  # noqa: E402,F401
+Terms: `constants.ProducerKind`, `constants.ProducerStatus`, `constants.DocumentKind`.
+Layers: constants → rules (pure) → models → services (never commit) → views (the blueprint,
+loaded only by create_app) → cli.
+"""

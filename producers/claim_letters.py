@@ -9,17 +9,17 @@ printed earlier stops working: print the letters when they are handed out.
 """
 from __future__ import annotations
 
-from urllib.parse import urlencode
+from flask import current_app
 
-from catalog.models import Product
 from extensions import db
 from places import units
 from producers import claims
+from producers.constants import ProducerStatus
 from producers.letters import ClaimLetter
-from producers.models import Producer, ProducerStatus
-from producers.services import issue_claim_code
+from producers.models import Producer
+from producers.services import issue_claim_code, product_names
 
-CLAIM_PATH = "/nha-san-xuat/nhan-ho-so"  # producers.claim; built without a request for the CLI
+CLAIM_ENDPOINT = "producers.claim"
 CODE_PARAMETER = "ma"
 LETTER_STATUSES = (ProducerStatus.DRAFT, ProducerStatus.SUBMITTED, ProducerStatus.CHANGES_REQUESTED,
                    ProducerStatus.VERIFIED)
@@ -37,7 +37,10 @@ def unclaimed_producers(commune_codes=None) -> list[Producer]:
 
 
 def claim_url(base_url: str, code: str) -> str:
-    return f"{base_url.rstrip('/')}{CLAIM_PATH}?{urlencode({CODE_PARAMETER: code})}"
+    """The claim page with the code filled in. Built from the app's URL map, not a request, so the
+    command line prints the same address as the officer's download."""
+    path = current_app.url_map.bind("localhost").build(CLAIM_ENDPOINT, {CODE_PARAMETER: code})
+    return f"{base_url.rstrip('/')}{path}"
 
 
 def issue_claim_letters(producers, actor, base_url: str) -> list[ClaimLetter]:
@@ -45,8 +48,7 @@ def issue_claim_letters(producers, actor, base_url: str) -> list[ClaimLetter]:
     letters = []
     for producer in producers:
         code = issue_claim_code(producer, actor)
-        names = db.session.scalars(db.select(Product.name).where(Product.producer_id == producer.id)
-                                   .order_by(Product.name)).all()
+        names = product_names(producer.id)
         letters.append(ClaimLetter(producer_name=producer.legal_name, code=claims.display(code),
                                    claim_url=claim_url(base_url, code), products=tuple(names),
                                    place=_place(producer)))

@@ -6,26 +6,9 @@ from sqlalchemy.orm import declared_attr
 from core.clock import utcnow
 from core.conflicts import version_column
 from extensions import db
+from producers.constants import DocumentKind, ProducerKind, ProducerStatus, SOURCE_WIZARD
 from producers.ocop import certificate_valid_until, product_set
 from producers.versions import VersionStatus, in_force, waiting
-
-
-class ProducerKind:
-    COOPERATIVE = "cooperative"  # hợp tác xã
-    COOPERATIVE_GROUP = "cooperative_group"  # tổ hợp tác
-    HOUSEHOLD = "household"  # hộ kinh doanh
-    ENTERPRISE = "enterprise"  # doanh nghiệp
-    ALL = (COOPERATIVE, COOPERATIVE_GROUP, HOUSEHOLD, ENTERPRISE)
-
-
-class ProducerStatus:
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    CHANGES_REQUESTED = "changes_requested"
-    VERIFIED = "verified"
-    REJECTED = "rejected"
-    SUSPENDED = "suspended"
-    ALL = (DRAFT, SUBMITTED, CHANGES_REQUESTED, VERIFIED, REJECTED, SUSPENDED)
 
 
 class Producer(db.Model):
@@ -51,7 +34,7 @@ class Producer(db.Model):
     claim_code_hash = db.Column(db.String(255))
     claim_phone = db.Column(db.String(16))  # E.164: only this mobile number may claim with the code
     claim_expires_at = db.Column(db.DateTime)
-    source = db.Column(db.String(16), nullable=False, default="wizard")  # wizard or import
+    source = db.Column(db.String(16), nullable=False, default=SOURCE_WIZARD)  # SOURCE_WIZARD or SOURCE_IMPORT
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     submitted_at = db.Column(db.DateTime)
@@ -133,7 +116,7 @@ class ProducerDocument(db.Model):
 
     id = db.Column(db.Integer, primary_key=True)
     producer_id = db.Column(db.Integer, db.ForeignKey("producers.id", ondelete="CASCADE"), nullable=False, index=True)
-    kind = db.Column(db.String(32), nullable=False, default="business_registration")
+    kind = db.Column(db.String(32), nullable=False, default=DocumentKind.BUSINESS_REGISTRATION)
     image_key = db.Column(db.String(80), nullable=False)
     uploaded_by_id = db.Column(db.Integer, db.ForeignKey("users.id", ondelete="SET NULL"))
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)

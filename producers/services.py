@@ -13,9 +13,11 @@ from extensions import db
 from media.images import process_upload
 from media.storage import ImageStore
 from notifications import services as notification_services
-from producers import audit, claims, payment_details, wizard
-from producers.identifiers import is_personal_id, mask_personal_id
-from producers.models import Certificate, PaymentAccount, Producer, ProducerDocument, ProducerStatus
+from producers import audit, claims, payment_details
+from producers import rules
+from producers.constants import DocumentKind, ProducerStatus
+from producers.models import Certificate, PaymentAccount, Producer, ProducerDocument
+from producers.rules import is_personal_id, mask_personal_id
 from producers.ocop import certificate_valid_until, product_set
 from producers.versions import PaymentDetail
 from vntext import slugify
@@ -24,8 +26,8 @@ PROFILE_FIELDS = ("kind", "legal_name", "tax_code", "representative", "province_
                   "address", "phone", "zalo")
 PAYMENT_FIELDS = ("bank_bin", "account_number", "holder_name")
 MAX_PAYMENT_CHANGES_PER_DAY = payment_details.MAX_CHANGES_PER_DAY
-BUSINESS_REGISTRATION = "business_registration"
-BANK_PROOF = "bank_proof"
+BUSINESS_REGISTRATION = DocumentKind.BUSINESS_REGISTRATION
+BANK_PROOF = DocumentKind.BANK_PROOF
 # Documents are read, not browsed: a thumbnail for lists and one size to read the text.
 DOCUMENT_WIDTHS = (160, 1200)
 # A helper's double tap on a slow connection must not create the same farm twice.
@@ -114,7 +116,7 @@ def recent_duplicate(actor, profile, now=None):
 def create_producer(profile, actor, owner=None):
     """A new draft; `owner` None means a helper fills it in for a farmer who claims it later."""
     producer = Producer(owner_id=owner.id if owner is not None else None, created_by_id=actor.id,
-                        status=ProducerStatus.DRAFT, wizard_step=wizard.DOCUMENTS)
+                        status=ProducerStatus.DRAFT, wizard_step=rules.DOCUMENTS)
     _apply_profile(producer, profile)
     db.session.add(producer)
     db.session.flush()
@@ -124,14 +126,14 @@ def create_producer(profile, actor, owner=None):
 
 
 def update_profile(producer, profile, actor):
-    if not wizard.can_edit_profile(producer.status):
+    if not rules.can_edit_profile(producer.status):
         raise NotAllowedNow(producer.status)
     before = _snapshot(producer)
     _apply_profile(producer, profile)
     changes = audit.diff(_loggable(before), _loggable(_snapshot(producer)))
     if changes:
         audit.record("profile_updated", producer, changes=changes, actor=actor)
-    producer.wizard_step = wizard.step_after_saving(wizard.PROFILE, producer.wizard_step)
+    producer.wizard_step = rules.step_after_saving(rules.PROFILE, producer.wizard_step)
     return changes
 
 
@@ -158,7 +160,7 @@ def discard_images(keys):
 
 def replace_business_registration(producer, image_key, actor):
     """Returns the image keys no longer used (delete their files after the commit)."""
-    if not wizard.can_edit_profile(producer.status):
+    if not rules.can_edit_profile(producer.status):
         raise NotAllowedNow(producer.status)
     old = [doc for doc in producer.documents if doc.kind == BUSINESS_REGISTRATION]
     for doc in old:
@@ -171,7 +173,7 @@ def replace_business_registration(producer, image_key, actor):
 
 
 def add_certificate(producer, values, image_key, actor):
-    if not wizard.can_edit_profile(producer.status):
+    if not rules.can_edit_profile(producer.status):
         raise NotAllowedNow(producer.status)
     certificate = Certificate(image_key=image_key, legal_basis=product_set(values["product_set_code"]).legal_basis,
                               **values)
@@ -189,7 +191,13 @@ def certificate_or_404(producer, certificate_id):
 # The catalogue's products, read by table name: producers sit below the catalogue and do not
 # import its models.
 _PRODUCTS = sa.table("products", sa.column("id"), sa.column("name"), sa.column("status"),
-                     sa.column("certificate_id"))
+                     sa.column("certificate_id"), sa.column("producer_id"))
+
+
+def product_names(producer_id) -> list:
+    """Names of the producer's products (any status), for its claim letter."""
+    return list(db.session.scalars(sa.select(_PRODUCTS.c.name).where(_PRODUCTS.c.producer_id == producer_id)
+                                   .order_by(_PRODUCTS.c.name)))
 
 
 def products_of_certificate(certificate_id) -> list:
@@ -213,7 +221,7 @@ def stars_lost(certificate, values, today) -> bool:
 def update_certificate(producer, certificate, values, new_image_key, actor):
     """Correct a certificate in place (products keep their link); returns the replaced image
     key, if a new photo came (delete its files after the commit)."""
-    if not wizard.can_edit_profile(producer.status):
+    if not rules.can_edit_profile(producer.status):
         raise NotAllowedNow(producer.status)
     before = _certificate_facts(certificate)
     for name, value in values.items():
@@ -232,7 +240,7 @@ def update_certificate(producer, certificate, values, new_image_key, actor):
 
 def remove_certificate(producer, certificate_id, actor):
     """Returns the removed certificate's image key (delete its files after the commit)."""
-    if not wizard.can_edit_profile(producer.status):
+    if not rules.can_edit_profile(producer.status):
         raise NotAllowedNow(producer.status)
     certificate = db.first_or_404(db.select(Certificate).where(
         Certificate.id == certificate_id, Certificate.producer_id == producer.id))
@@ -253,7 +261,7 @@ def image_belongs_to(producer, key):
 
 
 def finish_documents(producer):
-    producer.wizard_step = wizard.step_after_saving(wizard.DOCUMENTS, producer.wizard_step)
+    producer.wizard_step = rules.step_after_saving(rules.DOCUMENTS, producer.wizard_step)
 
 
 # --- step 4: bank details ---------------------------------------------------------------------
@@ -297,21 +305,21 @@ def save_payment_account(producer, details, actor):
     pending versions become superseded, and `Producer.approved_payment_account` hides the
     approved one while a newer one waits for review. Once buyers may have paid into an
     account, the contact on record is warned of the change."""
-    if not wizard.can_edit_bank(producer.status):
+    if not rules.can_edit_bank(producer.status):
         raise NotAllowedNow(producer.status)
     version, changed = payment_details.add_version(
         PaymentAccount, PaymentDetail.BANK_ACCOUNT, producer, details, actor, needs_review=needs_reapproval(producer))
     if changed:
-        producer.wizard_step = wizard.step_after_saving(wizard.BANK, producer.wizard_step)
+        producer.wizard_step = rules.step_after_saving(rules.BANK, producer.wizard_step)
     return version, changed
 
 
 # --- step 5: submission -----------------------------------------------------------------------
 
 def submit(producer, actor, today=None):
-    if not wizard.can_submit(producer.status):
+    if not rules.can_submit(producer.status):
         raise NotAllowedNow(producer.status)
-    missing = wizard.missing_items(producer, today)
+    missing = rules.missing_items(producer, today)
     if missing:
         raise IncompleteProfile(missing)
     before = producer.status

@@ -4,20 +4,9 @@ Bank details and the payment link are both "payment details": whoever controls
 them controls where buyers' money goes. Each change adds a version that a commune
 officer other than its editor approves; this module says which version is in force.
 """
-from enum import StrEnum
+from producers.constants import PaymentDetail, VersionStatus
 
-
-class VersionStatus(StrEnum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-    SUPERSEDED = "superseded"
-
-
-class PaymentDetail(StrEnum):
-    """The kinds of payment details that follow one approval mechanism."""
-    BANK_ACCOUNT = "bank_account"
-    PAYMENT_LINK = "payment_link"
+__all__ = ["PaymentDetail", "VersionStatus", "in_force", "waiting"]  # the enums: producers.constants
 
 
 def waiting(versions):

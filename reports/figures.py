@@ -87,7 +87,7 @@ def _moment(day: date) -> datetime:
 def _producers_by_status(area):
     rows = db.session.execute(select(Producer.status, func.count(Producer.id))
                               .where(area.producer_filter()).group_by(Producer.status))
-    counts = {status: 0 for status in ProducerStatus.ALL}
+    counts = {status: 0 for status in ProducerStatus}
     counts.update({status: count for status, count in rows})
     return counts
 

@@ -437,7 +437,7 @@ def add_published_product(app, producer_id, name):
 
 def public_producer_status(client, producer_id):
     """Status of the public producer page (the slug is not checked here: any slug redirects)."""
-    return client.get(f"/nha-san-xuat/x-{producer_id}", follow_redirects=True).status_code
+    return client.get(f"/co-so/x-{producer_id}", follow_redirects=True).status_code
 
 
 APPROVE_PAYMENT = "/can-bo/ho-so/{}/tai-khoan/duyet"

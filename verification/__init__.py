@@ -1,7 +1,8 @@
-"""Commune verification: the officer queue, decisions, payment-detail approvals and the audit log."""
-from flask import Blueprint
+"""Commune verification: a commune officer checks a producer's dossier and decides (approve,
+request changes, reject, suspend, reinstate), approves changed payment details (never their own),
+prints claim letters, and reads the dossier's history in plain words.
 
-bp = Blueprint("verification", __name__)
-
-from verification import routes  # noqa: E402,F401
-from verification import letters_routes  # noqa: E402,F401
+Terms: `constants.Decision`, the queue's tabs; the producers' statuses are `producers.constants`.
+Layers: constants → rules (pure) → history (wording) → services (never commit) → views (the
+blueprint under /can-bo, loaded only by create_app).
+"""

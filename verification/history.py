@@ -12,14 +12,18 @@ from babel.numbers import format_currency
 from flask_babel import lazy_gettext as _l
 
 from accounts.phones import display_phone
-from payments.banks import bank_by_bin
 from places import units
-from producers.identifiers import group_account
+from producers.banks import bank_by_bin
+from producers.constants import DocumentKind, ProducerKind, ProducerStatus, VersionStatus
 from producers.ocop import product_set
-from producers.texts import KIND_SHORT_LABELS
-from verification.forms import DOCUMENT_LABELS, PAYMENT_STATUS_LABELS, STATUS_LABELS
+from producers.rules import group_account
 
 EMPTY = "—"
+# The values' labels, defined once in producers.constants.
+KIND_LABELS = {kind: _l(kind.label) for kind in ProducerKind}
+DOCUMENT_LABELS = {kind: _l(kind.label) for kind in DocumentKind}
+STATUS_LABELS = {status: _l(status.label) for status in ProducerStatus}
+PAYMENT_STATUS_LABELS = {status: _l(status.label) for status in VersionStatus}
 
 FIELD_LABELS = {
     "kind": _l("Type"),
@@ -151,7 +155,7 @@ def format_value(field, value, locale="vi", action=""):
     if field == "product_set_code":
         return _product_set(value, locale)
     if field == "kind":
-        return DOCUMENT_LABELS.get(value) or KIND_SHORT_LABELS.get(value, value)
+        return DOCUMENT_LABELS.get(value) or KIND_LABELS.get(value, value)
     if field == "status":
         if action.startswith("product"):
             return PRODUCT_STATUS_LABELS.get(value, value)

@@ -7,17 +7,14 @@ Refusals raise `DecisionRefused(code, **params)`; the web layer translates the c
 import hashlib
 from dataclasses import dataclass
 
-# Producer statuses (the same strings as producers.models.ProducerStatus).
-DRAFT = "draft"
-SUBMITTED = "submitted"
-CHANGES_REQUESTED = "changes_requested"
-VERIFIED = "verified"
-REJECTED = "rejected"
-SUSPENDED = "suspended"
-STATUSES = (DRAFT, SUBMITTED, CHANGES_REQUESTED, VERIFIED, REJECTED, SUSPENDED)
+from producers.constants import ProducerStatus, VersionStatus
+from verification.constants import Decision as DecisionName
 
-# Payment-account statuses (as producers.models.PaymentAccount).
-PAYMENT_PENDING = "pending"
+DRAFT, SUBMITTED = ProducerStatus.DRAFT, ProducerStatus.SUBMITTED
+CHANGES_REQUESTED, VERIFIED = ProducerStatus.CHANGES_REQUESTED, ProducerStatus.VERIFIED
+REJECTED, SUSPENDED = ProducerStatus.REJECTED, ProducerStatus.SUSPENDED
+STATUSES = tuple(ProducerStatus)
+PAYMENT_PENDING = VersionStatus.PENDING
 
 # Once a producer is verified, changed bank details are approved on their own;
 # before that they are approved together with the dossier.
@@ -53,14 +50,13 @@ class Decision:
     audit_action: str
 
 
-DECISIONS = {
-    "approve": Decision("approve", frozenset({SUBMITTED}), VERIFIED, False, "approved"),
-    "request_changes": Decision("request_changes", frozenset({SUBMITTED}), CHANGES_REQUESTED, True,
-                                "changes_requested"),
-    "reject": Decision("reject", frozenset({SUBMITTED, CHANGES_REQUESTED}), REJECTED, True, "rejected"),
-    "suspend": Decision("suspend", frozenset({VERIFIED}), SUSPENDED, True, "suspended"),
-    "reinstate": Decision("reinstate", frozenset({SUSPENDED}), VERIFIED, False, "reinstated"),
-}
+DECISIONS = {decision.name: decision for decision in (
+    Decision(DecisionName.APPROVE, frozenset({SUBMITTED}), VERIFIED, False, "approved"),
+    Decision(DecisionName.REQUEST_CHANGES, frozenset({SUBMITTED}), CHANGES_REQUESTED, True, "changes_requested"),
+    Decision(DecisionName.REJECT, frozenset({SUBMITTED, CHANGES_REQUESTED}), REJECTED, True, "rejected"),
+    Decision(DecisionName.SUSPEND, frozenset({VERIFIED}), SUSPENDED, True, "suspended"),
+    Decision(DecisionName.REINSTATE, frozenset({SUSPENDED}), VERIFIED, False, "reinstated"),
+)}
 
 
 def allowed_decisions(status):

@@ -5,16 +5,17 @@ officer of commune A never even loads a producer of commune B (the view answers 
 """
 from sqlalchemy import func
 
-from accounts.models import CommuneAssignment, Role, User
+from accounts.constants import Role
+from accounts.models import CommuneAssignment, User
 from core.clock import utcnow
 from extensions import db
 from payments.models import PaymentLink
 from producers import audit, payment_details
-from producers.models import AuditEvent, Certificate, PaymentAccount, Producer, ProducerDocument, ProducerStatus
-from producers.versions import PaymentDetail
+from producers.constants import PaymentDetail, ProducerStatus
+from producers.models import AuditEvent, Certificate, PaymentAccount, Producer, ProducerDocument
 from verification import history, rules
+from verification.constants import PAYMENTS_TAB
 
-PAYMENTS_TAB = "payments"
 DECIDING_ROLES = (Role.OFFICER, Role.ADMIN)
 VIEWING_ROLES = (Role.OFFICER, Role.HELPER, Role.ADMIN)
 # Every payment detail follows the same approval (producers.payment_details).

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from catalog.constants import Availability
+from producers.constants import ProducerKind
 
 from .problems import Problem
 
-PRODUCER_TYPES = ("cooperative", "cooperative_group", "household", "enterprise")
+PRODUCER_TYPES = tuple(ProducerKind)  # defined once, in producers.constants
 OCOP_STARS = (3, 4, 5)
 # Decision 148/QĐ-TTg numbers its product sets 1–26 (names: producers/ocop.py).
 OCOP_PRODUCT_SET_CODES = range(1, 27)

@@ -12,15 +12,14 @@ from functools import lru_cache
 
 from catalog.exporters.ourcsv import parse_months
 from catalog.exporters.record import InvalidListing
-from stdnum.exceptions import ValidationError
-from stdnum.vn import mst
+from producers.constants import ProducerKind
+from producers.rules import IdentifierError, normalise_tax_code
 from vntext import canonical_tones, fold, nfc
 
 from .messages import WARNING, CellProblem
 
 MAX_PRICE_VND = 10_000_000_000  # a bonsai can cost a few hundred million đồng; ten billion is a typo
 MAX_WEIGHT_G = 1_000_000
-PERSONAL_ID_LENGTH = 12
 
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _CURRENCY = re.compile(r"\s*(₫|đ|d|vnđ|vnd|đồng|dong)\.?\s*$", re.IGNORECASE)
@@ -33,15 +32,6 @@ _WEIGHT_IN_UNIT = re.compile(r"(?<![\d.,])(\d+(?:[.,]\d+)?)\s*(kg|kilogram|kilo|
 _DATE_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _DATE_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 
-
-
-class ProducerKind:
-    """The values of producers.models.ProducerKind (not imported: this module stays pure)."""
-
-    COOPERATIVE = "cooperative"
-    COOPERATIVE_GROUP = "cooperative_group"
-    HOUSEHOLD = "household"
-    ENTERPRISE = "enterprise"
 
 
 _PRODUCER_KINDS = {
@@ -251,15 +241,14 @@ def parse_tax_code(value: object, kind: str) -> str:
         if len(digits) in (9, 11):
             digits = "0" + digits
         value = digits
-    compact = re.sub(r"[\s.]+", "", clean_line(value))
-    if len(compact) == PERSONAL_ID_LENGTH and compact.isdigit():
-        if kind == ProducerKind.HOUSEHOLD and re.fullmatch(r"\d{3}[0-3]\d{8}", compact):
-            return compact
-        raise CellProblem("tax_code_invalid", WARNING, value=as_text(raw))
     try:
-        return mst.format(mst.validate(compact))
-    except ValidationError:
-        raise CellProblem("tax_code_invalid", WARNING, value=as_text(raw)) from None
+        # The producer wizard's own check (producers.rules): one definition of a valid tax code.
+        tax_code = normalise_tax_code(kind, clean_line(value))
+    except IdentifierError:
+        tax_code = None
+    if tax_code is None:
+        raise CellProblem("tax_code_invalid", WARNING, value=as_text(raw))
+    return tax_code
 
 
 def is_printable_name(text: str) -> bool:

@@ -133,17 +133,7 @@ def _jsonld(product, stars):
         province=province_name(producer.province_code), seller_url=absolute(producer_path(producer)))
 
 
-@bp.get("/nha-san-xuat/<slug>-<int:producer_id>")
-def producer_former_address(slug, producer_id):
-    """The public page used to live under the back office's "/nha-san-xuat": links and printed
-    signs that point there keep working."""
-    producer = queries.public_producer(producer_id)
-    if producer is None:
-        abort(404)
-    return redirect(producer_path(producer), 301)
-
-
-@bp.get("/co-so/<slug>-<int:producer_id>")
+@bp.get("/co-so/<slug>-<int:producer_id>")  # its former address, under /nha-san-xuat, answers 301 (producers/views/moved.py)
 def producer(slug, producer_id):
     producer = queries.public_producer(producer_id)
     if producer is None:

@@ -8,7 +8,7 @@ from wtforms import HiddenField, IntegerField, PasswordField, StringField, TextA
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
-from accounts.forms import PhoneField
+from accounts.fields import PhoneField
 from payments.rules import MAX_QUANTITY, MIN_QUANTITY, PaymentLinkError, check_payment_link
 from payments.texts import link_message
 

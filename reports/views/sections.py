@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
 
 from core.i18n import format_day
+from producers.constants import ProducerStatus
 from producers.ocop import product_sets
 from reports.charts import bar_chart
 from reports.documents import Section
 from reports.constants import AreaKind, PeriodKind
-from verification.forms import STATUS_LABELS
 
 STOCK_LABELS = {
     "producers_verified": _l("Verified producers"),
@@ -72,7 +72,7 @@ def build(figures) -> list:
         "flows", _("Orders and verification"),
         (_("Figure"), period_label(figures.period), previous, _("Change")),
         [(str(label), trend.current, trend.previous, _change(trend)) for label, trend in flows]))
-    status_rows = [(str(STATUS_LABELS.get(status, status)), count)
+    status_rows = [(_(ProducerStatus(status).label), count)
                    for status, count in figures.producers_by_status.items()]
     sections.append(Section("producers", _("Producers by status"), (_("Status"), _("Producers")),
                             status_rows, chart=status_rows))

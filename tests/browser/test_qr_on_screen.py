@@ -90,7 +90,7 @@ def test_every_code_decodes_from_the_screen(browser, live_server, app, client, m
             with_client_reference(STRIPE_LINK, code)
 
         # The producer's public page: the static code, without an amount.
-        page.goto(f"{live_server}/nha-san-xuat/htx-{seller.producer_id}")
+        page.goto(f"{live_server}/co-so/htx-{seller.producer_id}")
         page.screenshot(path=os.path.join(folder, "producer-page.png"), full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         static = parse_payload(screen_code(page, ".vietqr .qr svg", folder, "producer-vietqr", scale))

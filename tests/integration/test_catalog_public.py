@@ -189,16 +189,20 @@ def test_producer_page_is_public_only_for_verified_producers(app, client):
     assert client.get("/co-so/khong-co-999999").status_code == 404
 
 
-def test_the_former_producer_address_under_the_back_office_leads_to_the_public_page(app, client):
-    """The public page moved out from under "/nha-san-xuat" (the producers' back office); links
-    shared before, and printed signs, still arrive (issue 12)."""
+def test_the_former_producer_address_moves_for_good(app, client):
+    """Claim letters, QR codes and search engines hold /nha-san-xuat/<name>-<id>: it answers
+    301 to /co-so/<name>-<id>, the query kept, and leads to the page."""
     verified = make_producer(app)
-    pending = make_producer(app, name="HTX Chờ duyệt", status=ProducerStatus.SUBMITTED, phone="+84911000002")
-    moved = client.get(f"/nha-san-xuat/htx-nong-san-yen-hoa-{verified}")
+    add_product(app, verified, name="Cá chạch sấy khô")
+    moved = client.get(f"/nha-san-xuat/htx-nong-san-yen-hoa-{verified}?page=1")
     assert moved.status_code == 301
-    assert moved.headers["Location"].endswith(f"/co-so/htx-nong-san-yen-hoa-{verified}")
-    assert client.get(f"/nha-san-xuat/htx-cho-duyet-{pending}").status_code == 404
-    assert client.get("/nha-san-xuat/khong-co-999999").status_code == 404
+    assert moved.headers["Location"] == f"/co-so/htx-nong-san-yen-hoa-{verified}?page=1"
+    page = client.get(f"/nha-san-xuat/ten-cu-{verified}", follow_redirects=True)
+    assert page.status_code == 200 and "Cá chạch sấy khô" in page.get_data(as_text=True)
+    assert page.request.path == f"/co-so/htx-nong-san-yen-hoa-{verified}"
+    assert client.get("/nha-san-xuat/khong-co-999999", follow_redirects=True).status_code == 404
+    # The back office keeps its addresses.
+    assert client.get("/nha-san-xuat/ho-so").status_code == 302
 
 
 def test_public_pages_send_etag_and_answer_304(app, client):

@@ -40,7 +40,7 @@ def every_rendering(client, seller, code):
         ("order form", client.get(f"/dat-hang/{seller.product_id}")),
         # The catalogue's pages include payments/_order_box.html and payments/_producer_qr.html.
         ("catalogue product page", client.get(f"/san-pham/{seller.product_id}", follow_redirects=True)),
-        ("catalogue producer page", client.get(f"/nha-san-xuat/htx-{producer}", follow_redirects=True)),
+        ("catalogue producer page", client.get(f"/co-so/htx-{producer}", follow_redirects=True)),
     ]
 
 

@@ -110,6 +110,7 @@ def test_robots_keeps_back_office_out_and_names_the_sitemap(client):
     for path in ("/can-bo", "/nhap-du-lieu", "/xuat-du-lieu", "/nha-san-xuat$", "/nha-san-xuat/ho-so"):
         assert path in rules
     assert "Sitemap: https://choque.example/sitemap.xml" in text
-    public_producer = "/co-so/htx-che-shan-gia-phu-7"
-    blocked = [r for r in rules if not r.endswith("$") and "*" not in r and public_producer.startswith(r)]
-    assert blocked == []
+    # The public page, and its former address (301, which crawlers must fetch to follow).
+    for public_producer in ("/co-so/htx-che-shan-gia-phu-7", "/nha-san-xuat/htx-che-shan-gia-phu-7"):
+        blocked = [r for r in rules if not r.endswith("$") and "*" not in r and public_producer.startswith(r)]
+        assert blocked == []

@@ -2,7 +2,7 @@
 import pathlib
 import re
 
-from verification.forms import AUDIT_LABELS
+from verification.views.forms import AUDIT_LABELS
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ACTION = re.compile(r'(?:audit\.record|self\._audit)\(\s*"([a-z_.]+)"')

@@ -1,7 +1,7 @@
-"""Bank list loaded from payments/data/bank_bins.csv."""
+"""Bank list loaded from producers/data/bank_bins.csv."""
 import csv
 
-from payments.banks import COMMON_BINS, DATA_FILE, Bank, all_banks, bank_by_bin
+from producers.banks import COMMON_BINS, DATA_FILE, Bank, all_banks, bank_by_bin
 
 
 def test_agribank_and_coopbank_bins():

@@ -107,6 +107,20 @@ def test_tax_codes():
         assert (caught.value.code, caught.value.severity) == ("tax_code_invalid", WARNING)
 
 
+def test_a_sheet_and_the_wizard_accept_the_same_tax_codes():
+    """One check (producers.rules.normalise_tax_code, python-stdnum's stdnum.vn.mst): a personal
+    ID in digits of another script, once accepted by the sheet reader alone, is refused by both."""
+    from producers.rules import IdentifierError, normalise_tax_code
+
+    other_script = "٠٠١٢٠٣٠١٢٣٤٥"  # Arabic-Indic digits: str.isdigit() says yes
+    with pytest.raises(IdentifierError):
+        normalise_tax_code("household", other_script)
+    with pytest.raises(CellProblem):
+        values.parse_tax_code(other_script, "household")
+    for typed in ("0100233488", "0100233488-001", "01 0023 3488"):
+        assert values.parse_tax_code(typed, "enterprise") == normalise_tax_code("enterprise", typed)
+
+
 def test_a_full_row_becomes_a_record():
     result = validate_row(2, product_row(images="a.jpg; b.jpg;a.jpg"))
     assert result.issues == []

@@ -1,7 +1,7 @@
 """Pure identifier rules: tax codes, personal IDs, decision numbers, bank fields."""
 import pytest
 
-from producers.identifiers import (IdentifierError, mask_personal_id, normalise_account_number,
+from producers.rules import (IdentifierError, mask_personal_id, normalise_account_number,
                                    normalise_decision_number, normalise_holder_name, normalise_tax_code)
 
 

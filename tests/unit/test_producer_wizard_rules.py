@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from producers import wizard
+from producers import rules as wizard
 from producers.ocop import certificate_valid_until
 
 TODAY = date(2026, 6, 1)

@@ -1,11 +1,14 @@
+"""The pages of accounts: log in, log out, register (wizard step 1)."""
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from accounts import bp, services
+from accounts import services
 from accounts.auth import load_logged_in_user, log_in, log_out
-from accounts.forms import LoginForm, RegisterForm
-from accounts.models import Role
+from accounts.constants import Role
+from accounts.rules import throttle_keys
+from accounts.views import bp
+from accounts.views.forms import LoginForm, RegisterForm
 from core.urls import safe_next_url
 from extensions import db, limiter
 from notifications import services as notices
@@ -24,7 +27,7 @@ def login():
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
     if form.validate_on_submit():
-        keys = services.throttle_keys(form.phone.data, request.remote_addr)
+        keys = throttle_keys(form.phone.data, request.remote_addr)
         wait = services.blocked_for(keys)
         if wait:
             db.session.commit()

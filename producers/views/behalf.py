@@ -1,6 +1,6 @@
 """Acting on a farmer's behalf: a commune helper or officer starts a profile, prints a
 one-time claim code, and the farmer later claims the profile with it."""
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,14 +10,16 @@ from accounts.phones import display_phone, normalise_mobile
 from notifications.rules import last_digits
 from extensions import db, limiter
 from places.units import commune
-from producers import bp, claims, claims_share, services
-from producers.forms import ClaimCodeForm, ClaimForm
-from producers.routes import load_producer, profile_step, resume_url
+from producers import claims, claims_share, services
+from producers.views import bp
+from producers.views.common import load_producer, resume_url
+from producers.views.forms import ClaimCodeForm, ClaimForm
+from producers.views.profile import profile_step
 
 ON_BEHALF_ROLES = (Role.HELPER, Role.OFFICER)
 
 
-@bp.get("/nha-san-xuat/ho-tro")
+@bp.get("/ho-tro")
 @roles_required(*ON_BEHALF_ROLES)
 def helper_home():
     """The producers of the helper's communes, those still waiting for their farmer first."""
@@ -25,7 +27,7 @@ def helper_home():
                            communes=[commune(code) for code in g.user.commune_codes])
 
 
-@bp.route("/nha-san-xuat/tao-ho", methods=["GET", "POST"])
+@bp.route("/tao-ho", methods=["GET", "POST"])
 @roles_required(*ON_BEHALF_ROLES)
 def start_on_behalf():
     if not g.user.commune_codes:
@@ -33,7 +35,7 @@ def start_on_behalf():
     return profile_step(None, on_behalf=True)
 
 
-@bp.route("/nha-san-xuat/ho-so/<int:producer_id>/ma-nhan", methods=["GET", "POST"])
+@bp.route("/ho-so/<int:producer_id>/ma-nhan", methods=["GET", "POST"])
 @roles_required(*ON_BEHALF_ROLES)
 def claim_code(producer_id):
     """GET explains; POST makes a new code for the farmer's mobile number and shows it this once,
@@ -61,12 +63,6 @@ def _mobile_or_none(phone):
     return phone if phone and normalise_mobile(phone) else None
 
 
-@bp.get("/n/<code>")
-def claim_short_link(code):
-    """The short link sent to the farmer: the claim page with the code filled in."""
-    return redirect(url_for("producers.claim", ma=code))
-
-
 CLAIM_REFUSALS = {
     None: _l("This code is not valid or has already been used. Please check it, or ask your helper for a "
              "new code."),
@@ -77,7 +73,7 @@ CLAIM_REFUSALS = {
 }
 
 
-@bp.route("/nha-san-xuat/nhan-ho-so", methods=["GET", "POST"])
+@bp.route("/nhan-ho-so", methods=["GET", "POST"])
 @limiter.limit("10 per 15 minutes", methods=["POST"])
 @roles_required(Role.PRODUCER)
 def claim():

@@ -1,6 +1,7 @@
-"""Vietnamese bank list (NAPAS BINs) for the VietQR account form.
+"""Vietnamese bank list (NAPAS BINs): the banks of producers' accounts, read by the VietQR codes.
+It sits with the producers, below payments, so both may use it.
 
-Pure module, no Flask. Data: payments/data/bank_bins.csv, a copy of the researched
+Pure module, no Flask. Data: producers/data/bank_bins.csv, a copy of the researched
 list (State Bank of Vietnam BINs plus short names and SWIFT codes; see
 docs/VIETQR.md §6). BINs come only from that file because
 public code carries wrong ones.

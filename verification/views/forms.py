@@ -5,29 +5,15 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from producers.constants import DocumentKind, ProducerStatus, VersionStatus
+from verification.constants import PAYMENTS_TAB, PAYMENTS_TAB_LABEL, Decision
+
 REASON_MAX = 2000
 
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "changes_requested": _l("Changes requested"),
-    "verified": _l("Verified"),
-    "rejected": _l("Rejected"),
-    "suspended": _l("Suspended"),
-    "payments": _l("Payment details to approve"),
-}
-
-DOCUMENT_LABELS = {
-    "business_registration": _l("Business registration"),
-    "bank_proof": _l("Bank card or statement header"),
-}
-
-PAYMENT_STATUS_LABELS = {
-    "pending": _l("Awaiting approval"),
-    "approved": _l("Approved"),
-    "rejected": _l("Rejected"),
-    "superseded": _l("Replaced"),
-}
+# The labels themselves are defined once, in producers.constants and verification.constants.
+STATUS_LABELS = {status: _l(status.label) for status in ProducerStatus} | {PAYMENTS_TAB: _l(PAYMENTS_TAB_LABEL)}
+DOCUMENT_LABELS = {kind: _l(kind.label) for kind in DocumentKind}
+PAYMENT_STATUS_LABELS = {status: _l(status.label) for status in VersionStatus}
 
 AUDIT_LABELS = {
     "created": _l("Profile created"),
@@ -64,21 +50,8 @@ AUDIT_LABELS = {
     "payment_matched_by_hand": _l("Bank transfer matched to an order by hand"),
 }
 
-DECISION_LABELS = {
-    "approve": _l("Approve the dossier"),
-    "request_changes": _l("Request changes"),
-    "reject": _l("Reject the dossier"),
-    "suspend": _l("Suspend"),
-    "reinstate": _l("Reinstate"),
-}
-
-DECISION_DONE = {
-    "approve": _l("The producer is verified and now public."),
-    "request_changes": _l("Changes requested. The producer will see your reason."),
-    "reject": _l("The dossier was rejected."),
-    "suspend": _l("The producer is suspended and hidden from buyers."),
-    "reinstate": _l("The producer is reinstated and public again."),
-}
+DECISION_LABELS = {decision: _l(decision.label) for decision in Decision}
+DECISION_DONE = {decision: _l(decision.done_message) for decision in Decision}
 
 REFUSAL_MESSAGES = {
     "not_allowed": _l("This decision is not possible for a producer in this state. Nothing was changed."),

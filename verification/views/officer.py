@@ -1,4 +1,4 @@
-"""Officer pages: the queue, the dossier, decisions, bank-details approvals, private document images.
+"""Officer pages under /can-bo: the queue, the dossier, decisions, bank-details approvals, private document images.
 
 Every view finds its producer through `services.producer_or_404(g.user, ...)`, which
 filters by the officer's communes in the query: another commune's producer is a 404.
@@ -15,26 +15,27 @@ from accounts.auth import roles_required
 from accounts.phones import display_phone
 from extensions import db
 from media.storage import ImageStore, InvalidImageKey
-from payments.banks import bank_by_bin
-from places import units
 from notifications import services as notices
+from places import units
 from producers import payment_details
 from producers import services as producer_services
-from producers.identifiers import group_account
+from producers.banks import bank_by_bin
+from producers.constants import PaymentDetail, ProducerKind, ProducerStatus
 from producers.models import PaymentAccount
-from producers.versions import PaymentDetail
-from producers import texts as producer_texts
-from verification import bp, forms, history, rules, services
+from producers.rules import group_account
+from verification import history, rules, services
+from verification.constants import QUEUE_TABS, Decision
+from verification.views import bp, forms
 
 DECISION_SLUGS = {
-    "approve": "duyet",
-    "request_changes": "yeu-cau-bo-sung",
-    "reject": "tu-choi",
-    "suspend": "tam-dung",
-    "reinstate": "khoi-phuc",
+    Decision.APPROVE: "duyet",
+    Decision.REQUEST_CHANGES: "yeu-cau-bo-sung",
+    Decision.REJECT: "tu-choi",
+    Decision.SUSPEND: "tam-dung",
+    Decision.REINSTATE: "khoi-phuc",
 }
-QUEUE_TABS = (*rules.STATUSES, services.PAYMENTS_TAB)
-DEFAULT_TAB = rules.SUBMITTED
+DEFAULT_TAB = ProducerStatus.SUBMITTED
+KIND_LABELS = {kind: _l(kind.label) for kind in ProducerKind}  # defined once, in producers.constants
 HISTORY_ON_DOSSIER = 20
 # Documents are private: browsers may keep them briefly, shared caches never.
 PRIVATE_IMAGE_MAX_AGE = 600
@@ -45,7 +46,7 @@ REFUSAL_STATUS = {"reason_required": 400, "own_producer": 403, "own_payment": 40
 def _officer_helpers():
     return {
         "status_labels": forms.STATUS_LABELS,
-        "kind_labels": producer_texts.KIND_SHORT_LABELS,
+        "kind_labels": KIND_LABELS,
         "document_labels": forms.DOCUMENT_LABELS,
         "payment_status_labels": forms.PAYMENT_STATUS_LABELS,
         "audit_labels": forms.AUDIT_LABELS,
@@ -93,7 +94,7 @@ def _bank_label(bank_bin):
 
 # --- queue ------------------------------------------------------------------------
 
-@bp.get("/can-bo")
+@bp.get("")
 @roles_required(*services.VIEWING_ROLES)
 def officer_queue():
     tab = request.args.get("tab", DEFAULT_TAB)
@@ -108,14 +109,14 @@ def officer_queue():
 
 # --- dossier ------------------------------------------------------------------------
 
-@bp.get("/can-bo/ho-so/<int:producer_id>")
+@bp.get("/ho-so/<int:producer_id>")
 @roles_required(*services.VIEWING_ROLES)
 def dossier(producer_id):
     producer = services.producer_or_404(g.user, producer_id)
     return _render_dossier(producer)
 
 
-@bp.get("/can-bo/ho-so/<int:producer_id>/nhat-ky")
+@bp.get("/ho-so/<int:producer_id>/nhat-ky")
 @roles_required(*services.VIEWING_ROLES)
 def audit_log(producer_id):
     """The whole history, read only: the log has no edit or delete route at all."""
@@ -205,7 +206,7 @@ def decide(producer_id, decision):
 
 
 for _name, _slug in DECISION_SLUGS.items():
-    bp.add_url_rule(f"/can-bo/ho-so/<int:producer_id>/{_slug}", endpoint=_name,
+    bp.add_url_rule(f"/ho-so/<int:producer_id>/{_slug}", endpoint=_name,
                     view_func=roles_required(*services.DECIDING_ROLES)(decide),
                     defaults={"decision": _name}, methods=["POST"])
 
@@ -259,7 +260,7 @@ def reject_payment(producer_id, kind):
 
 for _kind, (_slug, _endpoint) in PAYMENT_DETAIL_SLUGS.items():
     for _action, _view, _verb in (("approve", approve_payment, "duyet"), ("reject", reject_payment, "tu-choi")):
-        bp.add_url_rule(f"/can-bo/ho-so/<int:producer_id>/{_slug}/{_verb}", endpoint=f"{_action}_{_endpoint}",
+        bp.add_url_rule(f"/ho-so/<int:producer_id>/{_slug}/{_verb}", endpoint=f"{_action}_{_endpoint}",
                         view_func=roles_required(*services.DECIDING_ROLES)(_view),
                         defaults={"kind": _kind}, methods=["POST"])
 
@@ -273,14 +274,14 @@ def _refused(producer, refusal, submitted, kind=PaymentDetail.BANK_ACCOUNT):
 
 # --- private images -------------------------------------------------------------------------
 
-@bp.get("/can-bo/tai-lieu/<int:document_id>/<int:width>")
+@bp.get("/tai-lieu/<int:document_id>/<int:width>")
 @roles_required(*services.VIEWING_ROLES)
 def document_image(document_id, width):
     document = services.document_or_404(g.user, document_id)
     return _private_image(document.image_key, width)
 
 
-@bp.get("/can-bo/chung-nhan/<int:certificate_id>/<int:width>")
+@bp.get("/chung-nhan/<int:certificate_id>/<int:width>")
 @roles_required(*services.VIEWING_ROLES)
 def certificate_image(certificate_id, width):
     certificate = services.certificate_or_404(g.user, certificate_id)

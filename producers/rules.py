@@ -1,18 +1,23 @@
-"""Identifiers a producer types into the wizard: tax codes, personal IDs, OCOP
-decision numbers, bank account numbers and holder names.
+"""The producers' rules, without Flask or the database.
 
-Pure module (no Flask). Each `normalise_*` returns the canonical form to store or
-raises `IdentifierError(code, **params)`; the web layer turns the code into a
-translated message.
+- Identifiers a producer types: tax codes, personal IDs, OCOP decision numbers, bank account
+  numbers and holder names. Each `normalise_*` returns the canonical form to store or raises
+  `IdentifierError(code, **params)`; the web layer turns the code into a translated message.
+  `normalise_tax_code` is the one tax-code check (the catalogue's importer calls it too).
+- The onboarding wizard: its steps, who may edit what in which status, and what still blocks
+  a submission. These read attributes of the objects they are given, so they are unit-tested
+  with plain stand-ins.
 """
 import re
+from dataclasses import dataclass, field
+from datetime import date
 
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength, ValidationError
 from stdnum.vn import mst
 
+from producers.constants import DocumentKind, ProducerKind, ProducerStatus
 from vntext import fold, nfc
 
-HOUSEHOLD = "household"  # producers.models.ProducerKind.HOUSEHOLD (no model import: this module is pure)
 PERSONAL_ID_LENGTH = 12
 ACCOUNT_NUMBER_MIN, ACCOUNT_NUMBER_MAX = 6, 19
 HOLDER_NAME_MAX = 100
@@ -45,7 +50,7 @@ def normalise_tax_code(kind, text):
     if not compact:
         return None
     if len(compact) == PERSONAL_ID_LENGTH and _ASCII_DIGITS.fullmatch(compact):
-        if kind != HOUSEHOLD:
+        if kind != ProducerKind.HOUSEHOLD:
             raise IdentifierError("personal_id_not_allowed")
         if not _PERSONAL_ID.fullmatch(compact):
             raise IdentifierError("personal_id_format")
@@ -121,3 +126,85 @@ def normalise_holder_name(text):
     if not _HOLDER_NAME.fullmatch(name):
         raise IdentifierError("holder_name_characters")
     return name
+
+
+# --- the onboarding wizard ------------------------------------------------------------------
+ACCOUNT, PROFILE, DOCUMENTS, BANK, REVIEW = 1, 2, 3, 4, 5
+TOTAL_STEPS = REVIEW
+FIRST_EDITABLE_STEP = PROFILE
+
+DRAFT, SUBMITTED, CHANGES_REQUESTED = ProducerStatus.DRAFT, ProducerStatus.SUBMITTED, ProducerStatus.CHANGES_REQUESTED
+VERIFIED, REJECTED, SUSPENDED = ProducerStatus.VERIFIED, ProducerStatus.REJECTED, ProducerStatus.SUSPENDED
+
+# The profile and its documents can change only before an officer has decided.
+EDITABLE_STATUSES = (DRAFT, CHANGES_REQUESTED)
+# Bank details may also change after verification (then they need a fresh approval).
+BANK_EDITABLE_STATUSES = (DRAFT, CHANGES_REQUESTED, VERIFIED)
+SUBMITTABLE_STATUSES = (DRAFT, CHANGES_REQUESTED)
+
+
+@dataclass(frozen=True)
+class Missing:
+    """Something that blocks a submission, and the step where it is fixed."""
+
+    code: str
+    step: int
+    params: dict = field(default_factory=dict)
+
+
+def can_edit_profile(status):
+    return status in EDITABLE_STATUSES
+
+
+def can_edit_bank(status):
+    return status in BANK_EDITABLE_STATUSES
+
+
+def can_submit(status):
+    return status in SUBMITTABLE_STATUSES
+
+
+def clamp_step(step):
+    return max(FIRST_EDITABLE_STEP, min(int(step or FIRST_EDITABLE_STEP), TOTAL_STEPS))
+
+
+def step_after_saving(saved_step, furthest_step):
+    """Saving a step unlocks the next one; going back never forgets how far the producer got."""
+    return clamp_step(max(furthest_step or FIRST_EDITABLE_STEP, saved_step + 1))
+
+
+def resume_step(status, furthest_step):
+    """Where 'Continue' leads: the furthest step, or the review page once an officer has
+    asked for changes (it shows the officer's reason beside what to fix)."""
+    if status == CHANGES_REQUESTED:
+        return REVIEW
+    return clamp_step(furthest_step)
+
+
+def step_is_open(step, furthest_step):
+    return FIRST_EDITABLE_STEP <= step <= clamp_step(furthest_step)
+
+
+def needs_business_registration(kind):
+    """Household businesses often have no registration paper worth photographing."""
+    return kind != ProducerKind.HOUSEHOLD
+
+
+def missing_items(producer, today=None):
+    """What must still be given before `producer` can be submitted, in wizard order."""
+    today = today or date.today()
+    missing = []
+    for attribute in ("legal_name", "tax_code", "representative", "commune_code", "address", "phone"):
+        if not getattr(producer, attribute, None):
+            missing.append(Missing(attribute, PROFILE))
+    if needs_business_registration(producer.kind) and not any(
+            doc.kind == DocumentKind.BUSINESS_REGISTRATION for doc in producer.documents):
+        missing.append(Missing("business_registration", DOCUMENTS))
+    certificates = list(producer.certificates)
+    if not certificates:
+        missing.append(Missing("certificate", DOCUMENTS))
+    elif not any(certificate.is_valid(today) for certificate in certificates):
+        missing.append(Missing("valid_certificate", DOCUMENTS))
+    if not producer.payment_accounts:
+        missing.append(Missing("payment_account", BANK))
+    return missing

@@ -13,20 +13,21 @@ from core.forms import EmptyForm
 from core.i18n import format_day
 from core.uploads import formdata_with_uploads
 from extensions import db, limiter
-from producers import bp, services, wizard
-from producers.forms import CertificateEditForm, CertificateForm, DocumentForm, product_set_choices
+from producers import rules, services
 from producers.ocop import certificate_valid_until
-from producers.routes import closed_step, load_producer, step_url, store_document_photo
+from producers.views import bp
+from producers.views.common import closed_step, load_producer, step_url, store_document_photo
+from producers.views.forms import CertificateEditForm, CertificateForm, DocumentForm, product_set_choices
 
 UPLOAD_LIMIT = "60 per hour"
 
 
 def _open_documents_step(producer_id):
     producer = load_producer(producer_id)
-    return producer, closed_step(producer, wizard.DOCUMENTS, wizard.can_edit_profile(producer.status))
+    return producer, closed_step(producer, rules.DOCUMENTS, rules.can_edit_profile(producer.status))
 
 
-@bp.get("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3")
+@bp.get("/ho-so/<int:producer_id>/buoc-3")
 @login_required
 def step_documents(producer_id):
     producer, closed = _open_documents_step(producer_id)
@@ -39,7 +40,7 @@ def render_documents(producer, document_form, certificate_form, status=200):
         "producers/step_documents.html", producer=producer, document_form=document_form,
         certificate_form=certificate_form, product_groups=product_set_choices(),
         typed_valid_until=certificate_valid_until(typed_date) if typed_date else None,
-        today=certificate_form.today, needs_registration=wizard.needs_business_registration(producer.kind),
+        today=certificate_form.today, needs_registration=rules.needs_business_registration(producer.kind),
         registration=next((d for d in producer.documents if d.kind == services.BUSINESS_REGISTRATION), None),
     ), status
 
@@ -55,7 +56,7 @@ def _commit_with_image(new_key, old_keys=()):
     services.discard_images(old_keys)
 
 
-@bp.post("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/dang-ky-kinh-doanh")
+@bp.post("/ho-so/<int:producer_id>/buoc-3/dang-ky-kinh-doanh")
 @limiter.limit(UPLOAD_LIMIT)
 @login_required
 def upload_registration(producer_id):
@@ -69,10 +70,10 @@ def upload_registration(producer_id):
     old_keys = services.replace_business_registration(producer, key, g.user)
     _commit_with_image(key, old_keys)
     flash(_("The photo of the business registration is saved."), "success")
-    return redirect(step_url(producer, wizard.DOCUMENTS) + "#registration")
+    return redirect(step_url(producer, rules.DOCUMENTS) + "#registration")
 
 
-@bp.post("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/chung-nhan")
+@bp.post("/ho-so/<int:producer_id>/buoc-3/chung-nhan")
 @limiter.limit(UPLOAD_LIMIT)
 @login_required
 def add_certificate(producer_id):
@@ -90,10 +91,10 @@ def add_certificate(producer_id):
     else:
         flash(_("The certificate is saved, but it expired on %(date)s. Buyers will not see its stars until "
                 "it is renewed.", date=format_day(certificate.valid_until)), "error")
-    return redirect(step_url(producer, wizard.DOCUMENTS) + "#certificates")
+    return redirect(step_url(producer, rules.DOCUMENTS) + "#certificates")
 
 
-@bp.route("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/chung-nhan/<int:certificate_id>/xoa",
+@bp.route("/ho-so/<int:producer_id>/buoc-3/chung-nhan/<int:certificate_id>/xoa",
           methods=["GET", "POST"])
 @login_required
 def remove_certificate(producer_id, certificate_id):
@@ -111,10 +112,10 @@ def remove_certificate(producer_id, certificate_id):
     db.session.commit()
     services.discard_images([key])
     flash(_("The certificate was removed."), "info")
-    return redirect(step_url(producer, wizard.DOCUMENTS) + "#certificates")
+    return redirect(step_url(producer, rules.DOCUMENTS) + "#certificates")
 
 
-@bp.route("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/chung-nhan/<int:certificate_id>/sua",
+@bp.route("/ho-so/<int:producer_id>/buoc-3/chung-nhan/<int:certificate_id>/sua",
           methods=["GET", "POST"])
 @limiter.limit(UPLOAD_LIMIT, methods=["POST"])
 @login_required
@@ -149,7 +150,7 @@ def edit_certificate(producer_id, certificate_id):
         certificate = services.certificate_or_404(load_producer(producer_id), certificate_id)
         return _render_edit(producer, certificate, form, status=409, stale=True)
     flash(_("The certificate is corrected. Products that show it keep it."), "success")
-    return redirect(step_url(producer, wizard.DOCUMENTS) + "#certificates")
+    return redirect(step_url(producer, rules.DOCUMENTS) + "#certificates")
 
 
 def _certificate_values(certificate):
@@ -170,7 +171,7 @@ def _render_edit(producer, certificate, form, status=200, losing=False, stale=Fa
         typed_valid_until=certificate_valid_until(typed_date) if typed_date else None), status
 
 
-@bp.post("/nha-san-xuat/ho-so/<int:producer_id>/buoc-3/tiep-tuc")
+@bp.post("/ho-so/<int:producer_id>/buoc-3/tiep-tuc")
 @login_required
 def documents_done(producer_id):
     producer, closed = _open_documents_step(producer_id)

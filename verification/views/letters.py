@@ -5,18 +5,18 @@ from flask import Response, abort, current_app, g, request
 from flask_babel import gettext as _
 
 from accounts.auth import roles_required
-from accounts.models import Role
+from accounts.constants import Role
 from core.forms import EmptyForm
 from core.web import error_response
 from extensions import db
 from producers.claim_letters import issue_claim_letters, unclaimed_producers
 from producers.letters import claim_letters_pdf
-from verification import bp
+from verification.views import bp
 
 LETTER_ROLES = (Role.OFFICER, Role.HELPER, Role.ADMIN)
 
 
-@bp.post("/can-bo/thu-nhan-ho-so.pdf")
+@bp.post("/thu-nhan-ho-so.pdf")
 @roles_required(*LETTER_ROLES)
 def claim_letters():
     if not EmptyForm().validate_on_submit():

@@ -1,27 +1,17 @@
+"""The accounts' forms: log in and register."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from accounts.passwords import MAX_LENGTH, password_problem
-from accounts.phones import normalise_mobile
+from accounts.rules import MAX_LENGTH, password_problem
+from accounts.fields import PhoneField
 
 PASSWORD_MESSAGES = {
     "too_short": _l("The password needs at least 8 characters."),
     "too_long": _l("The password can have at most 256 characters."),
     "too_common": _l("This password is too common and easy to guess. Please choose another."),
 }
-
-
-class PhoneField(StringField):
-    """A Vietnamese mobile number; `data` becomes E.164 after validation."""
-
-    def pre_validate(self, form):
-        normalised = normalise_mobile(self.data or "")
-        if self.data and not normalised:
-            raise ValidationError(_l("Please enter a Vietnamese mobile number, e.g. 0912 345 678."))
-        if normalised:
-            self.data = normalised
 
 
 def check_password_rules(form, field):

@@ -9,24 +9,19 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from accounts.forms import PhoneField
+from accounts.fields import PhoneField
 from accounts.phones import display_phone, normalise_mobile, normalise_phone
 from core.conflicts import VersionField
-from payments.banks import all_banks, bank_by_bin
+from producers.banks import all_banks, bank_by_bin
 from places.units import commune as commune_by_code
 from places.former import find_communes
 from places.units import communes, province, provinces
-from producers.identifiers import (IdentifierError, normalise_account_number, normalise_decision_number,
-                                   normalise_holder_name, normalise_tax_code)
-from producers.models import ProducerKind
+from producers.constants import ProducerKind
 from producers.ocop import STAR_RATINGS, product_set, product_sets
+from producers.rules import (IdentifierError, normalise_account_number, normalise_decision_number,
+                             normalise_holder_name, normalise_tax_code)
 
-KIND_LABELS = {
-    ProducerKind.COOPERATIVE: _l("Cooperative (hợp tác xã)"),
-    ProducerKind.COOPERATIVE_GROUP: _l("Cooperative group (tổ hợp tác)"),
-    ProducerKind.HOUSEHOLD: _l("Household business (hộ kinh doanh)"),
-    ProducerKind.ENTERPRISE: _l("Enterprise (doanh nghiệp)"),
-}
+KIND_LABELS = {kind: _l(kind.long_label) for kind in ProducerKind}
 
 IDENTIFIER_MESSAGES = {
     "personal_id_not_allowed": _l("Only a household business may give a 12-digit personal ID. "

@@ -34,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.load_site import (  # noqa: E402
-    BIN, DEMO_PASSWORD, DEMO_PRODUCER_PHONES, Gunicorn, build_site, drop_create_pg_database, machine)
+    BIN, DEMO_PASSWORD, Gunicorn, build_site, demo_producers, drop_create_pg_database, machine)
 
 OUT = ROOT / "bench" / "out" / "load"
 LOCUSTFILE = ROOT / "bench" / "locustfile.py"
@@ -139,17 +139,8 @@ def write_plan(site, folder: Path, photos: dict) -> Path:
             "SELECT id, slug FROM producers WHERE status = 'verified' ORDER BY id")).all()
         provinces = [row[0] for row in connection.execute(text(
             "SELECT DISTINCT province_code FROM producers ORDER BY province_code LIMIT 12"))]
-        logins = []
-        for phone in DEMO_PRODUCER_PHONES:
-            e164 = "+84" + phone[1:]
-            producer_id = connection.execute(text(
-                "SELECT r.id FROM producers r JOIN users u ON u.id = r.owner_id WHERE u.phone = :phone"),
-                {"phone": e164}).scalar()
-            product_ids = [row[0] for row in connection.execute(text(
-                "SELECT id FROM products WHERE producer_id = :id ORDER BY id"), {"id": producer_id})]
-            if producer_id and product_ids:
-                logins.append({"phone": phone, "producer_id": producer_id, "product_ids": product_ids})
     engine.dispose()
+    logins = demo_producers(site.database)
     step = max(1, len(products) // 3000)
     catalogue = [f"/san-pham{query}" for query in CATALOGUE_QUERIES]
     catalogue += [f"/san-pham?province={code}" for code in provinces]

@@ -101,6 +101,25 @@ def _bulk_insert(site: Site, products: int, producers: int, seed: int) -> None:
         raise RuntimeError("bulk insert failed:\n" + done.stderr[-3000:])
 
 
+def demo_producers(database: str) -> list[dict]:
+    """The demo producers' log-ins with their producer id and product ids."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(database)
+    found = []
+    with engine.connect() as connection:
+        for phone in DEMO_PRODUCER_PHONES:
+            producer_id = connection.execute(text(
+                "SELECT r.id FROM producers r JOIN users u ON u.id = r.owner_id WHERE u.phone = :phone"),
+                {"phone": "+84" + phone[1:]}).scalar()
+            product_ids = [row[0] for row in connection.execute(text(
+                "SELECT id FROM products WHERE producer_id = :id ORDER BY id"), {"id": producer_id})]
+            if producer_id and product_ids:
+                found.append({"phone": phone, "producer_id": producer_id, "product_ids": product_ids})
+    engine.dispose()
+    return found
+
+
 def drop_create_pg_database(name: str, host="127.0.0.1", user="postgres") -> str:
     """A fresh database of our own on the shared PostgreSQL (other helpers use theirs)."""
     subprocess.run(["dropdb", "-h", host, "-U", user, "--if-exists", "--force", name], check=True,

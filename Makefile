@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PG_TEST_URI ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install translations db demo run lint test test-fast test-pg browser-deps bench extract-messages clean
+.PHONY: install translations db demo run lint test test-fast test-pg browser-deps bench bench-load extract-messages clean
 
 install: $(VENV)/.installed
 
@@ -54,8 +54,17 @@ test-fast: translations
 test-pg: translations browser-deps
 	TEST_DATABASE_URI=$(PG_TEST_URI) $(BIN)/python -m pytest -q -W error::SyntaxWarning
 
+# bench_load.py and bench_faults.py run under `make bench-load` (minutes, gunicorn, root for tmpfs).
 bench: install
-	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+	@for script in $(filter-out bench/bench_load.py bench/bench_faults.py,$(wildcard bench/bench_*.py)); do \
+	  echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Load scenarios L1–L6 (Locust) and faults F1–F12 of security.md against `gunicorn -w 2 wsgi:app`,
+# on SQLite and, when PostgreSQL answers, on PostgreSQL too (figures: docs/PERFORMANCE.md).
+BENCH_PG = $(shell pg_isready -q -h 127.0.0.1 2>/dev/null && echo --pg)
+bench-load: translations
+	$(BIN)/python bench/bench_load.py $(BENCH_PG) $(BENCH_LOAD_ARGS)
+	$(BIN)/python bench/bench_faults.py $(BENCH_PG) $(BENCH_FAULTS_ARGS)
 
 extract-messages: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .

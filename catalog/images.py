@@ -8,6 +8,7 @@ are deleted, so no row ever points at a missing file.
 from __future__ import annotations
 
 import errno
+import os
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -155,9 +156,24 @@ def srcset(key: str, widths=WIDTHS) -> str:
 
 
 def rendition_path(key: str, width: int):
-    """The file for a rendition, or None when it is missing (deleted or never written)."""
+    """The file for a rendition, or None when it is missing (deleted or never written) or cut
+    short (a damaged disk or a partial copy; security.md §7 F12): the page then shows the
+    placeholder instead of a broken picture."""
     path = store().path_for(key, width)
-    return path if path.is_file() else None
+    return path if _whole_webp(path) else None
+
+
+def _whole_webp(path) -> bool:
+    """A WebP file states its own length in its RIFF header (size + 8 bytes = the file's size),
+    so a truncated file is found from 12 bytes and the file's size, without decoding it."""
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(12)
+            size = os.fstat(fh.fileno()).st_size
+    except OSError:
+        return False
+    return (len(header) == 12 and header[:4] == b"RIFF" and header[8:12] == b"WEBP"
+            and int.from_bytes(header[4:8], "little") + 8 == size)
 
 
 EXPORTED_PHOTO_NAME = re.compile(r"([0-9a-f]{32})\.webp")

@@ -6,6 +6,7 @@ from flask import current_app, g, jsonify, make_response, render_template, reque
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -48,6 +49,7 @@ def init_app(app):
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StaleDataError, _stale_write)
+    app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(Exception, _unexpected_error)
     app.context_processor(_template_helpers)
     app.jinja_env.filters["vnd"] = format_vnd
@@ -111,6 +113,31 @@ def _stale_write(_error):
     Forms show their own conflict page; this covers buttons and anything else."""
     db.session.rollback()
     return error_response(409, *STALE_TEXT)
+
+
+# SQLite's answers when it cannot take a write now; PostgreSQL's are psycopg's OperationalError.
+SQLITE_BUSY_MARKERS = ("database is locked", "database table is locked", "database or disk is full")
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_unavailable(error):
+    """The database cannot serve this request now: another process has held SQLite's writer lock
+    past the busy timeout (fault F9), its disk is full (F8), or PostgreSQL is restarting (F11).
+    The transaction was rolled back, so nothing was half-saved: 503 and "try again", not a 500."""
+    try:
+        db.session.rollback()
+    except Exception:  # the connection may be gone; the pool replaces it
+        db.session.remove()
+    original = error.orig
+    transient = error.connection_invalidated or any(
+        marker in str(original).lower() for marker in SQLITE_BUSY_MARKERS) or type(
+        original).__module__.startswith("psycopg")
+    if not transient:
+        return _unexpected_error(error)
+    current_app.logger.warning("database unavailable on %s: %s", request.path, original)
+    response = make_response(error_response(503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _unexpected_error(error):

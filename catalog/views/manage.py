@@ -8,6 +8,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -146,8 +147,7 @@ def product_new(producer_id):
         return _render_form(producer, form, status=503)
     keys = [image.key for image in stored]
     try:
-        product = services.create_product(producer, form.values(), g.user, status=form.status.data)
-        services.add_photos(product, stored, g.user)
+        product = _create_with_free_ref(producer, form, stored)
     except ProductRuleBroken as error:
         db.session.rollback()
         images.discard(keys)
@@ -156,6 +156,27 @@ def product_new(producer_id):
     images.commit_or_discard(keys)
     flash(_("The product “%(name)s” was saved.", name=product.name), "success")
     return redirect(url_for("catalog.product_edit", producer_id=producer.id, product_id=product.id))
+
+
+REF_TRIES = 3
+
+
+def _create_with_free_ref(producer, form, stored):
+    """Create the product with its photos. Two saves for one producer at once (two phones, or a
+    slow upload beside a quick one) may pick the same next reference; the later insert then
+    meets the unique constraint once the first commits (bench/bench_load.py L4 found it). An
+    automatic reference moves on to the next free one; a typed one is the person's to change."""
+    for attempt in range(REF_TRIES):
+        try:
+            product = services.create_product(producer, form.values(), g.user, status=form.status.data)
+            services.add_photos(product, stored, g.user)
+            return product
+        except IntegrityError:
+            db.session.rollback()
+            if form.ref.data:
+                raise ProductRuleBroken("ref_taken", ref=form.ref.data) from None
+            if attempt == REF_TRIES - 1:
+                raise
 
 
 def _attach_rule_error(form, error):

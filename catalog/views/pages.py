@@ -159,7 +159,7 @@ def image(key, width):
     images.require_product_photo(key, width)
     path = images.rendition_path(key, width)
     if path is None:
-        current_app.logger.warning("product image file missing: %s-%s", key, width)
+        current_app.logger.warning("product image file missing or damaged: %s-%s", key, width)
         placeholder = os.path.join(current_app.static_folder, PLACEHOLDER_DIR, f"placeholder-{width}.webp")
         response = send_file(placeholder, mimetype="image/webp", max_age=300)
         response.cache_control.public = True

@@ -39,6 +39,14 @@ def defaults(instance_path: str) -> dict:
         "JOBS_IMMEDIATE": False,
         "JOBS_QUEUE_NAME": "choque",  # several sites may share one Redis under different names
         "REDIS_URL": None,
+        # Photos in an S3-compatible bucket instead of UPLOAD_DIR (media.backends); the keys come
+        # from S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY or boto3's usual AWS environment.
+        "S3_BUCKET": None,
+        "S3_ENDPOINT_URL": None,  # MinIO, Ceph, Garage…; unset for AWS itself
+        "S3_REGION": None,
+        "S3_PREFIX": "",
+        "S3_ACCESS_KEY_ID": None,
+        "S3_SECRET_ACCESS_KEY": None,
     }
 
 

@@ -113,18 +113,25 @@ start_server() {  # start_server N (1-based)
      --bind "127.0.0.1:$port" --workers "$WORKERS" --pid "$dir/gunicorn.pid" --daemon \
      --access-logfile "$dir/access.log" --error-logfile "$dir/error.log" --capture-output \
      --name "choque-app-$number" wsgi:app)
-  for _ in $(seq 1 100); do  # up to 10 s for the master to write its pid and bind
-    alive "$dir/gunicorn.pid" && "$BIN/python" -c "import socket,sys; socket.create_connection(('127.0.0.1', $port), 0.5)" \
-      2>/dev/null && return
-    sleep 0.1
-  done
-  fail "server $number did not start on port $port (see $dir/error.log)"
+  # Started means answering: up to 60 s for the workers to load the app and serve a page.
+  "$BIN/python" - "$port" <<'PY' || fail "server $number did not answer on port $port (see $dir/error.log)"
+import sys, time, urllib.request
+deadline = time.monotonic() + 60
+while True:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/", timeout=30) as answer:
+            sys.exit(0 if answer.status == 200 else 1)
+    except OSError:
+        if time.monotonic() > deadline:
+            sys.exit(1)
+        time.sleep(0.2)
+PY
 }
 
 stop_pidfile() {  # stop_pidfile FILE SIGNAL: signal, then wait up to 15 s
   local file="$1" signal="$2" pid
   alive "$file" || { rm -f "$file"; return 0; }
-  pid="$(cat "$file")"
+  pid="$(cat "$file" 2>/dev/null)" || return 0  # gone meanwhile (nginx removes its own)
   kill "-$signal" "$pid" 2>/dev/null || true
   for _ in $(seq 1 150); do
     kill -0 "$pid" 2>/dev/null || { rm -f "$file"; return 0; }
@@ -139,9 +146,16 @@ start_worker() {
   mkdir -p "$dir"
   alive "$dir/worker.pid" && return
   # The worker's commits need no index of their own: the servers follow the log.
+  # Its own session (a Ctrl-C at this terminal does not reach it); the shell writes its own pid,
+  # then becomes the worker, so the pid file names the worker itself.
   (cd "$ROOT" && FLASK_SEARCH_SYNC=false FLASK_SEARCH_INDEX_DIR="$dir/search-index" \
-     setsid nohup "${FLASK[@]}" jobs worker --workers 2 >> "$dir/worker.log" 2>&1 < /dev/null &
-   echo $! > "$dir/worker.pid")
+     exec setsid sh -c 'echo $$ > "$1"; shift; exec "$@"' sh "$dir/worker.pid" "${FLASK[@]}" jobs worker --workers 2 \
+     >> "$dir/worker.log" 2>&1 < /dev/null) &
+  for _ in $(seq 1 50); do
+    alive "$dir/worker.pid" && return
+    sleep 0.1
+  done
+  fail "the job worker did not start (see $dir/worker.log)"
 }
 
 write_nginx_conf() {
@@ -150,11 +164,18 @@ write_nginx_conf() {
     upstreams+="        server 127.0.0.1:$port max_fails=1 fail_timeout=2s;"$'\n'
   done
   mkdir -p "$RUN_DIR/nginx-tmp"
-  "$BIN/python" - "$ROOT/deploy/cluster/nginx.conf.in" "$RUN_DIR/nginx.conf" "$RUN_DIR" "$PORT" "$upstreams" <<'PY'
+  # nginx started by root hands its workers to "nobody", who may not enter RUN_DIR (a private
+  # temp folder) to buffer a large upload: this local cluster's workers stay with the user
+  # who runs it. (The production site file is deploy/nginx/, run by the system's nginx.)
+  local user_line=""
+  [ "$(id -u)" = 0 ] && user_line="user root root;"
+  "$BIN/python" - "$ROOT/deploy/cluster/nginx.conf.in" "$RUN_DIR/nginx.conf" "$RUN_DIR" "$PORT" "$upstreams" \
+    "$user_line" <<'PY'
 import sys
-template, target, run_dir, port, upstreams = sys.argv[1:]
+template, target, run_dir, port, upstreams, user_line = sys.argv[1:]
 text = open(template, encoding="utf-8").read()
 text = text.replace("@RUN_DIR@", run_dir).replace("@PORT@", port).replace("@UPSTREAMS@", upstreams.rstrip("\n"))
+text = text.replace("@USER_LINE@", user_line)
 open(target, "w", encoding="utf-8").write(text)
 PY
 }
@@ -164,7 +185,9 @@ start_nginx() {
   write_nginx_conf
   "$NGINX" -t -q -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log" \
     || fail "nginx refused the generated configuration $RUN_DIR/nginx.conf"
-  "$NGINX" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log"
+  # Not holding this script's output open: nginx goes on running after the script ends.
+  "$NGINX" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log" \
+    < /dev/null > "$RUN_DIR/nginx-start.log" 2>&1 || fail "nginx did not start: $(cat "$RUN_DIR/nginx-start.log")"
 }
 
 print_urls() {
@@ -216,9 +239,7 @@ start() {
 
 stop() {
   local number
-  [ -n "$(find_nginx)" ] && alive "$RUN_DIR/nginx.pid" && \
-    "$(find_nginx)" -p "$RUN_DIR" -c "$RUN_DIR/nginx.conf" -e "$RUN_DIR/nginx-error.log" -s quit 2>/dev/null || true
-  stop_pidfile "$RUN_DIR/nginx.pid" TERM
+  stop_pidfile "$RUN_DIR/nginx.pid" QUIT  # nginx's graceful stop: requests under way finish
   stop_pidfile "$RUN_DIR/worker/worker.pid" INT  # finishes the jobs it is running
   for number in $(seq 1 ${#APP_PORTS[@]}); do
     stop_pidfile "$(server_dir "$number")/gunicorn.pid" TERM

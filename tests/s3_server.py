@@ -5,6 +5,7 @@ the machine. `running_s3()` yields the settings a site needs (FLASK_S3_* without
 """
 from __future__ import annotations
 
+import logging
 import socket
 import uuid
 from contextlib import contextmanager
@@ -26,6 +27,7 @@ def running_s3():
     import boto3
     from moto.server import ThreadedMotoServer
 
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # not a line per S3 request
     port = free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

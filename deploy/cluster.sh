@@ -238,12 +238,13 @@ start() {
 }
 
 stop() {
-  local number
+  local number pids=()
   stop_pidfile "$RUN_DIR/nginx.pid" QUIT  # nginx's graceful stop: requests under way finish
-  stop_pidfile "$RUN_DIR/worker/worker.pid" INT  # finishes the jobs it is running
+  stop_pidfile "$RUN_DIR/worker/worker.pid" INT & pids+=($!)  # finishes the jobs it is running
   for number in $(seq 1 ${#APP_PORTS[@]}); do
-    stop_pidfile "$(server_dir "$number")/gunicorn.pid" TERM
+    stop_pidfile "$(server_dir "$number")/gunicorn.pid" TERM & pids+=($!)
   done
+  wait "${pids[@]}"
   say "cluster stopped"
 }
 

@@ -51,8 +51,9 @@ test: lint translations browser-deps
 test-fast: translations
 	$(BIN)/python -m pytest -q -m "not browser"
 
+# The cluster test (tests/cluster) always runs on PostgreSQL: `make test` has run it already.
 test-pg: translations browser-deps
-	TEST_DATABASE_URI=$(PG_TEST_URI) $(BIN)/python -m pytest -q -W error::SyntaxWarning
+	TEST_DATABASE_URI=$(PG_TEST_URI) $(BIN)/python -m pytest -q -W error::SyntaxWarning --ignore=tests/cluster
 
 # bench_load.py and bench_faults.py run under `make bench-load` (minutes, gunicorn, root for tmpfs).
 bench: install

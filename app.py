@@ -86,8 +86,11 @@ def _register_blueprints(app):
         module = _domain_module(name, "views")
         if getattr(module, "bp", None) is not None:
             app.register_blueprint(module.bp)
-        if getattr(module, "init_app", None) is not None:
-            module.init_app(app)
+        # A package whose views moved to `views.py` may still keep init_app in its __init__
+        # (jobs builds its queue there): call the views' own, else the package's.
+        init_app = getattr(module, "init_app", None) or getattr(importlib.import_module(name), "init_app", None)
+        if init_app is not None:
+            init_app(app)
 
 
 def _register_commands(app):

@@ -55,6 +55,14 @@ def defaults(instance_path: str) -> dict:
         # `flask backup create` writes here and keeps the newest BACKUP_KEEP archives (one a day: a week).
         "BACKUP_DIR": os.path.join(instance_path, "backups"),
         "BACKUP_KEEP": 7,
+        # Photos in an S3-compatible bucket instead of UPLOAD_DIR (media.backends); the keys come
+        # from S3_ACCESS_KEY_ID / S3_SECRET_ACCESS_KEY or boto3's usual AWS environment.
+        "S3_BUCKET": None,
+        "S3_ENDPOINT_URL": None,  # MinIO, Ceph, Garage…; unset for AWS itself
+        "S3_REGION": None,
+        "S3_PREFIX": "",
+        "S3_ACCESS_KEY_ID": None,
+        "S3_SECRET_ACCESS_KEY": None,
     }
 
 

@@ -1,5 +1,9 @@
 """Take and restore backups of the configured site (database + uploads).
 
+Uploads are the folder UPLOAD_DIR and, when S3_BUCKET is set, the photo objects of the bucket
+(media.backends): both go under `uploads/` in the archive with the same names, so an archive
+restores into a site using either backend.
+
 Nothing here commits application data: a backup reads a consistent snapshot (SQLite
 `VACUUM INTO`, PostgreSQL `pg_dump`), and a restore swaps whole files or runs one
 PostgreSQL transaction, only after every checksum of the archive has been verified.
@@ -26,6 +30,8 @@ from backup import rules
 from backup.constants import MANIFEST_NAME, UPLOADS_DIR, DatabaseKind
 from backup.rules import ArchiveRejected
 from extensions import db
+from media.backends import backend_for
+from media.storage import is_stored_object_name
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -118,9 +124,34 @@ def _hash_file(path: Path) -> rules.Hasher:
     return hasher
 
 
-def _snapshot_uploads(upload_dir: Path, target: Path) -> list[str]:
+def object_backend():
+    """The photo bucket when the site keeps photos in S3; None when they are files in UPLOAD_DIR."""
+    backend = backend_for(current_app.config)
+    return backend if backend.kind != "filesystem" else None
+
+
+def _snapshot_objects(backend, target: Path) -> list[str]:
+    """A copy of every photo object: objects are written once under a name and never changed,
+    so one deleted meanwhile is simply not part of this snapshot."""
+    names = []
+    for name, _modified in backend.walk():
+        if not is_stored_object_name(name):
+            continue
+        rules.check_member_name(rules.upload_member_name(name))
+        data = backend.get(name)
+        if data is None:
+            continue
+        copy = target / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        copy.write_bytes(data)
+        names.append(name)
+    return names
+
+
+def _snapshot_uploads(upload_dir: Path, target: Path, skip=None) -> list[str]:
     """Hard links (or copies) of every finished upload: files are replaced, never rewritten,
-    so the links keep exactly what was there even if the site deletes a photo meanwhile."""
+    so the links keep exactly what was there even if the site deletes a photo meanwhile.
+    `skip(relative_name)` leaves files out (photos that live in a bucket instead)."""
     names = []
     for root, dirs, files in os.walk(upload_dir):
         dirs.sort()
@@ -129,6 +160,8 @@ def _snapshot_uploads(upload_dir: Path, target: Path) -> list[str]:
             if name.endswith(".tmp") or source.is_symlink() or not source.is_file():
                 continue
             relative = source.relative_to(upload_dir).as_posix()
+            if skip is not None and skip(relative):
+                continue
             rules.check_member_name(rules.upload_member_name(relative))
             copy = target / relative
             copy.parent.mkdir(parents=True, exist_ok=True)
@@ -164,7 +197,13 @@ def create_backup(output: Path | None = None) -> BackupResult:
         dump_database(dump)
         uploads = work / UPLOADS_DIR
         uploads.mkdir()
-        upload_names = _snapshot_uploads(upload_dir, uploads)
+        bucket = object_backend()
+        if bucket is None:
+            upload_names = _snapshot_uploads(upload_dir, uploads)
+        else:
+            upload_names = _snapshot_uploads(upload_dir, uploads, skip=is_stored_object_name)
+            upload_names += _snapshot_objects(bucket, uploads)
+            upload_names.sort()
         member_paths = {rules.DUMP_NAMES[kind]: dump}
         member_paths.update({rules.upload_member_name(name): uploads / name for name in upload_names})
         members = []
@@ -261,6 +300,9 @@ def site_contents() -> tuple[int, int]:
                 rows += conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     files = sum(len(names) for _root, _dirs, names in os.walk(upload_dir)) if upload_dir.is_dir() else 0
+    bucket = object_backend()
+    if bucket is not None:
+        files += sum(1 for name, _ in bucket.walk() if is_stored_object_name(name))
     return rows, files
 
 
@@ -313,6 +355,23 @@ def _restore_postgres(dump: Path, source_schema: str) -> str:
     return ""
 
 
+def _replace_objects(backend, staged: Path) -> None:
+    """Put the archive's photos into the bucket, then remove the bucket's photos it does not
+    hold. (A bucket has no atomic swap: a restore cut short is finished by running it again.)
+    The photo files leave `staged`, so only the rest goes to UPLOAD_DIR."""
+    kept = set()
+    if staged.is_dir():
+        for path in sorted(staged.rglob("*")):
+            name = path.relative_to(staged).as_posix()
+            if path.is_file() and is_stored_object_name(name):
+                backend.put(name, path.read_bytes())
+                path.unlink()
+                kept.add(name)
+    for name, _modified in list(backend.walk()):
+        if is_stored_object_name(name) and name not in kept:
+            backend.delete(name)
+
+
 def _replace_uploads(staged: Path) -> None:
     live = Path(current_app.config["UPLOAD_DIR"])
     incoming = live.with_name(live.name + ".restoring")
@@ -350,6 +409,9 @@ def restore_backup(archive: Path, overwrite: bool = False) -> RestoreResult:
             integrity = _restore_sqlite(dump)
         else:
             integrity = _restore_postgres(dump, manifest["database"]["schema"])
+        bucket = object_backend()
+        if bucket is not None:
+            _replace_objects(bucket, staging / UPLOADS_DIR)
         _replace_uploads(staging / UPLOADS_DIR)
     return RestoreResult(manifest, integrity, time.monotonic() - started)
 

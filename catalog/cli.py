@@ -30,7 +30,7 @@ from catalog.importer.sheet import open_sheet
 from catalog.importer.texts import SEVERITY_LABELS, SUMMARY_LABELS, file_error_message, issue_message, where
 from catalog.listings import ExportScope, find_producers, problem_message, run_export
 from extensions import db
-from media.storage import ImageStore
+from media.storage import image_store_for
 from places import units
 
 cli_group = AppGroup("catalog", help="Catalogue data: import products from spreadsheets (and export them).")
@@ -71,7 +71,7 @@ def import_command(path: Path, verify: bool, dry_run: bool, admin_phone: str | N
     admin = _administrator(admin_phone, required=verify)
     options = ImportOptions(actor=admin, scope=Scope.all(), verify=verify, dry_run=dry_run,
                             source_name=path.name)
-    store = ImageStore(current_app.config["UPLOAD_DIR"])
+    store = image_store_for(current_app.config)
     with force_locale(lang):
         try:
             sheet = open_sheet(path, photo_dir=path.parent)

@@ -267,7 +267,7 @@ def webp_to_jpeg(data: bytes, quality: int = JPEG_QUALITY) -> bytes:
     return buffer.getvalue()
 
 
-def jpeg_for(key: str, width: int) -> Path | None:
-    """The JPEG copy of a stored rendition, converted on first use; None when the rendition is
-    missing. `key` and `width` must have been checked (images.is_valid_key, images.WIDTHS)."""
+def jpeg_for(key: str, width: int) -> bytes | None:
+    """The JPEG copy (bytes) of a stored rendition, converted on first use and kept; None when the
+    rendition is missing. `key` and `width` must have been checked (images.is_valid_key, images.WIDTHS)."""
     return images.store().derived(key, width, ".jpg", webp_to_jpeg)

@@ -19,7 +19,7 @@ from catalog.models import ProductPhoto
 from extensions import db
 from media.images import DEFAULT_WIDTHS, ImageRejected, process_upload
 from media.messages import STORAGE_FAILURE_MESSAGE, rejection_message
-from media.storage import KEY_PATTERN, ImageStore, InvalidImageKey, StorageError
+from media.storage import KEY_PATTERN, ImageStore, InvalidImageKey, StorageError, image_store_for
 
 WIDTHS = DEFAULT_WIDTHS  # 160, 480, 1200
 THUMBNAIL_WIDTHS = (160, 480)  # cards never need the 1200 rendition
@@ -32,7 +32,8 @@ GALLERY_SIZES = "(min-width: 40rem) 36rem, 160px"
 
 
 def store() -> ImageStore:
-    return ImageStore(current_app.config["UPLOAD_DIR"])
+    """The site's image store: the folder UPLOAD_DIR, or the S3 bucket when S3_BUCKET is set."""
+    return image_store_for(current_app.config)
 
 
 @dataclass
@@ -96,8 +97,9 @@ def copy_image(key: str) -> str:
     image_store = store()
     renditions = []
     for width in image_store.widths(key):
-        with open(image_store.path_for(key, width), "rb") as fh:
-            renditions.append(SimpleNamespace(target_width=width, data=fh.read()))
+        data = image_store.read(key, width)
+        if data is not None:
+            renditions.append(SimpleNamespace(target_width=width, data=data))
     if not renditions:
         raise StorageError("nothing to copy", errno.ENOENT)
     return image_store.save(SimpleNamespace(renditions=renditions))
@@ -155,12 +157,16 @@ def srcset(key: str, widths=WIDTHS) -> str:
     return ", ".join(f"{image_url(key, width)} {width}w" for width in widths)
 
 
-def rendition_path(key: str, width: int):
-    """The file for a rendition, or None when it is missing (deleted or never written) or cut
-    short (a damaged disk or a partial copy; security.md §7 F12): the page then shows the
-    placeholder instead of a broken picture."""
-    path = store().path_for(key, width)
-    return path if _whole_webp(path) else None
+def rendition(key: str, width: int):
+    """A rendition to send: its local file, its bytes (object store), or None when it is
+    missing (deleted or never written) or, on disk, cut short (a damaged disk or a partial
+    copy; docs/PHOTOS.md, Faults): the page then shows the placeholder instead of a broken
+    picture."""
+    image_store = store()
+    path = image_store.local_path(key, width)
+    if path is not None:
+        return path if _whole_webp(path) else None
+    return image_store.read(key, width)
 
 
 def _whole_webp(path) -> bool:
@@ -176,13 +182,29 @@ def _whole_webp(path) -> bool:
             and int.from_bytes(header[4:8], "little") + 8 == size)
 
 
+@dataclass(frozen=True)
+class StoredRendition:
+    """A rendition in an object store, read only when the export writes it (like a Path)."""
+
+    image_store: ImageStore
+    key: str
+    width: int
+
+    def read_bytes(self) -> bytes:
+        data = self.image_store.read(self.key, self.width)
+        if data is None:
+            raise FileNotFoundError(f"{self.key}-{self.width}")
+        return data
+
+
 EXPORTED_PHOTO_NAME = re.compile(r"([0-9a-f]{32})\.webp")
 
 
 def exported_photo_files(image_store: ImageStore | None = None):
     """`photo_file(name)` for the ZIP export: the largest stored rendition behind an `images`
-    name of our own export (`<key>.webp`), or None when it is gone. The store is bound now, so
-    the function also works where no app context is left (a background job)."""
+    name of our own export (`<key>.webp`), as a local path or a StoredRendition (object store),
+    or None when it is gone. The store is bound now, so the function also works where no app context is left
+    (a background job)."""
     image_store = image_store or store()
 
     def photo_file(name: str):
@@ -190,6 +212,9 @@ def exported_photo_files(image_store: ImageStore | None = None):
         if match is None:
             return None
         widths = image_store.widths(match.group(1))
-        return image_store.path_for(match.group(1), widths[-1]) if widths else None
+        if not widths:
+            return None
+        key, width = match.group(1), widths[-1]
+        return image_store.local_path(key, width) or StoredRendition(image_store, key, width)
 
     return photo_file

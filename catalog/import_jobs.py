@@ -22,7 +22,7 @@ from catalog.importer.scope import Scope
 from catalog.importer.sheet import open_sheet
 from extensions import db
 from jobs.services import JobFailed
-from media.storage import ImageStore, remove_files_older_than
+from media.storage import image_store_for, remove_files_older_than
 
 IMPORT_KIND = "catalog.import"
 ABANDONED_AFTER_SECONDS = 24 * 3600
@@ -71,7 +71,7 @@ def run_import_job(job, progress):
         else:
             with sheet:
                 progress.set_total(len(sheet.rows))
-                run_import(sheet, options, ImageStore(current_app.config["UPLOAD_DIR"]), progress=progress,
+                run_import(sheet, options, image_store_for(current_app.config), progress=progress,
                            report=report)
         keep_file = options.dry_run and report.file_error is None and report.changed_anything
         return report_to_json(report), None

@@ -11,7 +11,7 @@ import gzip
 import hashlib
 import re
 
-from flask import request, session
+from flask import Response, request, send_file, session
 
 COMPRESSIBLE_TYPES = ("text/", "application/json", "application/javascript", "application/ld+json",
                       "application/xml", "application/rss+xml", "image/svg+xml")
@@ -83,3 +83,15 @@ def conditional(response):
     response.cache_control.no_cache = True
     response.vary.add("Cookie")
     return response.make_conditional(request)
+
+
+def send_stored(found, mimetype: str, etag: str, max_age: int):
+    """A stored file as a conditional response (304 on a matching If-None-Match): `found` is a
+    local path (sent as a file) or the bytes read from an object store. Stored objects never
+    change under one name, so the name is a sound ETag wherever they live."""
+    if isinstance(found, (bytes, bytearray)):
+        response = Response(bytes(found), mimetype=mimetype)
+        response.set_etag(etag)
+        response.cache_control.max_age = max_age
+        return response.make_conditional(request)
+    return send_file(found, mimetype=mimetype, conditional=True, max_age=max_age)

@@ -1,17 +1,18 @@
-"""Keep image renditions on disk under generated names, written atomically.
+"""Keep image renditions under generated names, in a storage backend (media.backends).
 
-Pure module (no Flask). A stored image is a key (32 lowercase hex digits from uuid4) and one file
-per rendition width: `<root>/<key[:2]>/<key>-<width>.webp`. No user-supplied name ever reaches
-the file system, and keys are checked strictly, so nothing like `../` can leave the root.
+Pure module (no Flask). A stored image is a key (32 lowercase hex digits from uuid4) and one object
+per rendition width, named `<key[:2]>/<key>-<width>.webp`: on the filesystem (the default) that is
+the file `<UPLOAD_DIR>/<key[:2]>/<key>-<width>.webp`; in an S3 bucket the object's key. No
+user-supplied name ever reaches the backend, and keys are checked strictly, so nothing like `../`
+can leave the root.
 
 Upload order (docs/PHOTOS.md): process -> `save()` -> commit the DB row -> `delete()` if the commit
-fails. A crash between save and commit leaves only unreferenced files, which `cleanup_orphans()`
+fails. A crash between save and commit leaves only unreferenced objects, which `cleanup_orphans()`
 removes later; a row never points to a file that was not completely written.
 """
 
 from __future__ import annotations
 
-import errno
 import os
 import re
 import time
@@ -19,15 +20,15 @@ import uuid
 from contextlib import suppress
 from pathlib import Path
 
+from media.backends import TEMP_SUFFIX, FileBackend, backend_for
+
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
 _FANOUT_DIR_PATTERN = re.compile(r"[0-9a-f]{2}")
 _RENDITION_FILE_PATTERN = re.compile(r"([0-9a-f]{32})-([1-9][0-9]{0,3})\.webp")
 # Renditions plus copies made from them in other formats (JPEG for feeds that refuse WebP) and
 # share cards cut from them (`<key>-1200x630.jpg`).
 _ANY_FILE_OF_KEY_PATTERN = re.compile(r"([0-9a-f]{32})-([1-9][0-9]{0,3})(?:x[1-9][0-9]{0,3})?\.(?:webp|jpg)")
-TEMP_SUFFIX = ".tmp"
 MAX_WIDTH = 9999
-FILE_MODE = 0o644  # the web server (another user) serves these files
 DEFAULT_ORPHAN_AGE_SECONDS = 3600
 
 
@@ -44,19 +45,37 @@ class InvalidImageKey(ValueError):
     """A key or width that this store could never have produced (treat as not found)."""
 
 
-class ImageStore:
-    """Renditions of processed images under `root_dir` (created if missing)."""
+def image_store_for(config) -> ImageStore:
+    """The site's image store: S3 when `S3_BUCKET` is set, else the folder UPLOAD_DIR."""
+    return ImageStore(backend_for(config))
 
-    def __init__(self, root_dir: str | os.PathLike):
-        self.root = Path(root_dir).resolve()
-        self.root.mkdir(parents=True, exist_ok=True)
+
+def is_stored_object_name(name: str) -> bool:
+    """Whether `name` (relative, POSIX) is one this store writes: the rest of UPLOAD_DIR
+    (imports, exports, partial uploads) stays on the local disk whatever the backend."""
+    folder, _, file_name = name.partition("/")
+    match = _ANY_FILE_OF_KEY_PATTERN.fullmatch(file_name)
+    return match is not None and match.group(1)[:2] == folder
+
+
+class ImageStore:
+    """Renditions of processed images in `backend` (a media.backends backend, or a folder path
+    for the filesystem one, created if missing)."""
+
+    def __init__(self, backend):
+        self.backend = backend if hasattr(backend, "put_all") else FileBackend(backend)
+
+    @property
+    def root(self) -> Path:
+        """The folder of a filesystem store (AttributeError for a bucket)."""
+        return self.backend.root
 
     def save(self, processed, wanted_key: str | None = None) -> str:
         """Write every rendition of a `media.images.ProcessedImage` (anything with `.renditions`
         of objects with `.target_width` and `.data`) and return the new key.
 
-        `wanted_key` (a photo coming back from our own export) is used when no file of this
-        store holds it yet; otherwise, as without it, a new random key is made. The first file
+        `wanted_key` (a photo coming back from our own export) is used when the store holds no
+        rendition of it yet; otherwise, as without it, a new random key is made. The first file
         is linked into place without replacing anything, so two saves never share a key.
 
         All or nothing: on any OS error the files of this save are removed and StorageError raised.
@@ -73,65 +92,70 @@ class ImageStore:
         return self._save_as(uuid.uuid4().hex, renditions)
 
     def _save_as(self, key: str, renditions, exclusive: bool = False) -> str:
-        directory = self.root / key[:2]
-        planned = [(self.path_for(key, rendition.target_width), rendition.data) for rendition in renditions]
-        written: list[Path] = []
+        planned = [(self.name_for(key, rendition.target_width), rendition.data) for rendition in renditions]
         try:
-            directory_is_new = not directory.is_dir()
-            directory.mkdir(exist_ok=True)
-            if exclusive and self._rendition_files(key):
+            if exclusive and self._rendition_names(key):
                 raise FileExistsError(key)
-            for index, (target, data) in enumerate(planned):
-                _write_atomically(target, data, replace=not (exclusive and index == 0))
-                written.append(target)
-            _fsync_directory(directory)
-            if directory_is_new:
-                _fsync_directory(self.root)
+            self.backend.put_all(planned, exclusive_first=exclusive)
         except FileExistsError:
             raise  # the key is taken and nothing of this save was written: the caller picks another
         except OSError as error:
-            for path in written:
-                with suppress(OSError):
-                    path.unlink()
             raise StorageError(f"could not store image: {error.strerror or error}", error.errno) from error
         return key
 
-    def path_for(self, key: str, width: int) -> Path:
-        """Where the `width` rendition of `key` lives (whether or not it exists)."""
+    def name_for(self, key: str, width: int) -> str:
+        """The object name of the `width` rendition of `key` (whether or not it exists)."""
         _check_key(key)
         if isinstance(width, bool) or not isinstance(width, int) or not 1 <= width <= MAX_WIDTH:
             raise InvalidImageKey(f"invalid rendition width: {width!r}")
-        return self.root / key[:2] / f"{key}-{width}.webp"
+        return f"{key[:2]}/{key}-{width}.webp"
 
-    def derived(self, key: str, width: int, suffix: str, make) -> Path | None:
+    def path_for(self, key: str, width: int) -> Path:
+        """Where the `width` rendition of `key` lives in a filesystem store (whether or not it exists)."""
+        return self.backend.path(self.name_for(key, width))
+
+    def read(self, key: str, width: int) -> bytes | None:
+        """The rendition's bytes, or None when it is missing."""
+        return self.backend.get(self.name_for(key, width))
+
+    def local_path(self, key: str, width: int) -> Path | None:
+        """The rendition as a local file (filesystem store, file present), for a zero-copy send."""
+        return self.backend.local_path(self.name_for(key, width))
+
+    def derived(self, key: str, width: int, suffix: str, make) -> bytes | None:
         """`<key>-<width><suffix>` beside the `width` rendition, made from its bytes by
         `make(data) -> bytes` on first use and kept (JPEG copies, share cards); None when the
         rendition is missing. Deleting the image removes it with the renditions."""
-        source = self.path_for(key, width)
-        target = source.with_name(f"{source.stem}{suffix}")
-        if target.is_file():
-            return target
-        try:
-            data = source.read_bytes()
-        except FileNotFoundError:
+        source = self.name_for(key, width)
+        target = source.removesuffix(".webp") + suffix
+        data = self.backend.get(target)
+        if data is not None:
+            return data
+        original = self.backend.get(source)
+        if original is None:
             return None
-        _write_atomically(target, make(data))
-        return target
+        data = make(original)
+        self.backend.put(target, data)
+        return data
+
+    def derived_path(self, key: str, width: int, suffix: str) -> Path:
+        """Where a filesystem store keeps a derived copy (see `derived`)."""
+        return self.backend.path(self.name_for(key, width).removesuffix(".webp") + suffix)
 
     def exists(self, key: str, width: int) -> bool:
-        return self.path_for(key, width).is_file()
+        return self.backend.exists(self.name_for(key, width))
 
     def widths(self, key: str) -> list[int]:
         """Widths stored for `key`, ascending (empty when the image is gone)."""
-        return sorted(width for width, _ in self._rendition_files(key))
+        return sorted(width for width, _ in self._rendition_names(key))
 
     def delete(self, key: str) -> int:
         """Remove every rendition of `key`; returns how many files went. Missing files are fine."""
         removed = 0
-        for _, path in self._rendition_files(key, _ANY_FILE_OF_KEY_PATTERN):
+        for _, name in self._rendition_names(key, _ANY_FILE_OF_KEY_PATTERN):
             with suppress(FileNotFoundError):
-                path.unlink()
-                removed += 1
+                if self.backend.delete(name):
+                    removed += 1
         return removed
 
     def cleanup_orphans(
@@ -140,58 +164,39 @@ class ImageStore:
         older_than_seconds: float = DEFAULT_ORPHAN_AGE_SECONDS,
         *,
         now: float | None = None,
-    ) -> list[Path]:
-        """Remove rendition files whose key is not in `referenced_keys`, and leftover temp files,
+    ) -> list:
+        """Remove rendition objects whose key is not in `referenced_keys`, and leftover temp files,
         when last modified more than `older_than_seconds` ago (younger ones may belong to an
-        upload that has not committed its row yet). Files this store did not name are left alone.
-        Returns the removed paths."""
+        upload that has not committed its row yet). Objects this store did not name are left
+        alone. Returns where the removed objects were (paths, or s3:// URLs for a bucket)."""
         referenced = set(referenced_keys)
         cutoff = (time.time() if now is None else now) - older_than_seconds
-        removed: list[Path] = []
-        for directory in self._fanout_directories():
-            with os.scandir(directory) as entries:
-                for entry in entries:
-                    if self._is_orphan(entry, directory.name, referenced, cutoff):
-                        with suppress(FileNotFoundError):
-                            os.unlink(entry.path)
-                            removed.append(Path(entry.path))
+        removed: list[str] = []
+        for name, modified in self.backend.walk(top_level=_FANOUT_DIR_PATTERN.fullmatch):
+            if modified < cutoff and self._is_orphan(name, referenced):
+                with suppress(FileNotFoundError):
+                    self.backend.delete(name)
+                    removed.append(self.backend.locate(name))
         return removed
 
-    def _fanout_directories(self) -> list[Path]:
-        return sorted(
-            path
-            for path in self.root.iterdir()
-            if _FANOUT_DIR_PATTERN.fullmatch(path.name) and path.is_dir() and not path.is_symlink()
-        )
-
     @staticmethod
-    def _is_orphan(entry: os.DirEntry, directory_name: str, referenced: set, cutoff: float) -> bool:
-        try:
-            if not entry.is_file(follow_symlinks=False):
-                return False
-            modified = entry.stat(follow_symlinks=False).st_mtime
-        except FileNotFoundError:
-            return False
-        if modified >= cutoff:
-            return False
-        if entry.name.endswith(TEMP_SUFFIX):
+    def _is_orphan(name: str, referenced: set) -> bool:
+        directory_name, _, file_name = name.partition("/")
+        if file_name.endswith(TEMP_SUFFIX):
             return True
-        match = _ANY_FILE_OF_KEY_PATTERN.fullmatch(entry.name)
+        match = _ANY_FILE_OF_KEY_PATTERN.fullmatch(file_name)
         if match is None or match.group(1)[:2] != directory_name:
             return False
         return match.group(1) not in referenced
 
-    def _rendition_files(self, key: str, pattern=_RENDITION_FILE_PATTERN) -> list[tuple[int, Path]]:
+    def _rendition_names(self, key: str, pattern=_RENDITION_FILE_PATTERN) -> list[tuple[int, str]]:
         _check_key(key)
-        directory = self.root / key[:2]
-        if not directory.is_dir():
-            return []
-        files = []
-        for path in directory.iterdir():
-            match = pattern.fullmatch(path.name)
+        found = []
+        for name in self.backend.names(f"{key[:2]}/{key}-"):
+            match = pattern.fullmatch(name.rpartition("/")[2])
             if match is not None and match.group(1) == key:
-                files.append((int(match.group(2)), path))
-        return files
+                found.append((int(match.group(2)), name))
+        return found
 
 
 def remove_files_older_than(folder, seconds: float) -> None:
@@ -209,41 +214,3 @@ def remove_files_older_than(folder, seconds: float) -> None:
 def _check_key(key) -> None:
     if not isinstance(key, str) or KEY_PATTERN.fullmatch(key) is None:
         raise InvalidImageKey(f"invalid image key: {key!r}")
-
-
-def _write_atomically(target: Path, data: bytes, replace: bool = True) -> None:
-    """Temp file beside `target`, fully written and fsynced, then renamed over it: readers see the
-    whole file or none. The temp file is removed on any failure, even an interrupt. With
-    `replace=False` the file is linked into place instead, and FileExistsError raised when
-    `target` exists."""
-    temp_path = target.with_name(f"{target.name}.{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}")
-    descriptor = os.open(temp_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), FILE_MODE)
-    try:
-        try:
-            remaining = memoryview(data)
-            while remaining:
-                count = os.write(descriptor, remaining)
-                if count <= 0:
-                    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-                remaining = remaining[count:]
-            os.fsync(descriptor)
-        finally:
-            os.close(descriptor)
-        if replace:
-            os.replace(temp_path, target)
-        else:
-            os.link(temp_path, target)
-            os.unlink(temp_path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temp_path)
-        raise
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the renames in `directory` durable (POSIX needs the directory itself synced)."""
-    descriptor = os.open(directory, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

@@ -11,7 +11,7 @@ from core.clock import utcnow
 from accounts.phones import display_phone
 from extensions import db
 from media.images import process_upload
-from media.storage import ImageStore
+from media.storage import image_store_for
 from notifications import services as notification_services
 from producers import audit, claims, payment_details
 from producers import rules
@@ -140,7 +140,7 @@ def update_profile(producer, profile, actor):
 # --- step 3: documents and certificates -------------------------------------------------------
 
 def image_store():
-    return ImageStore(current_app.config["UPLOAD_DIR"])
+    return image_store_for(current_app.config)
 
 
 def store_document_image(upload):

@@ -12,8 +12,8 @@ ZIP can hold) and fixed permissions, the sheet deflated and the photos stored
 then copied to ``out``: zipfile writes different headers to a stream it
 cannot seek, and standard output is such a stream.
 
-``photo_file(name)`` (an option) returns the path of a named photo, or None
-when it is gone; a listing then leaves without that name, and the report
+``photo_file(name)`` (an option) returns the path of a named photo (or, for
+an object store, anything with ``read_bytes()``), or None when it is gone; a listing then leaves without that name, and the report
 notes it. Without ``photo_file`` the archive holds the sheet alone, its
 ``images`` cells empty, and one notice says so.
 """
@@ -93,8 +93,12 @@ class OwnZipExporter(Exporter):
                 with archive.open(_entry(SHEET_NAME, zipfile.ZIP_DEFLATED), "w") as target:
                     shutil.copyfileobj(sheet, target, COPY_CHUNK)
                 for name, path in photos.items():
-                    with open(path, "rb") as source, archive.open(_entry(name, zipfile.ZIP_STORED), "w") as target:
-                        shutil.copyfileobj(source, target, COPY_CHUNK)
+                    with archive.open(_entry(name, zipfile.ZIP_STORED), "w") as target:
+                        if isinstance(path, Path):
+                            with open(path, "rb") as source:
+                                shutil.copyfileobj(source, target, COPY_CHUNK)
+                        else:  # a photo in an object store (catalog.images.StoredRendition)
+                            target.write(path.read_bytes())
             archive_file.seek(0)
             shutil.copyfileobj(archive_file, out, COPY_CHUNK)
         return report

@@ -83,8 +83,9 @@ class PhotoFingerprints:
             digests = set()
             try:
                 for width in self.store.widths(key):
-                    with open(self.store.path_for(key, width), "rb") as fh:
-                        digests.add(_digest(fh.read()))
+                    data = self.store.read(key, width)
+                    if data is not None:
+                        digests.add(_digest(data))
             except (InvalidImageKey, OSError):
                 pass
             self._cache[key] = frozenset(digests)

@@ -8,13 +8,14 @@ last change.
 """
 from __future__ import annotations
 
-from flask import Response, abort, current_app, render_template, send_file
+from flask import Response, abort, current_app, render_template
 from sqlalchemy import func, select
 
 from catalog import images
 from catalog.models import Product, ProductStatus
 from catalog.urls import producer_path, product_path
 from catalog.views import bp
+from core.http import send_stored
 from core.urls import absolute
 from extensions import db
 from media.cards import share_card
@@ -29,11 +30,11 @@ SITEMAP_KINDS = {"san-pham": "products", "nha-san-xuat": "producers"}
 def share_image(key):
     """The share card of a product photo, cut on first use and kept beside its renditions."""
     images.require_product_photo(key, 1200)
-    path = images.store().derived(key, 1200, SHARE_SUFFIX, share_card)
-    if path is None:
+    card = images.store().derived(key, 1200, SHARE_SUFFIX, share_card)
+    if card is None:
         current_app.logger.warning("product image file missing: %s-1200", key)
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", conditional=True, max_age=365 * 24 * 3600)
+    response = send_stored(card, "image/jpeg", f"{key}-1200{SHARE_SUFFIX}", max_age=365 * 24 * 3600)
     response.cache_control.public = True
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"

@@ -34,6 +34,7 @@ from catalog.listings import EXPORTING_ROLES, PAGE_LINK_FORMATS, ExportScope, fi
     product_id_of
 from catalog.models import Product
 from catalog.views import bp
+from core.http import send_stored
 from core.urls import absolute
 from extensions import db, limiter
 from jobs.queue import JobKind, register_kind
@@ -283,11 +284,11 @@ def image_jpeg(key, width):
     """A JPEG copy of a product photo rendition, for channels that do not take WebP (Meta).
     Same rules as the WebP route: only product photo keys, only our widths."""
     images.require_product_photo(key, width)
-    path = feeds.jpeg_for(key, width)
-    if path is None:
+    jpeg = feeds.jpeg_for(key, width)
+    if jpeg is None:
         current_app.logger.warning("product image file missing: %s-%s", key, width)
         abort(404)
-    response = send_file(path, mimetype="image/jpeg", conditional=True, max_age=365 * 24 * 3600)
+    response = send_stored(jpeg, "image/jpeg", f"{key}-{width}.jpg", max_age=365 * 24 * 3600)
     response.cache_control.public = True
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"

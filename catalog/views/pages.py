@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from catalog import images, queries
 from catalog.constants import AVAILABILITY_LABELS, SORT_LABELS, Availability, CatalogueSort
 from catalog.filters import CatalogueQuery, FilterError, parse_catalogue_args, query_args
-from core.http import conditional
+from core.http import conditional, send_stored
 from catalog.jsonld import product_jsonld
 from core.urls import absolute
 from catalog.urls import producer_path, product_path
@@ -157,15 +157,15 @@ def image(key, width):
     certificates share the upload folder but never this route); a missing file gets a
     placeholder so the page still shows something (docs/PHOTOS.md, Faults)."""
     images.require_product_photo(key, width)
-    path = images.rendition_path(key, width)
-    if path is None:
+    found = images.rendition(key, width)
+    if found is None:
         current_app.logger.warning("product image file missing or damaged: %s-%s", key, width)
         placeholder = os.path.join(current_app.static_folder, PLACEHOLDER_DIR, f"placeholder-{width}.webp")
         response = send_file(placeholder, mimetype="image/webp", max_age=300)
         response.cache_control.public = True
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
-    response = send_file(path, mimetype="image/webp", conditional=True, max_age=365 * 24 * 3600)
+    response = send_stored(found, "image/webp", f"{key}-{width}", max_age=365 * 24 * 3600)
     response.cache_control.public = True
     response.cache_control.immutable = True
     response.headers["X-Content-Type-Options"] = "nosniff"

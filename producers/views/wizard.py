@@ -1,7 +1,7 @@
 """The producer's side: dashboard, the onboarding wizard (steps 2, 4 and 5), submission and
 the private document images. Step 3 lives in views/documents.py, the on-behalf and claim pages
 in views/behalf.py; what they share in views/common.py and views/profile.py."""
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -9,6 +9,7 @@ from accounts.auth import login_required
 from accounts.passwords import verify_password
 from core import conflicts
 from core.forms import EmptyForm
+from core.http import send_stored
 from core.uploads import formdata_with_uploads
 from extensions import db, limiter
 from media.storage import InvalidImageKey
@@ -195,12 +196,13 @@ def document_image(producer_id, key, width):
     if width not in services.DOCUMENT_WIDTHS or not services.image_belongs_to(producer, key):
         abort(404)
     try:
-        path = services.image_store().path_for(key, width)
+        image_store = services.image_store()
+        found = image_store.local_path(key, width) or image_store.read(key, width)
     except InvalidImageKey:
         abort(404)
-    if not path.is_file():
+    if found is None:
         abort(404)
-    response = send_file(path, mimetype="image/webp", max_age=3600, conditional=True)
+    response = send_stored(found, "image/webp", f"{key}-{width}", max_age=3600)
     response.cache_control.private = True
     response.cache_control.public = False
     return response

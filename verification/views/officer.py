@@ -6,15 +6,16 @@ filters by the officer's communes in the query: another commune's producer is a 
 from datetime import date
 from types import SimpleNamespace
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from accounts.auth import roles_required
 from accounts.phones import display_phone
+from core.http import send_stored
 from extensions import db
-from media.storage import ImageStore, InvalidImageKey
+from media.storage import InvalidImageKey, image_store_for
 from notifications import services as notices
 from places import units
 from producers import payment_details
@@ -81,7 +82,7 @@ def _commune_label(commune_code):
 def _largest_width(image_key):
     """Officers read documents: the largest stored rendition, or None if the file is gone."""
     try:
-        widths = ImageStore(current_app.config["UPLOAD_DIR"]).widths(image_key)
+        widths = image_store_for(current_app.config).widths(image_key)
     except InvalidImageKey:
         return None
     return widths[-1] if widths else None
@@ -289,14 +290,14 @@ def certificate_image(certificate_id, width):
 
 
 def _private_image(image_key, width):
-    store = ImageStore(current_app.config["UPLOAD_DIR"])
+    store = image_store_for(current_app.config)
     try:
-        path = store.path_for(image_key, width)
+        found = store.local_path(image_key, width) or store.read(image_key, width)
     except InvalidImageKey:
         abort(404)
-    if not path.is_file():
+    if found is None:
         abort(404)
-    response = send_file(path, mimetype="image/webp", conditional=True, max_age=PRIVATE_IMAGE_MAX_AGE)
+    response = send_stored(found, "image/webp", f"{image_key}-{width}", max_age=PRIVATE_IMAGE_MAX_AGE)
     response.cache_control.public = False
     response.cache_control.private = True
     response.vary.add("Cookie")

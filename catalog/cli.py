@@ -112,7 +112,7 @@ def _change_line(change) -> str:
 @click.option("--province", metavar="NAME|CODE", help="Only producers of this province.")
 @click.option("--producer", metavar="NAME|ID", help="Only this producer.")
 @click.option("--template", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="shopee-xlsx only: fill a copy of this Shopee mass-upload template.")
+              help="shopee-xlsx, tiktok-xlsx, lazada-xlsx: fill a copy of this mass-upload template.")
 @click.option("--lang", type=click.Choice(["vi", "en"]), default="vi", show_default=True,
               help="Language of the report.")
 def export_command(format_name: str, output: Path | None, province: str | None, producer: str | None,
@@ -122,8 +122,8 @@ def export_command(format_name: str, output: Path | None, province: str | None, 
     The report (exported, left out and why) goes to standard error, so standard output holds
     only the file. Listings left out are not an error: the exit status is 0."""
     exporter = EXPORTERS[format_name]
-    if template is not None and exporter.name != "shopee-xlsx":
-        raise click.UsageError("--template is only for --format shopee-xlsx")
+    if template is not None and not exporter.accepts_template:
+        raise click.UsageError("--template is only for --format shopee-xlsx, tiktok-xlsx or lazada-xlsx")
     province_code = _province_code(province)
     scope = ExportScope(province_code=province_code)
     if producer:

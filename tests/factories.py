@@ -919,14 +919,15 @@ def parse_json(data: bytes) -> list[dict]:
 def parse_xlsx(data: bytes, header: str) -> tuple[list[str], list[dict], object]:
     """(headers, rows as dicts, worksheet) of the sheet whose header row holds `header`.
 
-    A row of Shopee keys (``ps_product_name|1|0``) is read by key, and products start five rows
-    below it, after Shopee's names and instructions (the layout of Shopee's template)."""
+    A row of Shopee keys (``ps_product_name|1|0``) or TikTok keys (``product_name``) is read by
+    key, and products start six rows below it, after the names and instructions (the layout of
+    both marketplaces' templates); Lazada's sheet has one header row of names."""
     workbook = openpyxl.load_workbook(io.BytesIO(data))
     for sheet in workbook.worksheets:
         for row_number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
             headers = [str(value).split("|")[0] if isinstance(value, str) else value for value in row]
             if header in headers:
-                keyed = any(isinstance(value, str) and "|" in value for value in row)
+                keyed = any(isinstance(value, str) and "|" in value for value in row) or "product_name" in headers
                 rows = [dict(zip(headers, values))
                         for values in sheet.iter_rows(min_row=row_number + (6 if keyed else 1), values_only=True)
                         if any(value not in (None, "") for value in values)]
@@ -934,8 +935,8 @@ def parse_xlsx(data: bytes, header: str) -> tuple[list[str], list[dict], object]
     raise AssertionError(f"no header row with {header!r}")
 
 
-XLSX_KEYS = {"shopee-xlsx": ("ps_sku_parent_short", "ps_product_name"), "tiktok-xlsx": ("seller_sku", "title"),
-             "lazada-xlsx": ("SellerSku", "name")}
+XLSX_KEYS = {"shopee-xlsx": ("ps_sku_parent_short", "ps_product_name"),
+             "tiktok-xlsx": ("seller_sku", "product_name"), "lazada-xlsx": ("SellerSKU", "*Product Name")}
 
 
 def parsed_ids(format_name: str, data: bytes) -> set[str]:

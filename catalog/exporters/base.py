@@ -30,6 +30,7 @@ class Exporter(ABC):
     label: str
     media_type: str
     file_extension: str
+    accepts_template = False  # write(template=…) fills a copy of the seller's own template
 
     @abstractmethod
     def validate(self, listing: Listing) -> list[Problem]:

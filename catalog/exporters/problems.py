@@ -44,9 +44,10 @@ MESSAGES: dict[str, str] = {
     # Problems with the export as a whole or with an imported file.
     "template_header_not_found": N_("No header row with the columns %(columns)s was found in the first %(rows)s rows of the template."),
     "csv_columns_missing": N_("The file lacks these columns: %(columns)s."),
-    "category_unmapped": N_("No category number of this marketplace is set for OCOP product set %(set)s, so its "
-                            "products have an empty category: choose “%(path)s” when you upload, or add the "
-                            "number to the category file."),
+    "category_unmapped": N_("No category id for OCOP product set %(set)s on %(marketplace)s, so the category cell "
+                            "is empty: choose “%(path)s” when you upload, or add the id to the category file."),
+    "package_dimensions_needed": N_("Lazada requires the package length, width and height in cm, which Chợ Quê "
+                                    "does not record: fill those three columns before you upload the file."),
     "template_columns_unfillable": N_("The template asks for columns that Chợ Quê cannot fill: %(columns)s. Download "
                                       "the basic template, or a category whose template does not require them."),
     # How to show a CsvImportError: reason is the translated message of its problem.

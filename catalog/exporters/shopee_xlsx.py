@@ -33,7 +33,8 @@ from .base import (
 )
 from .fields import kilograms
 from .problems import ExportError, ExportReport, N_, Problem
-from .record import Listing, nfc_clean
+from .record import Listing
+from .template_fill import label_key, last_used_row
 from .xlsx import (
     MARKETPLACE_IMAGE_TYPES, category_for, marketplace_description, marketplace_title, set_typed_cell,
     write_sheet,
@@ -92,14 +93,10 @@ _REQUIRED_WORDS = ("bắt buộc", "mandatory", "required", "wajib")
 SHOPEE_HEADERS = tuple(column.label for column in FILLED_COLUMNS)
 
 
-def _label_key(value: object) -> str:
-    return " ".join(nfc_clean(str(value)).replace("*", " ").split()).casefold()
-
-
 _BY_LABEL = {}
 for _column in FILLED_COLUMNS:
     for _name in (_column.label, *_column.aliases):
-        _BY_LABEL[_label_key(_name)] = _column.key
+        _BY_LABEL[label_key(_name)] = _column.key
 
 
 class ShopeeXlsxExporter(Exporter):
@@ -107,6 +104,7 @@ class ShopeeXlsxExporter(Exporter):
     label = N_("Shopee mass upload sheet (xlsx)")
     media_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     file_extension = "xlsx"
+    accepts_template = True
 
     def validate(self, listing: Listing) -> list[Problem]:
         problems = check_id(listing, 50) + check_goods(listing) + check_texts(listing, description=True)
@@ -139,7 +137,7 @@ class ShopeeXlsxExporter(Exporter):
                 notes: list[Problem] = []
                 images = usable_images(listing, MARKETPLACE_IMAGE_TYPES, SHOPEE_IMAGE_MAX, notes)
                 values = {
-                    "ps_category": category_for(listing, category_ids, "shopee_vn", report),
+                    "ps_category": category_for(listing, category_ids, "shopee_vn", notes),
                     "ps_product_name": marketplace_title(listing, name_limit, notes),
                     "ps_product_description": marketplace_description(listing, description_limit, notes,
                                                                       as_html=False),
@@ -192,7 +190,7 @@ def _fill_template(template, out: BinaryIO, rows: Iterable[dict[str, object]]) -
         raise ExportError("template_columns_unfillable", columns=", ".join(unfillable))
     # Below a key row, Shopee keeps rows 2–6 for names and instructions, some of them empty.
     first_free = header_row + FIRST_PRODUCT_ROW - 1 if has_keys else 0
-    next_row = max(_last_used_row(sheet, header_row) + 1, first_free)
+    next_row = max(last_used_row(sheet, header_row) + 1, first_free)
     for values in rows:
         for key, column in columns.items():
             value = values.get(key)
@@ -251,21 +249,14 @@ def _read_label_row(cells, rows_below):
     marks = {}
     for row in rows_below:
         for cell in row:
-            if isinstance(cell.value, str) and _label_key(cell.value) in _REQUIRED_WORDS:
+            if isinstance(cell.value, str) and label_key(cell.value) in _REQUIRED_WORDS:
                 marks[cell.column] = True
     for cell in cells:
         if cell.value is None or not str(cell.value).strip():
             continue
-        key = _BY_LABEL.get(_label_key(cell.value))
+        key = _BY_LABEL.get(label_key(cell.value))
         if key is not None:
             columns.setdefault(key, cell.column)
         elif str(cell.value).strip().endswith("*") or marks.get(cell.column):
             unfillable.append(" ".join(str(cell.value).replace("*", " ").split()))
     return columns, unfillable, False
-
-
-def _last_used_row(sheet, header_row: int) -> int:
-    for row_number in range(sheet.max_row, header_row, -1):
-        if any(cell.value not in (None, "") for cell in sheet[row_number]):
-            return row_number
-    return header_row

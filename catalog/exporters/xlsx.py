@@ -13,11 +13,12 @@ image is required (a listing without photos cannot be published there).
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import BinaryIO, Iterable, Mapping, Sequence
 
 from .fields import fit_html, ocop_line, truncate_words
-from .marketplace_categories import category_ids as category_ids_for, category_path
-from .problems import ExportReport, Problem
+from .marketplace_categories import MARKETPLACE_NAMES, category_hint, category_ids as category_ids_for
+from .problems import Problem
 from .record import Listing
 from .xlsx_stream import EXCEL_CELL_TEXT_LIMIT, write_xlsx
 
@@ -74,21 +75,27 @@ def marketplace_description(
 
 
 def category_for(
-    listing: Listing, category_ids: Mapping[int, object] | None, marketplace: str, report: ExportReport
+    listing: Listing, category_ids: Mapping[int, object] | None, marketplace: str, notes: list[Problem]
 ) -> object:
-    """The marketplace's category id for the OCOP set; a notice once per set when there is none.
+    """The marketplace's category id for the OCOP set, or None with a note on this listing.
 
     ``category_ids`` (OCOP set → id) comes from the caller, or else from the
     editable category file (marketplace_categories.py). Marketplace ids are
-    site-specific and change, so a missing id is reported with the category
-    the seller should choose, never guessed.
+    site-specific and change, so a missing id is never guessed: the listing is
+    exported with an empty category and its report line names the category the
+    seller should choose.
     """
     ids = category_ids if category_ids is not None else category_ids_for(marketplace)
     value = ids.get(listing.category_code)
     if value not in (None, ""):
         return value
-    path = category_path(listing.category_code) or listing.category_name
-    notice = Problem("category_code", "category_unmapped", {"set": listing.category_code, "path": path})
-    if notice not in report.notices:
-        report.notices.append(notice)
+    notes.append(_unmapped(listing.category_code, marketplace, listing.category_name))
     return None
+
+
+@lru_cache(maxsize=256)
+def _unmapped(ocop_set: int, marketplace: str, category_name: str) -> Problem:
+    """One shared note per set and marketplace: a large export repeats it on many listings."""
+    path = category_hint(ocop_set, marketplace) or category_name
+    return Problem("category_code", "category_unmapped", {
+        "set": ocop_set, "marketplace": MARKETPLACE_NAMES[marketplace], "path": path})

@@ -68,7 +68,7 @@ class ExportForm(FlaskForm):
     format = RadioField(_l("Format"), validators=[DataRequired(_l("Please choose a format."))])
     province = SelectField(_l("Province"), default="")
     producer = StringField(_l("Producer (name or number)"))
-    template = FileField(_l("Shopee template (.xlsx, optional)"))
+    template = FileField(_l("Marketplace template (.xlsx, optional)"))
 
 
 def _form_for(user) -> ExportForm:
@@ -103,12 +103,12 @@ def _serializer() -> URLSafeTimedSerializer:
 
 
 def _template_upload(form) -> tuple[io.BytesIO | None, str | None]:
-    """The Shopee template as bytes, or an error message for the template field."""
+    """The marketplace template as bytes, or an error message for the template field."""
     upload = form.template.data
     if upload is None or not (upload.filename or "").strip():
         return None, None
     if not upload.filename.lower().endswith(".xlsx"):
-        return None, _("The template must be an Excel file ending in .xlsx, as Shopee gives it.")
+        return None, _("The template must be an Excel file ending in .xlsx, as the marketplace gives it.")
     data = upload.stream.read(TEMPLATE_MAX_BYTES + 1)
     if len(data) > TEMPLATE_MAX_BYTES:
         return None, _("The file is larger than %(max_mb)s MB.", max_mb=TEMPLATE_MAX_BYTES // (1024 * 1024))
@@ -146,7 +146,7 @@ def export_page():
     if not form.validate_on_submit():
         return _render_form(form, 400 if form.is_submitted() else 200)
     exporter = EXPORTERS[form.format.data]
-    template, template_error = _template_upload(form) if exporter.name == "shopee-xlsx" else (None, None)
+    template, template_error = _template_upload(form) if exporter.accepts_template else (None, None)
     scope = _scope_from(form)
     if template_error:
         form.template.errors.append(template_error)

@@ -112,14 +112,15 @@ def test_shopee_tiktok_lazada_sheets(runner, world):
         listing_id(world.products[name]) for name in PUBLISHED
         if name != "no_price" and len(unicodedata.normalize("NFC", _name(world, name))) >= 25}
     for row in rows:
-        assert row["title"] and row["description"] and isinstance(row["price_vnd"], int)
-        assert_image_url(row["main_image_1"], world)
+        assert row["product_name"] and row["product_description"] and isinstance(row["price"], int)
+        assert row["parcel_weight"] > 0
+        assert_image_url(row["main_image"], world)
 
-    _, rows, _ = parse_xlsx(export(runner, "--format", "lazada-xlsx")[0], "SellerSku")
-    assert {row["SellerSku"] for row in rows} == world.ids(*PUBLISHED) - world.ids("no_price")
+    _, rows, _ = parse_xlsx(export(runner, "--format", "lazada-xlsx")[0], "SellerSKU")
+    assert {row["SellerSKU"] for row in rows} == world.ids(*PUBLISHED) - world.ids("no_price")
     for row in rows:
-        assert row["name"] and isinstance(row["price"], int) and row["package_weight"] > 0
-        assert_image_url(row["image_1"], world)
+        assert row["*Product Name"] and isinstance(row["*Price"], int) and row["*Package Weight (kg)"] > 0
+        assert_image_url(row["*Product Images1"], world)
 
 
 def _name(world, key):

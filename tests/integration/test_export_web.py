@@ -57,7 +57,7 @@ def test_each_format_downloads_the_same_file_as_the_command_line(auth, runner, w
     assert cli.exit_code == 0
     if format_name.endswith("xlsx"):
         key = {"shopee-xlsx": "ps_sku_parent_short", "tiktok-xlsx": "seller_sku",
-               "lazada-xlsx": "SellerSku"}[format_name]
+               "lazada-xlsx": "SellerSKU"}[format_name]
         assert parse_xlsx(data, key)[1] == parse_xlsx(cli.stdout_bytes, key)[1]
     else:
         assert data == cli.stdout_bytes

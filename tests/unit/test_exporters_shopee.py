@@ -85,12 +85,13 @@ def test_our_own_sheet_has_shopees_layout():
     assert sheet.max_row == 8 and report.exported == 2
 
 
-def test_a_set_without_a_category_id_is_exported_and_the_category_to_choose_is_noted_once():
-    data, report = export([listing(1), listing(13), listing(5, category_code=13)])  # no verified id in the file yet
-    assert [(n.code, n.params["set"], n.params["path"]) for n in report.notices] == [
-        ("category_unmapped", 4, "Thực phẩm > Mật ong và nông sản sơ chế"),
-        ("category_unmapped", 13, "Đồ uống > Cà phê và ca cao")]
-    assert report.exported == 3 and report.warnings == []
+def test_a_product_without_a_category_id_is_exported_and_its_line_names_the_category_to_choose():
+    data, report = export([listing(1), listing(5, category_code=13)])  # no seller category id in the file
+    assert report.exported == 2 and report.notices == []
+    (first,), (second,) = (issue.problems for issue in report.warnings)
+    assert (first.code, first.params["set"], first.params["marketplace"]) == ("category_unmapped", 4, "Shopee")
+    assert second.params["path"] == "Đồ uống > Cà phê và ca cao (shopee.vn/…-cat.11036525.11036576)"
+    assert by_key(load_workbook(io.BytesIO(data))["Template"], 7)["ps_category"] is None
 
 
 def test_limits_cut_name_description_and_images_and_say_so():

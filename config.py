@@ -39,6 +39,13 @@ def defaults(instance_path: str) -> dict:
         "JOBS_IMMEDIATE": False,
         "JOBS_QUEUE_NAME": "choque",  # several sites may share one Redis under different names
         "REDIS_URL": None,
+        # Messages (notifications/channels.py): a channel whose settings are missing is skipped.
+        "MAIL_SERVER": None, "MAIL_PORT": 25, "MAIL_FROM": None, "MAIL_USERNAME": None, "MAIL_PASSWORD": None,
+        "MAIL_USE_TLS": False, "MAIL_USE_SSL": False,
+        "SMS_GATEWAY_URL": None, "SMS_API_KEY": None, "SMS_SECRET_KEY": None, "SMS_BRANDNAME": None,
+        "SMS_SANDBOX": False,
+        "ZALO_ZNS_URL": "https://business.openapi.zalo.me/message/template", "ZALO_ZNS_ACCESS_TOKEN": None,
+        "ZALO_ZNS_TEMPLATE_ID": None, "ZALO_ZNS_TEMPLATE_IDS": None,
     }
 
 

@@ -6,7 +6,7 @@ from flask import g, jsonify, render_template, url_for
 
 from accounts.auth import login_required
 from extensions import db
-from jobs import bp
+from jobs import bp, init_app  # noqa: F401  (the factory loads views: init_app builds the queue)
 from jobs.queue import KINDS
 from jobs.rules import percent
 from jobs.services import my_job_query, my_jobs_query

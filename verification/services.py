@@ -9,6 +9,7 @@ from accounts.models import CommuneAssignment, Role, User
 from core.clock import utcnow
 from extensions import db
 from payments.models import PaymentLink
+from notifications import services as notices
 from producers import audit, payment_details
 from producers.models import AuditEvent, Certificate, PaymentAccount, Producer, ProducerDocument, ProducerStatus
 from producers.versions import PaymentDetail
@@ -184,6 +185,7 @@ def decide(actor, producer, name, reason=None, seen=None):
         else:
             _approve_version(actor, producer, latest_row, now)
             outcome.payment = "approved"
+    notices.notify_decision(producer, name)
     return outcome
 
 

@@ -312,7 +312,7 @@ def test_every_notice_fits_one_sms_in_both_languages(app):
 
     link = "https://choque.vn/nha-san-xuat"
     with app.app_context():
-        # Texts carrying names are cut to fit: tests/integration/test_notice_texts.py tries them.
+        # Texts carrying names are cut to fit: tests/unit/test_notice_texts.py tries them.
         fixed = {kind: text for kind, text in NOTICE_TEXTS.items()
                  if not any(f"%({name})" in text._args[0] for name in NAME_PARAMS + ("amount",))}
         assert NoticeKind.CLAIM_CODE in fixed and NoticeKind.BANK_ACCOUNT_CHANGED in fixed

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 4590b6e4a5db
+Revision ID: 3689159e629e
 Revises: 
-Create Date: 2026-12-03 18:32:21.946800
+Create Date: 2026-12-03 18:43:20.145835
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '4590b6e4a5db'
+revision = '3689159e629e'
 down_revision = None
 branch_labels = None
 depends_on = None

@@ -59,9 +59,9 @@ def claim(notification_id) -> bool:
 
 def _outgoing(row) -> channels.Outgoing:
     text = row.text(row.language)
-    subject = text.split(": ", 1)[-1] if len(text) > 80 else text
+    subject = text.split(". ")[0].rstrip(":")  # the first sentence: "Chợ Quê: <who> <what happened>"
     return channels.Outgoing(key=str(row.id), kind=row.kind, address=row.address or "", text=text,
-                             link=row.link or "", subject=subject.split(". ")[0][:120], detail=row.detail or "")
+                             link=row.link or "", subject=subject[:150], detail=row.detail or "")
 
 
 def deliver(notification_id) -> Attempt:

@@ -311,3 +311,30 @@ def test_a_refused_message_gives_up_after_the_last_attempt(app, world, receivers
         moment["now"] += timedelta(days=1)
         assert outbox.deliver(row.id).outcome == "not_due"
     assert receivers.inbox.messages == []
+
+
+def test_two_senders_at_once_send_it_once(app, world, receivers):
+    """Two workers (or a duplicate on the queue) take the same row at the same moment: the
+    conditional UPDATE lets one of them have it."""
+    import threading
+
+    prefer(app, world, "email")
+    app.config["MAIL_SERVER"] = None  # not configured yet: the event's own task leaves it waiting
+    [row] = happen(app, world, "rejected")
+    assert row.status == DeliveryStatus.PENDING
+    app.config["MAIL_SERVER"] = "127.0.0.1"
+    start, outcomes = threading.Barrier(4), []
+
+    def sender():
+        with app.app_context():
+            start.wait()
+            outcomes.append(outbox.deliver(row.id).outcome)
+            db.session.remove()
+
+    threads = [threading.Thread(target=sender) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert sorted(outcomes) == ["not_due", "not_due", "not_due", "sent"]
+    assert receivers.delivered("email") == [str(row.id)]

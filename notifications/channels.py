@@ -9,8 +9,8 @@ by FLASK_ settings; `configured(config)` gives only the channels whose settings 
   (POST …/MainService.svc/json/SendMultipleMessage_V4_post_json/ with ApiKey, SecretKey, Phone,
   Content, Brandname, SmsType "2" = customer care, IsUnicode, Sandbox, RequestId; success is
   CodeResult "100"; source: eSMS developer docs, github.com/devesms/gitbook_esms_for_develop_v2_en
-  "Send OTP/Customer care message"). RequestId = the outbox row id: eSMS refuses a RequestId it
-  has already accepted, so a repeated request never sends a second SMS. SMS_GATEWAY_URL,
+  "Send OTP/Customer care message"). RequestId = the outbox row id (the request's own id in
+  the gateway's records; the outbox's claim is what keeps a row from being sent twice). SMS_GATEWAY_URL,
   SMS_API_KEY, SMS_SECRET_KEY, SMS_BRANDNAME, SMS_SANDBOX.
 - Zalo ZNS (Zalo Notification Service), the published send-template API: POST
   https://business.openapi.zalo.me/message/template, header `access_token`, JSON body phone

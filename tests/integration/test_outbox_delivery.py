@@ -338,3 +338,17 @@ def test_two_senders_at_once_send_it_once(app, world, receivers):
         thread.join(30)
     assert sorted(outcomes) == ["not_due", "not_due", "not_due", "sent"]
     assert receivers.delivered("email") == [str(row.id)]
+
+
+def test_the_daily_command_reminds_once_per_threshold(app, world, receivers):
+    prefer(app, world, "email")
+    vw.set_status(app, world.pa, ProducerStatus.VERIFIED)
+    vw.set_status(app, world.pb, ProducerStatus.DRAFT)
+    runner = app.test_cli_runner()
+    days = {"2027-01-01": "0", "2027-02-09": "1", "2027-02-10": "0", "2027-04-10": "1", "2027-05-10": "1",
+            "2027-05-25": "0"}
+    for day, written in days.items():
+        result = runner.invoke(args=["notifications", "remind-expiring", "--day", day])
+        assert result.output.startswith(f"{written} reminders written for {day}"), (day, result.output)
+    subjects = [message["Subject"] for message in receivers.inbox.to(PRODUCER_EMAIL)]
+    assert subjects == ["Chợ Quê: chứng nhận OCOP Mật ong bạc hà hết hạn ngày 10/05/2027"] * 3

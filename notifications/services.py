@@ -16,6 +16,9 @@ CHANGED_KINDS = {"bank_account": NoticeKind.BANK_ACCOUNT_CHANGED, "payment_link"
 REJECTED_KINDS = {"bank_account": NoticeKind.BANK_ACCOUNT_REJECTED,
                   "payment_link": NoticeKind.PAYMENT_LINK_REJECTED}
 RECENT_NOTICES = 20
+# Not shown as flash messages after a log-in: the page each links to lists them already (the
+# orders, the officer's queue), and a busy day would bury the other notices.
+NOT_FLASHED = frozenset({NoticeKind.NEW_ORDER, NoticeKind.PAYMENT_RECEIVED, NoticeKind.DOSSIER_SUBMITTED})
 
 
 def _texts(kind, link="", **params):
@@ -51,7 +54,7 @@ def _add(kind, producer, *, user_id=None, phone=None, email=None, channel=Channe
                           recipient_user_id=user_id, recipient_phone=phone, recipient_email=email,
                           channel=channel, language=language, text_vi=texts["vi"], text_en=texts["en"],
                           detail=detail, link=link, dedupe_key=dedupe_key,
-                          certificate_id=certificate_id)
+                          certificate_id=certificate_id, shown_at=utcnow() if kind in NOT_FLASHED else None)
     db.session.add(notice)
     return notice
 
@@ -145,8 +148,11 @@ def notify_payment_change(producer, detail_kind, version):
     params = {"last4": rules.last_digits(getattr(version, "account_number", ""))}
     kind = CHANGED_KINDS[detail_kind]
     notices = []
+    configured = channels.configured(current_app.config)
     for index, (channel, number) in enumerate(contacts):
         user_id = producer.owner_id if index == 0 else None
+        if channel == Channel.ZALO and Channel.ZALO not in configured:
+            channel = Channel.SMS  # the warning must reach the number: by SMS while Zalo ZNS is not set up
         notices.append(_add(kind, producer, user_id=user_id, phone=number, channel=Channel(channel), **params))
     if not contacts and producer.owner_id is not None:
         notices.append(_add(kind, producer, user_id=producer.owner_id, **params))
@@ -208,7 +214,8 @@ def take_unseen(user):
 
 
 def recent_for(user, producer_id=None, limit=RECENT_NOTICES):
-    query = db.select(Notification).where(Notification.recipient_user_id == user.id)
+    query = db.select(Notification).where(Notification.recipient_user_id == user.id,
+                                          Notification.kind.not_in(NOT_FLASHED))
     if producer_id is not None:
         query = query.where(Notification.producer_id == producer_id)
     return db.session.scalars(query.order_by(Notification.created_at.desc(), Notification.id.desc())

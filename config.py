@@ -63,6 +63,13 @@ def defaults(instance_path: str) -> dict:
         "S3_PREFIX": "",
         "S3_ACCESS_KEY_ID": None,
         "S3_SECRET_ACCESS_KEY": None,
+        # Messages (notifications/channels.py): a channel whose settings are missing is skipped.
+        "MAIL_SERVER": None, "MAIL_PORT": 25, "MAIL_FROM": None, "MAIL_USERNAME": None, "MAIL_PASSWORD": None,
+        "MAIL_USE_TLS": False, "MAIL_USE_SSL": False,
+        "SMS_GATEWAY_URL": None, "SMS_API_KEY": None, "SMS_SECRET_KEY": None, "SMS_BRANDNAME": None,
+        "SMS_SANDBOX": False,
+        "ZALO_ZNS_URL": "https://business.openapi.zalo.me/message/template", "ZALO_ZNS_ACCESS_TOKEN": None,
+        "ZALO_ZNS_TEMPLATE_ID": None, "ZALO_ZNS_TEMPLATE_IDS": None,
     }
 
 

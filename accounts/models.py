@@ -17,6 +17,7 @@ class User(db.Model):
     is_active = db.Column(db.Boolean, nullable=False, default=True)
     created_at = db.Column(db.DateTime, nullable=False, default=utcnow)
     last_login_at = db.Column(db.DateTime)
+    email = db.Column(db.String(254))  # where notices reach an officer (else an SMS to the phone)
     # Sessions carry the version they were opened under; logging out or changing the password
     # moves it on, so every cookie issued before stops working (cookies live in the browser).
     session_version = db.Column(db.Integer, nullable=False, default=0, server_default="0")

@@ -58,6 +58,15 @@ def build(app, products, producers):
                        "updated_at": now} for n in range(50_000)]
             for chunk in range(0, len(orders), 5000):
                 connection.execute(insert(Order.__table__), orders[chunk:chunk + 5000])
+            # Most products already went out to a marketplace or two (the exports figure).
+            from catalog.models import Product, ProductExport
+
+            exported = [{"marketplace": marketplace, "product_id": product_id, "first_exported_at": now,
+                         "last_exported_at": now}
+                        for product_id in connection.scalars(select(Product.id))
+                        for marketplace in ("google", "shopee", "tiktok") if rng.random() < 0.6]
+            for chunk in range(0, len(exported), 5000):
+                connection.execute(insert(ProductExport.__table__), exported[chunk:chunk + 5000])
         services.create_user("+84900000001", "bench-password-123", "Admin", Role.ADMIN, ())
         db.session.commit()
         print(f"built {products:,} products, {producers:,} producers, 50,000 orders in "

@@ -29,7 +29,7 @@ from flask import current_app
 from flask_babel import gettext
 
 from accounts.models import Role
-from catalog import images
+from catalog import export_log, images
 from catalog.exporters import MESSAGES, Exporter, InvalidListing, Listing, ListingIssue, Problem
 from catalog.exporters.problems import ExportReport
 from catalog.importer.values import match_key
@@ -327,13 +327,23 @@ def run_export(exporter: Exporter, scope: ExportScope, out: BinaryIO, *, today: 
             if needs_page and not record.page_is_public:
                 ours.append(ListingIssue(record.listing.id, (Problem("url", "page_not_public"),)))
                 continue
+            handed.append(record.listing.id)
             yield record.listing
 
+    handed: list = []
     if "today" in inspect.signature(exporter.write).parameters:
         options["today"] = today  # availability of seasonal goods and stars depend on the day
     report = exporter.write(listings(), out, **options)
+    export_log.record(exporter.name, _written(handed, report.skipped))
     report.skipped = sorted(ours + report.skipped, key=lambda issue: issue.listing_id)
     return report
+
+
+def _written(handed: list, skipped) -> list[int]:
+    """Product ids of the listings the exporter was handed and did not skip."""
+    left_out = {issue.listing_id for issue in skipped}
+    return [product_id for label in handed if label not in left_out
+            and (product_id := product_id_of(label)) is not None]
 
 
 def find_producers(scope: ExportScope, text: str, limit: int = 10) -> list:

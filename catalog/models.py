@@ -132,3 +132,18 @@ def _move_products_with_their_producer(_mapper, connection, producer):
     if db.inspect(producer).attrs.province_code.history.has_changes():
         connection.execute(db.update(Product.__table__).where(Product.__table__.c.producer_id == producer.id)
                            .values(province_code=producer.province_code))
+
+
+class ProductExport(db.Model):
+    """A product went out to a marketplace or feed (Google, Meta, Shopee, TikTok, Lazada): one
+    row per (marketplace, product), its first and latest export. Written by
+    `catalog.export_log.record` from every export run (web job, command line, public feed)."""
+
+    __tablename__ = "product_exports"
+    __table_args__ = (db.UniqueConstraint("marketplace", "product_id", name="uq_product_export"),)
+
+    id = db.Column(db.Integer, primary_key=True)
+    marketplace = db.Column(db.String(16), nullable=False)
+    product_id = db.Column(db.Integer, db.ForeignKey("products.id", ondelete="CASCADE"), nullable=False, index=True)
+    first_exported_at = db.Column(db.DateTime, nullable=False, default=utcnow)
+    last_exported_at = db.Column(db.DateTime, nullable=False, default=utcnow)

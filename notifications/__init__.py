@@ -1,3 +1,3 @@
-"""The notification outbox: messages to producers and their contacts, written in the
-same transaction as the change they report. Users read theirs in the app; a later
-outbox sender delivers pending rows by SMS, Zalo or e-mail (docs/ARCHITECTURE.md)."""
+"""The notification outbox: messages to producers, their contacts and officers, written in
+the same transaction as the change they report, and sent once each by e-mail, SMS or Zalo
+ZNS with retries (outbox, channels). Users also read theirs in the app. docs/MESSAGES.md."""

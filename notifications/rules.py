@@ -45,3 +45,65 @@ def previous_contacts(phone, zalo, owner_phone):
 
 def last_digits(number: str, count: int = 4) -> str:
     return (number or "")[-count:]
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+FIRST_RETRY_SECONDS = 60
+LONGEST_WAIT_SECONDS = 6 * 3600
+
+
+def backoff_seconds(attempts: int) -> int:
+    """Wait after the `attempts`-th failure: 1, 2, 4, 8 … minutes, at most 6 hours."""
+    return min(FIRST_RETRY_SECONDS * 2 ** max(attempts - 1, 0), LONGEST_WAIT_SECONDS)
+
+
+def choose_route(preference, *, email=None, phone=None, zalo=None, configured=frozenset()):
+    """(channel, address) for a producer: the channel it picked when it has that address;
+    otherwise Zalo where a Zalo number is known and Zalo ZNS is configured, then e-mail, then
+    SMS (configured channels first). None when no address is known at all."""
+    addresses = {"email": email, "sms": phone, "zalo": zalo}
+    if preference in addresses and addresses[preference]:
+        return preference, addresses[preference]
+    for must_be_configured in (True, False):
+        for channel in ("zalo", "email", "sms"):
+            if addresses[channel] and (channel in configured or not must_be_configured):
+                return channel, addresses[channel]
+    return None
+
+
+def international_digits(e164: str) -> str:
+    """'+84912345678' -> '84912345678' (Zalo ZNS and SMS gateways take the number so)."""
+    return (e164 or "").lstrip("+")
+
+
+def reminder_threshold(days_left: int, thresholds=(90, 30, 0)):
+    """The reminder due for a certificate `days_left` days before its re-evaluation date: the
+    smallest threshold not yet passed (90 → 30 → 0; 0 also once expired); None when further
+    away than the largest one. One message per threshold, even if the daily run missed days."""
+    due = [threshold for threshold in thresholds if days_left <= threshold]
+    return min(due) if due else None
+
+
+ELLIPSIS = "..."
+
+
+def shorten_to_fit(render, params: dict, name_keys, link: str = "", room=None) -> str:
+    """`render(params)` with the values of `name_keys` (long names) cut, longest first, until
+    the text with its link fits one SMS (`room` characters when given)."""
+    params = dict(params)
+
+    def fits(text):
+        if room is not None:
+            return len(text) <= room
+        return fits_one_sms(text, link)
+
+    text = render(params)
+    while not fits(text):
+        key = max(name_keys, key=lambda name: len(str(params[name])), default=None)
+        value = str(params[key]) if key else ""
+        if len(value) <= 8:
+            break
+        params[key] = value[:max(len(value) - max(len(value) // 5, 4), 5)].rstrip() + ELLIPSIS
+        text = render(params)
+    return text

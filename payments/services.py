@@ -25,6 +25,7 @@ from payments.constants import OrderStatus
 from payments.rules import (OrderRefused, PaymentLinkError, can_change_status, check_payment_link, new_order_code,
                             normalise_order_code, order_amount, order_refusal, with_client_reference)
 from payments.vietqr import VietQRError, build_payload
+from notifications import services as notices
 from producers import audit, payment_details
 from producers.models import Producer, ProducerStatus
 from producers.versions import PaymentDetail
@@ -136,6 +137,7 @@ def create_order(product, *, quantity, buyer_name, buyer_phone, delivery_address
         delivery_address=delivery_address.strip(), note=(note or "").strip(), status=OrderStatus.NEW)
     db.session.add(order)
     db.session.flush()
+    notices.notify_new_order(order)
     return order
 
 

@@ -39,6 +39,11 @@ class Producer(db.Model):
     updated_at = db.Column(db.DateTime, nullable=False, default=utcnow, onupdate=utcnow)
     submitted_at = db.Column(db.DateTime)
     verified_at = db.Column(db.DateTime)
+    # How the producer is told of decisions and orders (notifications.rules.choose_route):
+    # None = automatically (Zalo when a Zalo number is known and Zalo ZNS works, else e-mail, else SMS).
+    notify_channel = db.Column(db.String(8))
+    email = db.Column(db.String(254))
+    notify_language = db.Column(db.String(2), nullable=False, default="vi", server_default="vi")
     # Optimistic locking: every UPDATE checks and bumps it (core/conflicts.py).
     edit_version = version_column(db)
     __mapper_args__ = {"version_id_col": edit_version}

@@ -112,6 +112,7 @@ def approve(model, kind, producer, row, actor, now=None):
     row.reviewed_by_id = actor.id
     row.reviewed_at = now or utcnow()
     audit.record(AUDIT_ACTIONS[kind]["approved"], producer, reviewed_changes(row), actor=actor)
+    notices.notify_payment_approved(producer, kind)
 
 
 def reject(kind, producer, row, actor, reason):

@@ -328,6 +328,7 @@ def submit(producer, actor, today=None):
     producer.status_reason = None
     audit.record("submitted", producer, changes={"status": {"from": before, "to": ProducerStatus.SUBMITTED}},
                  actor=actor)
+    notification_services.notify_submitted(producer)
 
 
 # --- claims -----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from extensions import db
 from payments.models import Order
 from payments.constants import OrderStatus
 from payments.services import managed_condition
+from notifications import services as notices
 from producers import audit
 from producers.models import Producer
 from reconcile import secrets
@@ -114,6 +115,7 @@ def apply_to_order(transaction, order, actor=None) -> AmountOutcome:
         audit.record("order_status_changed", order.producer,
                      {"order": order.code, "status": {"from": OrderStatus.NEW, "to": OrderStatus.PAID},
                       "by": transaction.source}, actor=actor)
+        notices.notify_payment_received(order)
     return outcome
 
 

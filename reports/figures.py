@@ -26,6 +26,8 @@ from reports.constants import EXPIRY_LIST_LIMIT, EXPIRY_WARNING_DAYS, AreaKind
 
 PAID_STATUSES = (OrderStatus.PAID, OrderStatus.SHIPPED, OrderStatus.COMPLETED)
 STOCK_NAMES = ("producers_verified", "products_public", "products_certified", "products_online")
+EXPORT_MARKETPLACES = ("google", "meta", "shopee", "tiktok", "lazada")
+EXPORTED_PREFIX = "exported_"  # snapshot names: exported_google, …
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class ExpiringCertificate:
     decision_no: str
     stars: int
     valid_until: date
+    certificate_id: int = 0
 
     def expired(self, today: date) -> bool:
         return self.valid_until < today
@@ -74,6 +77,7 @@ class Figures:
     expiring: list = field(default_factory=list)
     expiring_total: int = 0
     expired_total: int = 0
+    exported: dict = field(default_factory=dict)  # marketplace -> Trend of distinct products exported
 
     @property
     def online_share(self):
@@ -179,7 +183,7 @@ def _expiring(area, today):
         expired += until < today
         if len(items) < EXPIRY_LIST_LIMIT:
             items.append(ExpiringCertificate(certificate.producer_id, name, certificate.product_name or "",
-                                             certificate.decision_no, certificate.stars, until))
+                                             certificate.decision_no, certificate.stars, until, certificate.id))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     expired_total = db.session.scalar(
         select(func.count(Certificate.id)).join(Producer, Producer.id == Certificate.producer_id)
@@ -187,6 +191,17 @@ def _expiring(area, today):
                Certificate.decision_date < earliest_valid_decision_date(today)))
     items.sort(key=lambda item: item.valid_until)
     return items, int(total or 0), int(expired_total or 0)
+
+
+def _exported(area):
+    """{marketplace: distinct products of the area ever exported to it} (catalog.export_log)."""
+    from catalog.models import ProductExport
+
+    rows = db.session.execute(
+        select(ProductExport.marketplace, func.count(ProductExport.id))
+        .join(Product, Product.id == ProductExport.product_id).join(Producer, Producer.id == Product.producer_id)
+        .where(area.producer_filter()).group_by(ProductExport.marketplace))
+    return {marketplace: int(count) for marketplace, count in rows}
 
 
 def compute(area: Area, period: Period, today: date) -> Figures:
@@ -201,6 +216,10 @@ def compute(area: Area, period: Period, today: date) -> Figures:
                "products_certified": figures.certified, "products_online": figures.online}
     before = stock_before(area, period.start)
     figures.stock_trends = {name: Trend(current[name], before.get(name)) for name in STOCK_NAMES}
+    exported = _exported(area)
+    # A snapshot without a marketplace's row: nothing had gone there yet (0); no snapshot: unknown.
+    figures.exported = {name: Trend(exported.get(name, 0), before.get(EXPORTED_PREFIX + name, 0 if before else None))
+                        for name in EXPORT_MARKETPLACES}
     now_orders, prev_orders = _orders(area, period), _orders(area, period.previous())
     figures.orders = Trend(now_orders[0], prev_orders[0])
     figures.paid_orders = Trend(now_orders[1], prev_orders[1])
@@ -232,7 +251,11 @@ def data_version() -> tuple:
     certificates = db.session.execute(select(func.max(Certificate.id), func.count(Certificate.id))).one()
     orders = db.session.execute(select(func.max(Order.updated_at), func.count(Order.id))).one()
     snapshots = db.session.scalar(select(func.max(FigureSnapshot.id)))
-    return (str(db.engine.url), current_sequence(), tuple(producers), tuple(certificates), tuple(orders), snapshots)
+    from catalog.models import ProductExport
+
+    exports = db.session.execute(select(func.max(ProductExport.id), func.max(ProductExport.last_exported_at))).one()
+    return (str(db.engine.url), current_sequence(), tuple(producers), tuple(certificates), tuple(orders), snapshots,
+            tuple(exports))
 
 
 def cached(area: Area, period: Period, today: date) -> Figures:

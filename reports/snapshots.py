@@ -37,10 +37,22 @@ def take(day: date) -> int:
         values[(province, commune, "products_online")] = int(online_count or 0)
     for province, commune, count in verified:
         values[(province, commune, "producers_verified")] = int(count)
+    for province, commune, marketplace, count in _exported_per_commune():
+        values[(province, commune, f"exported_{marketplace}")] = int(count)
     db.session.execute(delete(FigureSnapshot).where(FigureSnapshot.day == day))
     db.session.add_all(FigureSnapshot(day=day, province_code=province, commune_code=commune, name=name, value=value)
                        for (province, commune, name), value in values.items())
     return len(values)
+
+
+def _exported_per_commune():
+    from catalog.models import ProductExport
+
+    return db.session.execute(
+        select(Producer.province_code, Producer.commune_code, ProductExport.marketplace, func.count(ProductExport.id))
+        .select_from(ProductExport).join(Product, Product.id == ProductExport.product_id)
+        .join(Producer, Producer.id == Product.producer_id)
+        .group_by(Producer.province_code, Producer.commune_code, ProductExport.marketplace))
 
 
 def _area_filter(area):

@@ -10,6 +10,7 @@ from accounts.models import CommuneAssignment, User
 from core.clock import utcnow
 from extensions import db
 from payments.models import PaymentLink
+from notifications import services as notices
 from producers import audit, payment_details
 from producers.constants import PaymentDetail, ProducerStatus
 from producers.models import AuditEvent, Certificate, PaymentAccount, Producer, ProducerDocument
@@ -185,6 +186,7 @@ def decide(actor, producer, name, reason=None, seen=None):
         else:
             _approve_version(actor, producer, latest_row, now)
             outcome.payment = "approved"
+    notices.notify_decision(producer, name)
     return outcome
 
 

@@ -16,6 +16,7 @@ from reports.rules import parse_period, recent_periods
 from reports.services import area_for
 from reports.constants import PERIOD_KIND_LABELS, AreaKind, PeriodKind
 from reports.views.sections import area_label, build, charts, period_label
+from notifications.reminders import last_reminders
 from vntext import slugify
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")
@@ -43,7 +44,8 @@ def dashboard():
     provinces = units.provinces() if g.user.role == Role.ADMIN else ()
     return render_template("reports/dashboard.html", figures=figures, sections=sections, charts=charts(sections),
                            title=_title(figures), period_choices=choices, kind_labels=PERIOD_KIND_LABELS,
-                           provinces=provinces, area_kind=AreaKind, query=request.args)
+                           provinces=provinces, area_kind=AreaKind, query=request.args,
+                           reminded=last_reminders([item.certificate_id for item in figures.expiring]))
 
 
 def _download(data: bytes, figures, extension: str, mimetype: str) -> Response:
@@ -69,3 +71,6 @@ def report_pdf():
     figures, sections = _report()
     subtitle = _("Made on %(day)s by Chợ Quê", day=format_day(date.today()))
     return _download(pdf_bytes(_title(figures), subtitle, sections), figures, "pdf", "application/pdf")
+
+
+from reports.views import reminders  # noqa: E402,F401  (the "Remind" button's route)

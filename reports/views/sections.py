@@ -21,6 +21,10 @@ STOCK_LABELS = {
 }
 
 
+MARKETPLACE_LABELS = {"google": _l("Google (Merchant Center feed)"), "meta": _l("Facebook and Instagram (Meta)"),
+                      "shopee": "Shopee", "tiktok": "TikTok Shop", "lazada": "Lazada"}
+
+
 def period_label(period) -> str:
     if period.kind == PeriodKind.MONTH:
         return _("Month %(month)s/%(year)s", month=period.start.month, year=period.start.year)
@@ -65,6 +69,13 @@ def build(figures) -> list:
         "online", _("On e-commerce"), (_("Figure"), _("Now"), _("End of %(period)s", period=previous), _("Change")),
         stock, note=_("%(share)s%% of certified products are on sale with a price and a photo.",
                       share=format_decimal(share)) if share is not None else _("No certified products yet.")))
+    exported = [(str(MARKETPLACE_LABELS.get(name, name)), trend.current, trend.previous, _change(trend))
+                for name, trend in figures.exported.items()]
+    sections.append(Section(
+        "exports", _("Products exported to each marketplace or feed"),
+        (_("Marketplace or feed"), _("Products"), _("End of %(period)s", period=previous), _("Change")), exported,
+        chart=[(label, current) for label, current, _before, _change_text in exported],
+        note=_("Each product counts once per marketplace, from the first export or feed that carried it.")))
     flows = [(_("Orders"), figures.orders), (_("Paid orders"), figures.paid_orders),
              (_("Money received (đồng)"), figures.paid_amount),
              (_("Median days from submission to decision"), figures.verification_days)]

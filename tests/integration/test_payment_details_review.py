@@ -308,11 +308,15 @@ def test_every_notice_fits_one_sms_in_both_languages(app):
     from flask_babel import force_locale
 
     from notifications.rules import fits_one_sms, sms_body
-    from notifications.texts import NOTICE_TEXTS
+    from notifications.texts import NAME_PARAMS, NOTICE_TEXTS
 
     link = "https://choque.vn/nha-san-xuat"
     with app.app_context():
-        for kind, text in NOTICE_TEXTS.items():
+        # Texts carrying names are cut to fit: tests/unit/test_notice_texts.py tries them.
+        fixed = {kind: text for kind, text in NOTICE_TEXTS.items()
+                 if not any(f"%({name})" in text._args[0] for name in NAME_PARAMS + ("amount",))}
+        assert NoticeKind.CLAIM_CODE in fixed and NoticeKind.BANK_ACCOUNT_CHANGED in fixed
+        for kind, text in fixed.items():
             for language in ("vi", "en"):
                 with force_locale(language):
                     # Every placeholder at its widest (the claim code's message has the most).

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 51cdaf1e84a0
+Revision ID: 3689159e629e
 Revises: 
-Create Date: 2026-12-03 16:51:00.519188
+Create Date: 2026-12-03 18:43:20.145835
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '51cdaf1e84a0'
+revision = '3689159e629e'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -56,6 +56,7 @@ def upgrade():
     sa.Column('is_active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('last_login_at', sa.DateTime(), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('session_version', sa.Integer(), server_default='0', nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('phone', name=op.f('uq_users_phone'))
@@ -115,6 +116,9 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('submitted_at', sa.DateTime(), nullable=True),
     sa.Column('verified_at', sa.DateTime(), nullable=True),
+    sa.Column('notify_channel', sa.String(length=8), nullable=True),
+    sa.Column('email', sa.String(length=254), nullable=True),
+    sa.Column('notify_language', sa.String(length=2), server_default='vi', nullable=False),
     sa.Column('edit_version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_producers_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_producers_owner_id_users'), ondelete='SET NULL'),
@@ -185,34 +189,6 @@ def upgrade():
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_certificates_producer_id'), ['producer_id'], unique=False)
 
-    op.create_table('notifications',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=40), nullable=False),
-    sa.Column('producer_id', sa.Integer(), nullable=True),
-    sa.Column('recipient_user_id', sa.Integer(), nullable=True),
-    sa.Column('recipient_phone', sa.String(length=16), nullable=True),
-    sa.Column('channel', sa.String(length=8), nullable=False),
-    sa.Column('text_vi', sa.String(length=200), nullable=False),
-    sa.Column('text_en', sa.String(length=200), nullable=False),
-    sa.Column('detail', sa.Text(), nullable=True),
-    sa.Column('link', sa.String(length=500), nullable=False),
-    sa.Column('status', sa.String(length=8), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.Column('sent_at', sa.DateTime(), nullable=True),
-    sa.Column('shown_at', sa.DateTime(), nullable=True),
-    sa.CheckConstraint("channel IN ('sms', 'zalo')", name=op.f('ck_notifications_channel_known')),
-    sa.CheckConstraint("kind IN ('bank_account_changed', 'payment_link_changed', 'bank_account_rejected', 'payment_link_rejected', 'claim_code')", name=op.f('ck_notifications_kind_known')),
-    sa.CheckConstraint("status IN ('pending', 'sent')", name=op.f('ck_notifications_status_known')),
-    sa.CheckConstraint('recipient_user_id IS NOT NULL OR recipient_phone IS NOT NULL', name=op.f('ck_notifications_has_recipient')),
-    sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_notifications_producer_id_producers'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['recipient_user_id'], ['users.id'], name=op.f('fk_notifications_recipient_user_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications'))
-    )
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_notifications_producer_id'), ['producer_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notifications_recipient_user_id'), ['recipient_user_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_notifications_status'), ['status'], unique=False)
-
     op.create_table('payment_accounts',
     sa.Column('bank_bin', sa.String(length=6), nullable=False),
     sa.Column('account_number', sa.String(length=19), nullable=False),
@@ -266,6 +242,46 @@ def upgrade():
     )
     with op.batch_alter_table('producer_documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_producer_documents_producer_id'), ['producer_id'], unique=False)
+
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('producer_id', sa.Integer(), nullable=True),
+    sa.Column('certificate_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_user_id', sa.Integer(), nullable=True),
+    sa.Column('recipient_phone', sa.String(length=16), nullable=True),
+    sa.Column('recipient_email', sa.String(length=254), nullable=True),
+    sa.Column('channel', sa.String(length=8), nullable=False),
+    sa.Column('language', sa.String(length=2), server_default='vi', nullable=False),
+    sa.Column('text_vi', sa.String(length=200), nullable=False),
+    sa.Column('text_en', sa.String(length=200), nullable=False),
+    sa.Column('detail', sa.Text(), nullable=True),
+    sa.Column('link', sa.String(length=500), nullable=False),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('dedupe_key', sa.String(length=120), nullable=True),
+    sa.Column('attempts', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
+    sa.Column('last_error', sa.String(length=300), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('shown_at', sa.DateTime(), nullable=True),
+    sa.CheckConstraint("channel IN ('email', 'sms', 'zalo')", name=op.f('ck_notifications_channel_known')),
+    sa.CheckConstraint("kind IN ('bank_account_changed', 'payment_link_changed', 'bank_account_rejected', 'payment_link_rejected', 'claim_code', 'dossier_submitted', 'changes_requested', 'verified', 'rejected', 'suspended', 'payment_details_changed', 'payment_details_approved', 'new_order', 'payment_received', 'certificate_expiring', 'certificate_expired')", name=op.f('ck_notifications_kind_known')),
+    sa.CheckConstraint("status IN ('pending', 'sending', 'sent', 'failed', 'skipped')", name=op.f('ck_notifications_status_known')),
+    sa.CheckConstraint('recipient_user_id IS NOT NULL OR recipient_phone IS NOT NULL OR recipient_email IS NOT NULL', name=op.f('ck_notifications_has_recipient')),
+    sa.ForeignKeyConstraint(['certificate_id'], ['certificates.id'], name=op.f('fk_notifications_certificate_id_certificates'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['producer_id'], ['producers.id'], name=op.f('fk_notifications_producer_id_producers'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recipient_user_id'], ['users.id'], name=op.f('fk_notifications_recipient_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
+    sa.UniqueConstraint('dedupe_key', name=op.f('uq_notifications_dedupe_key'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_notifications_certificate_id'), ['certificate_id'], unique=False)
+        batch_op.create_index('ix_notifications_due', ['status', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notifications_producer_id'), ['producer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notifications_recipient_user_id'), ['recipient_user_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_notifications_status'), ['status'], unique=False)
 
     op.create_table('products',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -347,6 +363,19 @@ def upgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.create_index('ix_orders_producer_created', ['producer_id', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_orders_product_id'), ['product_id'], unique=False)
+
+    op.create_table('product_exports',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('marketplace', sa.String(length=16), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('first_exported_at', sa.DateTime(), nullable=False),
+    sa.Column('last_exported_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_product_exports_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_product_exports')),
+    sa.UniqueConstraint('marketplace', 'product_id', name='uq_product_export')
+    )
+    with op.batch_alter_table('product_exports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_product_exports_product_id'), ['product_id'], unique=False)
 
     op.create_table('product_photos',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -456,6 +485,10 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_product_photos_image_key'))
 
     op.drop_table('product_photos')
+    with op.batch_alter_table('product_exports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_product_exports_product_id'))
+
+    op.drop_table('product_exports')
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_orders_product_id'))
         batch_op.drop_index('ix_orders_producer_created')
@@ -475,6 +508,14 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_products_certificate_id'))
 
     op.drop_table('products')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_notifications_status'))
+        batch_op.drop_index(batch_op.f('ix_notifications_recipient_user_id'))
+        batch_op.drop_index(batch_op.f('ix_notifications_producer_id'))
+        batch_op.drop_index('ix_notifications_due')
+        batch_op.drop_index(batch_op.f('ix_notifications_certificate_id'))
+
+    op.drop_table('notifications')
     with op.batch_alter_table('producer_documents', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_producer_documents_producer_id'))
 
@@ -487,12 +528,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_payment_accounts_producer_id'))
 
     op.drop_table('payment_accounts')
-    with op.batch_alter_table('notifications', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_notifications_status'))
-        batch_op.drop_index(batch_op.f('ix_notifications_recipient_user_id'))
-        batch_op.drop_index(batch_op.f('ix_notifications_producer_id'))
-
-    op.drop_table('notifications')
     with op.batch_alter_table('certificates', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_certificates_producer_id'))
 

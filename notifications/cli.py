@@ -1,0 +1,41 @@
+"""`flask notifications …`: run these from cron.
+
+    flask notifications send-due          # every few minutes: queue rows whose time has come
+    flask notifications send-due --here   # send them in this process (no worker running)
+    flask notifications remind-expiring   # daily: certificates 90, 30 and 0 days from re-evaluation
+"""
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from extensions import db
+from notifications import outbox, reminders
+
+cli_group = AppGroup("notifications", help="Messages to producers and officers (the outbox).")
+
+
+@cli_group.command("send-due")
+@click.option("--here", is_flag=True, help="Send in this process instead of queuing for the worker.")
+def send_due_command(here):
+    """Send the messages that wait: new ones the queue lost and failed ones whose retry time came."""
+    released = outbox.release_stale_claims()
+    db.session.commit()
+    ids = outbox.due_ids()
+    if here:
+        outcomes = [outbox.deliver(notification_id).outcome for notification_id in ids]
+        click.echo(f"{outcomes.count('sent')} sent, {outcomes.count('failed')} failed, "
+                   f"{len(ids) - outcomes.count('sent') - outcomes.count('failed')} left "
+                   f"({released} stale claims released).")
+    else:
+        click.echo(f"{outbox.enqueue(ids)} queued ({released} stale claims released).")
+
+
+@cli_group.command("remind-expiring")
+@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="As if today were this day.")
+def remind_expiring_command(day):
+    """Remind producers whose OCOP certificate is due for re-evaluation (once per threshold)."""
+    today = day.date() if day else date.today()
+    written = reminders.remind_expiring(today)
+    db.session.commit()
+    click.echo(f"{written} reminders written for {today.isoformat()}.")

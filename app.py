@@ -26,6 +26,9 @@ def _configure(app, overrides):
     app.config.from_prefixed_env()
     if overrides:
         app.config.update(overrides)
+    from core import ratelimits
+
+    ratelimits.configure(app.config)  # before the limiter is bound: counters in Redis when set
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.load_or_create_secret_key(app.instance_path)
     for key in ("UPLOAD_DIR", "SEARCH_INDEX_DIR"):
@@ -88,6 +91,9 @@ def _register_blueprints(app):
             app.register_blueprint(module.bp)
         if getattr(module, "init_app", None) is not None:
             module.init_app(app)
+    from core import ratelimits
+
+    ratelimits.init_app(app)  # per-address ceilings, by endpoint name, once every view exists
 
 
 def _register_commands(app):

@@ -92,7 +92,7 @@ def init_app(app) -> None:
 def _already_limited(view) -> bool:
     """A view with a `@limiter.limit` of its own checks every limit registered under its name,
     this ceiling included; any other view needs the ceiling's wrapper installed."""
-    return getattr(view, "__wrapper-limiter-instance", None) is limiter
+    return getattr(view, "__wrapper-limiter-instance", None) == limiter  # a weak proxy of it
 
 
 def check_view_limits(endpoint: str) -> None:

@@ -19,7 +19,10 @@ def set_language():
 
 @bp.get("/healthz")
 def health():
-    return {"status": "ok"}
+    from core.health import report
+
+    body, status = report()
+    return body, status, {"Cache-Control": "no-store"}
 
 
 # Back-office and personal pages stay out of search engines; the public producer pages

@@ -94,6 +94,9 @@ def _register_blueprints(app):
     from core import ratelimits
 
     ratelimits.init_app(app)  # per-address ceilings, by endpoint name, once every view exists
+    import serving
+
+    serving.init_app(app)  # the page cache and /healthz, over every domain's pages
 
 
 def _register_commands(app):

@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
-from core import encoding, http, logs, pagecache
+from core import encoding, http, logs
 from core.forms import EmptyForm, LanguageForm
 from core.i18n import LANGUAGE_NAMES, format_day, format_moment, format_number, format_vnd
 from extensions import db
@@ -45,7 +45,6 @@ def init_app(app):
     app.after_request(_security_headers)
     logs.init_app(app)
     http.init_app(app)
-    pagecache.init_app(app)  # after gzip's hook, so it keeps the page before compression
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(StaleDataError, _stale_write)

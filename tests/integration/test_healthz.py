@@ -1,4 +1,4 @@
-"""Issue 14: /healthz checks the database, the search index's lag and the job queue."""
+"""Issue 14: /healthz (serving/health.py) checks the database, the search index's lag and the job queue."""
 from datetime import timedelta
 
 import pytest

@@ -1,4 +1,4 @@
-"""Issue 14: anonymous buyers get the catalogue pages from the page cache (core/pagecache.py),
+"""Issue 14: anonymous buyers get the catalogue pages from the page cache (serving/pagecache.py),
 a change shows at once, logged-in people never get a kept page, and each visitor's form tokens
 are their own."""
 import re
@@ -10,7 +10,7 @@ from itsdangerous import URLSafeTimedSerializer
 from sqlalchemy import event
 
 from catalog.models import Product
-from core.pagecache import CACHE_HEADER, page_cache
+from serving.pagecache import CACHE_HEADER, page_cache
 from extensions import db
 from producers.models import AuditEvent
 from tests.conftest import csrf_token_from, make_test_config

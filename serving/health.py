@@ -72,6 +72,20 @@ def _queue_pending():
         return None
 
 
+def init_app(app):
+    """/healthz answers with `report`: the view of the rule a domain declared, else a new rule."""
+    for rule in app.url_map.iter_rules():
+        if rule.rule == "/healthz":
+            app.view_functions[rule.endpoint] = healthz
+            return
+    app.add_url_rule("/healthz", "healthz", healthz)
+
+
+def healthz():
+    body, status = report()
+    return body, status, {"Cache-Control": "no-store"}
+
+
 def report() -> tuple[dict, int]:
     """(body, status) for /healthz."""
     position, index_error = _index_position()

@@ -61,7 +61,7 @@ CACHEABLE_ENDPOINTS = frozenset({
 DEFAULTS = {
     "PAGE_CACHE": True,
     "PAGE_CACHE_SECONDS": 600,  # an entry's life; a change of the catalogue makes a new key anyway
-    "PAGE_CACHE_ENTRIES": 2000,  # per worker, in-process cache only (Redis has its own memory limit)
+    "PAGE_CACHE_ENTRIES": 500,  # per worker, in-process cache only: at most ~25 MB of pages
     "PAGE_CACHE_DIR": None,  # set it to use a FileSystemCache there (shared by a server's workers)
 }
 MAX_QUERY_STRING = 512  # longer addresses are served, just not kept

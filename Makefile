@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app app
 PG_TEST_URI ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: install translations db demo run lint test test-fast test-pg browser-deps bench bench-load extract-messages clean
+.PHONY: install translations db demo run serve lint test test-fast test-pg browser-deps bench bench-load extract-messages clean
 
 install: $(VENV)/.installed
 
@@ -32,6 +32,17 @@ run: translations demo
 	$(FLASK) search rebuild --if-needed
 	$(FLASK) jobs worker & worker=$$!; trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	  $(FLASK) run --host 127.0.0.1 --port 5000
+
+# Production serving: migrations first, the search index caught up, then gunicorn
+# (deploy/gunicorn.conf.py: WEB_CONCURRENCY workers, else 2 × CPU cores + 1, on GUNICORN_BIND,
+# default 127.0.0.1:8000) with a background-job worker beside it. The database is
+# FLASK_SQLALCHEMY_DATABASE_URI's (PostgreSQL when it says so), else SQLite under instance/.
+# Ctrl-C (or SIGTERM to make) stops both. nginx in front: deploy/nginx/choque.conf.
+serve: translations
+	$(FLASK) db upgrade
+	$(FLASK) search rebuild --if-needed
+	$(FLASK) jobs worker & worker=$$!; trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(BIN)/gunicorn -c deploy/gunicorn.conf.py wsgi:app
 
 browser-deps:
 	@test -x /usr/bin/chromium || { \

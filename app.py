@@ -26,6 +26,9 @@ def _configure(app, overrides):
     app.config.from_prefixed_env()
     if overrides:
         app.config.update(overrides)
+    from core import ratelimits
+
+    ratelimits.configure(app.config)  # before the limiter is bound: counters in Redis when set
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.load_or_create_secret_key(app.instance_path)
     for key in ("UPLOAD_DIR", "SEARCH_INDEX_DIR"):
@@ -86,11 +89,14 @@ def _register_blueprints(app):
         module = _domain_module(name, "views")
         if getattr(module, "bp", None) is not None:
             app.register_blueprint(module.bp)
-        # A package whose views moved to `views.py` may still keep init_app in its __init__
-        # (jobs builds its queue there): call the views' own, else the package's.
-        init_app = getattr(module, "init_app", None) or getattr(importlib.import_module(name), "init_app", None)
-        if init_app is not None:
-            init_app(app)
+        if getattr(module, "init_app", None) is not None:
+            module.init_app(app)
+    from core import ratelimits
+
+    ratelimits.init_app(app)  # per-address ceilings, by endpoint name, once every view exists
+    import serving
+
+    serving.init_app(app)  # the page cache and /healthz, over every domain's pages
 
 
 def _register_commands(app):

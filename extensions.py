@@ -1,11 +1,12 @@
 """Unbound extension singletons, bound to the app in create_app()."""
 from flask_babel import Babel
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
+
+from core.ratekeys import visitor_key
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 naming_convention = {
@@ -20,4 +21,5 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
 migrate = Migrate()
 csrf = CSRFProtect()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Per visitor (account, session, else address); per-address ceilings: core/ratelimits.py.
+limiter = Limiter(key_func=visitor_key, default_limits=[])

@@ -30,6 +30,16 @@ def min_fill_seconds() -> float:
     return float(current_app.config["ORDER_MIN_FILL_SECONDS"])
 
 
+def restamp_started(started: str) -> str:
+    """The order form's start stamp for the same product, signed now: a product page kept by the
+    page cache (core/pagecache.py) is shown to a new buyer at a new moment."""
+    try:
+        product_id = _form_serializer().loads(started)
+    except BadSignature:
+        return started  # not ours to renew: the check at sending time refuses it as before
+    return _form_serializer().dumps(product_id)
+
+
 class OrderForm(FlaskForm):
     """No price or amount field: the server computes the amount from the stored price."""
 

@@ -1,0 +1,213 @@
+"""Anonymous pages under load, against gunicorn, compared with /healthz in the same run (issue 14).
+
+    .venv/bin/python bench/bench_serving.py                    # 6,500 products, 10 s per page
+    .venv/bin/python bench/bench_serving.py --duration 30 --gzip
+    .venv/bin/python bench/bench_serving.py --no-page-cache     # the same without the page cache
+
+Builds an SQLite site with ~6,500 products (bench/gen_products.py) in a temporary folder, starts
+`gunicorn -w 2` with deploy/gunicorn.conf.py, and runs `wrk` (Debian: `apt-get install wrk`) at
+50 connections for /healthz, the catalogue (/san-pham), a product page, a producer page and a
+search page, one after the other, then /robots.txt (a peer with no database work) and /healthz
+again. Prints req/s, p50 and p99 latency, non-2xx
+answers, and each page's throughput as a share of /healthz's (the mean of the two /healthz runs).
+
+Goal (issue 14): every anonymous page at ≥ 50% of /healthz's throughput, p99 ≤ 100 ms.
+
+wrk keeps no cookies, so every request is a first visit from one address: the search limits
+are raised for the run (they would rightly refuse one address asking 1,000 times a second; see
+docs/SECURITY.md), and every page gets a new session cookie, as a first visit does.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.gen_products import bulk_insert  # noqa: E402
+
+SECRET = "bench-serving-secret-key-0123456789abcdef"
+GOAL_SHARE = 0.5
+GOAL_P99_MS = 100.0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def settings(folder: Path, page_cache: bool) -> dict:
+    return {
+        "FLASK_SECRET_KEY": SECRET,
+        "FLASK_SQLALCHEMY_DATABASE_URI": "sqlite:///" + str(folder / "site.sqlite3"),
+        "FLASK_UPLOAD_DIR": str(folder / "uploads"),
+        "FLASK_SEARCH_INDEX_DIR": str(folder / "search-index"),
+        "FLASK_JOBS_QUEUE_PATH": str(folder / "jobs.sqlite3"),
+        "FLASK_PUBLIC_BASE_URL": "http://127.0.0.1",
+        "FLASK_PAGE_CACHE": "true" if page_cache else "false",
+        "FLASK_SEARCH_RATE_LIMIT": "1000000 per minute",
+        "FLASK_SEARCH_ADDRESS_RATE_LIMIT": "1000000 per minute",
+    }
+
+
+def build_site(folder: Path, products: int) -> dict:
+    """The database, its rows and a search index; returns the paths to load."""
+    env = settings(folder, True)
+    os.environ.update(env)
+    from app import create_app
+    from catalog.models import Product
+    from extensions import db
+    from producers.models import Producer
+    from search import sync
+
+    app = create_app()
+    with app.app_context():
+        db.create_all()
+        counts = bulk_insert(db.engine, products=products, seed=14)
+        sync.rebuild()
+        product_id = db.session.scalar(Product.public().order_by(Product.id).limit(1).with_only_columns(Product.id))
+        producer_id = db.session.scalar(Producer.public().order_by(Producer.id).limit(1)
+                                        .with_only_columns(Producer.id))
+        db.session.remove()
+        db.engine.dispose()
+    client = app.test_client()
+    product_path = client.get(f"/san-pham/{product_id}").headers["Location"]
+    producer_path = _producer_path(app, producer_id)
+    return {"counts": counts, "paths": {
+        "/healthz": "/healthz",
+        "catalogue /san-pham": "/san-pham",
+        "product page": product_path,
+        "producer page": producer_path,
+        "search /tim-kiem?q=mật ong": "/tim-kiem?q=m%E1%BA%ADt+ong",
+        # A peer without any database work, to show what /healthz's own checks cost.
+        "/robots.txt (no database)": "/robots.txt",
+    }}
+
+
+def _producer_path(app, producer_id) -> str:
+    from catalog.present import producer_path
+    from extensions import db
+    from producers.models import Producer
+
+    with app.test_request_context("/"):
+        path = producer_path(db.session.get(Producer, producer_id))
+        db.session.remove()
+        return path
+
+
+def start_gunicorn(folder: Path, port: int, page_cache: bool, workers: int):
+    env = {**os.environ, **settings(folder, page_cache), "WEB_CONCURRENCY": str(workers),
+           "GUNICORN_BIND": f"127.0.0.1:{port}"}
+    log = open(folder / "gunicorn.log", "w")
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                                "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                               start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as answer:
+                if answer.status == 200:
+                    return process
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise SystemExit("gunicorn did not start: " + (folder / "gunicorn.log").read_text()[-2000:])
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(number) * _UNITS[unit]
+
+
+def run_wrk(url: str, duration: int, connections: int, gzip: bool) -> dict:
+    command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s"]
+    if gzip:
+        command += ["-H", "Accept-Encoding: gzip"]
+    output = subprocess.run(command + [url], capture_output=True, text=True, check=True).stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.M).group(1))
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.M).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    errors = re.search(r"Socket errors: (.*)", output)
+    return {"rate": rate, "p50": p50, "p99": p99, "non2xx": int(bad.group(1)) if bad else 0,
+            "socket_errors": errors.group(1) if errors else ""}
+
+
+def warm(url: str, times: int = 20) -> None:
+    for _ in range(times):
+        with urllib.request.urlopen(url, timeout=30) as answer:
+            answer.read()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--products", type=int, default=6500)
+    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--gzip", action="store_true", help="ask for gzip as browsers do")
+    parser.add_argument("--no-page-cache", action="store_true", help="serve every page from the templates")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: apt-get install wrk")
+    page_cache = not args.no_page_cache
+    folder = Path(tempfile.mkdtemp(prefix="bench-serving-"))
+    try:
+        started = time.monotonic()
+        site = build_site(folder, args.products)
+        print(f"# bench_serving {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, {platform.node()}, "
+              f"{os.cpu_count()} CPUs, load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        print(f"# {site['counts']['products']} products ({site['counts']['producers']} producers) in SQLite, "
+              f"built in {time.monotonic() - started:.0f} s; gunicorn -w {args.workers} (sync), wrk -t2 "
+              f"-c{args.connections} -d{args.duration}s{' gzip' if args.gzip else ''}, page cache "
+              f"{'on' if page_cache else 'off'}")
+        port = free_port()
+        server = start_gunicorn(folder, port, page_cache, args.workers)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            results = {}
+            order = list(site["paths"].items()) + [("/healthz (again)", "/healthz")]
+            for label, path in order:
+                warm(base + path)
+                results[label] = run_wrk(base + path, args.duration, args.connections, args.gzip)
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        ceiling = (results["/healthz"]["rate"] + results["/healthz (again)"]["rate"]) / 2
+        print(f"{'page':34} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'non-2xx':>8} {'of /healthz':>12}")
+        failed = []
+        for label, figures in results.items():
+            share = figures["rate"] / ceiling
+            print(f"{label:34} {figures['rate']:8.0f} {figures['p50']:8.1f} {figures['p99']:8.1f} "
+                  f"{figures['non2xx']:8d} {share:11.0%}" + (f"  {figures['socket_errors']}"
+                                                           if figures["socket_errors"] else ""))
+            if label.startswith(("catalogue", "product", "producer", "search")) and (share < GOAL_SHARE or figures["p99"] > GOAL_P99_MS):
+                failed.append(label)
+            if figures["non2xx"]:
+                failed.append(f"{label} (non-2xx)")
+        verdict = "met" if not failed else "NOT met for " + ", ".join(failed)
+        print(f"goal (every page ≥ {GOAL_SHARE:.0%} of /healthz, p99 ≤ {GOAL_P99_MS:.0f} ms): {verdict}")
+        return 0
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

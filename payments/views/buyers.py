@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 
 from accounts.phones import display_phone
 from core.i18n import format_vnd
-from core.web import error_response
 from extensions import db, limiter
 from payments import services
 from payments.constants import STATUS_EXPLANATIONS, STATUS_LABELS, OrderStatus
@@ -13,7 +12,7 @@ from payments.qrcard import CardLine, payment_card_png
 from payments.rules import OrderRefused, link_host, saved_code_filename
 from payments.services import PaymentState
 from payments.texts import refusal_message
-from payments.views.common import image_response, no_store, order_lookup_limit, order_payload_or_error, qr_markup
+from payments.views.common import image_response, too_many, no_store, order_lookup_limit, order_payload_or_error, qr_markup
 from payments.views.forms import SPAM_MESSAGES, LookupForm, OrderForm
 
 orders_bp = Blueprint("orders", __name__, url_prefix="/don-hang")
@@ -25,18 +24,8 @@ def _order_limit():
     return current_app.config["ORDER_RATE_LIMIT"]
 
 
-def _too_many(error):
-    # Raised by Flask-Limiter for these blueprints' routes: say what was limited.
-    if request.endpoint == "order_form.place_order":
-        title, message = _("Too many orders"), _("You sent many orders in a short time. Please wait an hour, "
-                                                 "or call the producer.")
-    else:
-        title, message = _("Too many attempts"), _("Please wait a while before looking up orders again.")
-    return error_response(429, title, message)
-
-
 for _blueprint in (orders_bp, order_form_bp, lookup_bp):
-    _blueprint.register_error_handler(429, _too_many)
+    _blueprint.register_error_handler(429, too_many)
 
 
 @order_form_bp.route("/<int:product_id>", methods=["GET", "POST"])

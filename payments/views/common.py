@@ -76,6 +76,16 @@ def order_status_filter(status):
     return status_label(status)
 
 
+def too_many(error):
+    # Raised by Flask-Limiter for the order and lookup routes: say what was limited.
+    if request.endpoint == "order_form.place_order":
+        title, message = _("Too many orders"), _("You sent many orders in a short time. Please wait an hour, "
+                                                 "or call the producer.")
+    else:
+        title, message = _("Too many attempts"), _("Please wait a while before looking up orders again.")
+    return error_response(429, title, message)
+
+
 def register_template_helpers(app):
     app.add_template_global(producer_payment_qr)
     app.add_template_global(order_box)

@@ -7,11 +7,12 @@ from extensions import db
 from payments import services
 from payments.qrimage import SignText, a6_sign_svg, png_bytes, svg_document
 from payments.views.common import (QR_SVG_CSP, SIGN_SVG_CSP, image_response, no_store, order_lookup_limit,
-                                   order_payload_or_error)
+                                   order_payload_or_error, too_many)
 from producers.models import Producer
 
 bp = Blueprint("payment_qr", __name__, url_prefix="/ma-qr/nha-san-xuat")
 api_bp = Blueprint("payments_api", __name__, url_prefix="/api/orders")
+api_bp.register_error_handler(429, too_many)
 
 
 def _public_producer(producer_id):

@@ -11,7 +11,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from flask_babel import force_locale, gettext
 
-from accounts.models import Role, User
+from accounts.constants import Role
+from accounts.models import User
 from extensions import db
 from places import units
 from producers.claim_letters import issue_claim_letters, unclaimed_producers

@@ -133,7 +133,8 @@ def _jsonld(product, stars):
         province=province_name(producer.province_code), seller_url=absolute(producer_path(producer)))
 
 
-@bp.get("/co-so/<slug>-<int:producer_id>")  # its former address, under /nha-san-xuat, answers 301 (producers/views/moved.py)
+# Its former address, under the back office's /nha-san-xuat, answers 301 (producers/views/moved.py).
+@bp.get("/co-so/<slug>-<int:producer_id>")
 def producer(slug, producer_id):
     producer = queries.public_producer(producer_id)
     if producer is None:

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from accounts.auth import roles_required
-from accounts.models import Role
+from accounts.constants import Role
 from accounts.phones import display_phone, normalise_mobile
 from notifications.rules import last_digits
 from extensions import db, limiter

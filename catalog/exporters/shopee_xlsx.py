@@ -25,8 +25,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import BinaryIO, Iterable, Mapping
 
-from openpyxl import load_workbook
-
 from .base import (
     Exporter, check_goods, check_id, check_main_image, check_price, check_texts, check_weight,
     record_notes, shipping_weight, usable_images,
@@ -184,6 +182,10 @@ def _header_rows_then(rows):
 
 
 def _fill_template(template, out: BinaryIO, rows: Iterable[dict[str, object]]) -> None:
+    # openpyxl (with numpy and Pillow behind it) only when a seller's template is filled:
+    # every other format, and importing the exporters, does without it.
+    from openpyxl import load_workbook
+
     workbook = load_workbook(template)
     sheet, header_row, columns, unfillable, has_keys = _find_header_row(workbook)
     if unfillable:

@@ -30,6 +30,7 @@ from catalog import feeds, images
 from catalog.export_jobs import EXPORT_KIND, KEEP_SECONDS, SHOWN_ISSUES, STORED_NAME, explain, exports_dir, \
     private_file, report_from_json, run_export_job, scope_params
 from catalog.exporters import EXPORTERS
+from catalog.importer.sheet import ZIP_MAGIC
 from catalog.listings import EXPORTING_ROLES, PAGE_LINK_FORMATS, ExportScope, find_producers, problem_message, \
     product_id_of
 from catalog.models import Product
@@ -45,7 +46,6 @@ from producers.models import Producer
 EXPORT_LIMIT = "30 per hour"
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
 PRODUCER_SUGGESTIONS = 300
-ZIP_MAGIC = b"PK\x03\x04"
 # What to do with each file, said plainly (shown on the results page).
 NEXT_STEPS = {
     "google-xml": _l("Upload this file in Google Merchant Center under Products → Feeds."),

@@ -12,7 +12,7 @@ from werkzeug.test import encode_multipart
 
 from accounts.models import Role
 from catalog import export_jobs
-from catalog.views import exports as export_routes
+from catalog.views import exports as export_views
 from catalog.exporters import EXPORTERS
 from tests.factories import build_world, listing_id, parse_xlsx, parsed_ids
 
@@ -78,7 +78,7 @@ def test_results_page_names_what_was_left_out_and_why(client, auth, world):
 
 
 def test_a_long_report_is_offered_as_a_file(client, auth, world, monkeypatch):
-    monkeypatch.setattr(export_routes, "SHOWN_ISSUES", 1)
+    monkeypatch.setattr(export_views, "SHOWN_ISSUES", 1)
     monkeypatch.setattr(export_jobs, "SHOWN_ISSUES", 1)
     client.set_cookie("lang", "en")
     auth.login(world.admin_phone)

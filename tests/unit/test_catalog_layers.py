@@ -29,6 +29,7 @@ def test_exporters_load_no_flask_and_no_views():
     modules = _modules_after("import catalog.exporters")
     assert _web_modules(modules) == []
     assert "catalog.exporters" in modules
+    assert "openpyxl" not in modules  # only filling a seller's Shopee template needs it
 
 
 def test_catalog_and_search_roots_load_no_views():

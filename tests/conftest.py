@@ -8,14 +8,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-import producers.models  # noqa: F401  h12-catalog: see below
 from app import create_app
 from extensions import db, limiter
-
-# h12-catalog, for the merger: while producers/__init__ still imports its routes (and they
-# payments, and payments catalog.models), a test that imports catalog.models first closes that
-# cycle. Loading producers first sidesteps it; drop the import above once producers/ and
-# payments/ keep their views out of their package roots (h12-people, h12-rest).
 
 PG_URI = os.environ.get("TEST_DATABASE_URI", "")
 TEST_PASSWORD = "rau-sach-2025"

@@ -29,7 +29,7 @@ INDEX_LAG_WARNING = 1000  # changes not applied: searches catch up before answer
 
 def _database_figures(position) -> dict:
     from jobs.models import Job
-    from jobs.terms import JobStatus
+    from jobs.constants import JobStatus
     from search.changes import SearchChange
 
     waiting = Job.status == JobStatus.QUEUED

@@ -9,7 +9,7 @@ from extensions import db
 from jobs.models import Job
 from jobs.queue import build_queue
 from search import sync
-from tests.integration.catalog_world import add_product, make_producer
+from tests.factories import add_product, make_producer
 
 
 def test_a_healthy_site_answers_200_with_each_check(app, client, make_user):

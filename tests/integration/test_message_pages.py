@@ -2,7 +2,7 @@
 messages a producer received (its communes only). Permission is in the query: others get 404."""
 from extensions import db
 from producers.models import Producer
-from tests.integration import verification_world as vw
+from tests import factories as vw
 
 
 def decide(app, world, name, reason="Thiếu ảnh giấy phép kinh doanh."):

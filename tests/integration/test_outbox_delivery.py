@@ -13,7 +13,7 @@ from notifications import outbox, reminders
 from notifications.constants import DeliveryStatus, NoticeKind
 from notifications.models import Notification
 from producers.models import Producer, ProducerStatus
-from tests.integration import verification_world as vw
+from tests import factories as vw
 from tests.integration.outbox_world import Receivers
 
 PRODUCER_EMAIL = "htx.matong.giaphu@example.vn"
@@ -120,7 +120,7 @@ def _order(app, world):
 
     vw.set_status(app, world.pa, ProducerStatus.VERIFIED)
     vw.approve_all_payments(app, world.pa, world.admin[0])
-    product_id = vw.add_product(app, world.pa, "Mật ong bạc hà Mèo Vạc hũ thủy tinh 500 ml loại đặc biệt")
+    product_id = vw.add_published_product(app, world.pa, "Mật ong bạc hà Mèo Vạc hũ thủy tinh 500 ml loại đặc biệt")
     start = last_id(app)
     with app.app_context():
         order = services.create_order(db.session.get(Product, product_id), quantity=3, buyer_name="Trần Thị Bình",
@@ -137,7 +137,7 @@ def new_order(app, world):
 def payment_received(app, world):
     from reconcile.notifications import Incoming
     from reconcile.services import record_incoming
-    from reconcile.terms import Source
+    from reconcile.constants import Source
 
     _start, code, amount = _order(app, world)
     start = last_id(app)

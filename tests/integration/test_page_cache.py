@@ -14,8 +14,8 @@ from serving.pagecache import CACHE_HEADER, page_cache
 from extensions import db
 from producers.models import AuditEvent
 from tests.conftest import csrf_token_from, make_test_config
-from tests.integration.catalog_world import add_certificate, add_product, make_producer
-from tests.integration.payments_factories import make_seller
+from tests.factories import add_certificate, add_product, make_producer
+from tests.factories import make_seller
 
 STARTED_RE = re.compile(r'name="started" type="hidden" value="([^"]+)"')
 REDIS_URL = "redis://127.0.0.1:6379/13"

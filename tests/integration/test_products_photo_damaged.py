@@ -3,7 +3,7 @@ from a restore) gets the placeholder, as a missing one does; the whole file is s
 import os
 
 from media.storage import ImageStore
-from tests.integration.catalog_world import jpeg
+from tests.factories import jpeg
 from tests.integration.test_products_manage import form_data  # noqa: F401
 from tests.integration.test_products_photos import create, owner, photo_rows  # noqa: F401
 

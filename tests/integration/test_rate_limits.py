@@ -15,7 +15,7 @@ import pytest
 
 from core.ratelimits import CEILINGS
 from tests.conftest import make_test_config
-from tests.integration.catalog_world import add_product, make_producer
+from tests.factories import add_product, make_producer
 
 NAT_ADDRESS = "100.64.7.9"  # RFC 6598 shared address space: what carrier-grade NAT uses
 REDIS_URL = "redis://127.0.0.1:6379/13"

@@ -18,9 +18,9 @@ from notifications.constants import NoticeKind
 from notifications.models import Notification
 from reports import snapshots
 from reports.rules import period_containing
-from reports.terms import PeriodKind
-from tests.integration.catalog_world import place
-from tests.integration.reports_world import build_report_world
+from reports.constants import PeriodKind
+from tests.factories import place
+from tests.factories import build_report_world
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Role
 from tests.browser.test_verification_flow import click_and_wait, log_in, log_out
-from tests.integration import verification_world as w
+from tests import factories as w
 from tests.integration.outbox_world import Receivers
 
 pytestmark = pytest.mark.browser
@@ -33,7 +33,7 @@ def test_the_verified_producer_reads_the_news_in_its_inbox_and_follows_the_link(
     app.config["PUBLIC_BASE_URL"] = live_server  # links in messages point at this site
     _officer_id, officer_phone = make_user(role=Role.OFFICER, communes=(w.COMMUNE_A,), name="Cán bộ xã Gia Phú")
     owner_id, owner_phone = make_user(name="Lò Thị Mai")
-    producer_id = w.make_producer(app, owner_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX Mật ong Gia Phú")
+    producer_id = w.make_dossier(app, owner_id, w.COMMUNE_A, w.PROVINCE_A, name="HTX Mật ong Gia Phú")
 
     log_in(phone, live_server, owner_phone)
     phone.goto(f"{live_server}/nha-san-xuat/ho-so/{producer_id}/buoc-5")

@@ -14,7 +14,7 @@ import pytest
 from catalog.models import Product, ProductPhoto
 from extensions import db
 from tests.integration.fresh_site import empty_site
-from tests.integration.catalog_world import jpeg, make_producer
+from tests.factories import jpeg, make_producer
 from tests.integration.test_products_manage import form_data
 from tests.s3_server import bucket_objects, running_s3
 

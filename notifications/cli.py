@@ -39,3 +39,24 @@ def remind_expiring_command(day):
     written = reminders.remind_expiring(today)
     db.session.commit()
     click.echo(f"{written} reminders written for {today.isoformat()}.")
+
+
+@cli_group.command("officer-email")
+@click.argument("phone")
+@click.argument("email", required=False)
+def officer_email_command(phone, email):
+    """Where an officer's messages go: EMAIL (leave it out to send them by SMS to the phone)."""
+    import re
+
+    from accounts.models import Role, User
+    from accounts.phones import normalise_phone
+
+    number = normalise_phone(phone)
+    user = db.session.scalar(db.select(User).where(User.phone == number)) if number else None
+    if user is None or user.role not in (Role.OFFICER, Role.ADMIN):
+        raise click.BadParameter("no officer or admin has this phone number", param_hint="PHONE")
+    if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+        raise click.BadParameter("not an e-mail address", param_hint="EMAIL")
+    user.email = email or None
+    db.session.commit()
+    click.echo(f"{user.name}: messages by {'e-mail to ' + email if email else 'SMS to ' + user.phone}.")

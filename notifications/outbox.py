@@ -68,6 +68,8 @@ def deliver(notification_id) -> Attempt:
     if not claim(notification_id):
         return Attempt("not_due")
     row = db.session.get(Notification, notification_id)
+    if row is None:  # dropped meanwhile (a claim code replaced by a newer one)
+        return Attempt("not_due")
     config = current_app.config
     if not row.address:
         row.status, row.last_error = DeliveryStatus.SKIPPED, "no address: shown in the app only"

@@ -253,9 +253,12 @@ def data_version() -> tuple:
     snapshots = db.session.scalar(select(func.max(FigureSnapshot.id)))
     from catalog.models import ProductExport
 
-    exports = db.session.execute(select(func.max(ProductExport.id), func.max(ProductExport.last_exported_at))).one()
+    # The exports figure changes only when a (marketplace, product) row is added: its newest id
+    # (a primary-key lookup; re-exports only touch last_exported_at). Deleted products change the
+    # catalogue sequence.
+    exports = db.session.scalar(select(func.max(ProductExport.id)))
     return (str(db.engine.url), current_sequence(), tuple(producers), tuple(certificates), tuple(orders), snapshots,
-            tuple(exports))
+            exports)
 
 
 def cached(area: Area, period: Period, today: date) -> Figures:

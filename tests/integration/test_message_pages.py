@@ -52,3 +52,18 @@ def test_an_officer_sees_what_a_producer_of_its_commune_received(app, client, au
     auth.logout()
     auth.login(world.ob[1])
     assert client.get(f"/can-bo/ho-so/{world.pa}/tin-nhan").status_code == 404, "another commune's producer"
+
+
+def test_an_officers_messages_go_to_the_email_set_on_the_command_line(app, runner, make_user):
+    from accounts.models import Role, User
+
+    officer_id, officer_phone = make_user(role=Role.OFFICER, communes=(vw.COMMUNE_A,))
+    result = runner.invoke(args=["notifications", "officer-email", officer_phone, "canbo@giaphu.gov.vn"])
+    assert "e-mail to canbo@giaphu.gov.vn" in result.output
+    with app.app_context():
+        assert db.session.get(User, officer_id).email == "canbo@giaphu.gov.vn"
+    assert runner.invoke(args=["notifications", "officer-email", officer_phone, "khong-phai"]).exit_code != 0
+    assert runner.invoke(args=["notifications", "officer-email", "+84999999999", "a@b.vn"]).exit_code != 0
+    runner.invoke(args=["notifications", "officer-email", officer_phone])
+    with app.app_context():
+        assert db.session.get(User, officer_id).email is None

@@ -280,8 +280,15 @@ def test_english_speaking_producer_gets_english(app, world, receivers):
 def test_an_unconfigured_channel_is_skipped_and_the_row_waits(app, world, receivers, caplog):
     prefer(app, world, "sms")
     app.config["SMS_GATEWAY_URL"] = None
-    with caplog.at_level("INFO", logger="choque.notifications"):
-        [row] = happen(app, world, "changes requested")
+    import logging
+
+    logger = logging.getLogger("choque.notifications")  # its parent may not propagate (JSON logs)
+    logger.addHandler(caplog.handler)
+    try:
+        with caplog.at_level("INFO", logger="choque.notifications"):
+            [row] = happen(app, world, "changes requested")
+    finally:
+        logger.removeHandler(caplog.handler)
     assert (row.status, row.attempts, row.last_error) == (DeliveryStatus.PENDING, 0, "channel sms not configured")
     assert "not configured" in caplog.text and receivers.gateway.requests == []
     app.config["SMS_GATEWAY_URL"] = receivers.gateway.base + "/sms"

@@ -25,7 +25,7 @@ def world(app, make_user):
 
 def page_figures(client):
     tree = lxml_html.fromstring(client.get("/bao-cao/").get_data(as_text=True))
-    return tree, {section.get("id"): [[cell.text_content().strip() for cell in row.xpath("./th|./td")]
+    return tree, {section.get("id"): [[cell.text_content().strip() for cell in row.xpath("./th|./td[not(@class='remind')]")]
                                       for row in section.xpath(".//tbody/tr")]
                   for section in tree.xpath('//section[@class="report-section"]')}
 

@@ -1,16 +1,14 @@
-"""`flask notifications …`: run these from cron.
+"""`flask notifications …`: run these from cron (and `flask verification remind-expiring` daily).
 
     flask notifications send-due          # every few minutes: queue rows whose time has come
     flask notifications send-due --here   # send them in this process (no worker running)
-    flask notifications remind-expiring   # daily: certificates 90, 30 and 0 days from re-evaluation
 """
-from datetime import date
 
 import click
 from flask.cli import AppGroup
 
 from extensions import db
-from notifications import outbox, reminders
+from notifications import outbox
 
 cli_group = AppGroup("notifications", help="Messages to producers and officers (the outbox).")
 
@@ -29,16 +27,6 @@ def send_due_command(here):
                    f"({released} stale claims released).")
     else:
         click.echo(f"{outbox.enqueue(ids)} queued ({released} stale claims released).")
-
-
-@cli_group.command("remind-expiring")
-@click.option("--day", type=click.DateTime(formats=["%Y-%m-%d"]), default=None, help="As if today were this day.")
-def remind_expiring_command(day):
-    """Remind producers whose OCOP certificate is due for re-evaluation (once per threshold)."""
-    today = day.date() if day else date.today()
-    written = reminders.remind_expiring(today)
-    db.session.commit()
-    click.echo(f"{written} reminders written for {today.isoformat()}.")
 
 
 @cli_group.command("officer-email")

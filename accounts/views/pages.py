@@ -1,17 +1,16 @@
 """The pages of accounts: log in, log out, register (wizard step 1)."""
 from flask import current_app, flash, g, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from accounts import services
 from accounts.auth import load_logged_in_user, log_in, log_out
+from accounts.signals import logged_in
 from accounts.constants import Role
 from accounts.rules import throttle_keys
 from accounts.views import bp
 from accounts.views.forms import LoginForm, RegisterForm
 from core.urls import safe_next_url
 from extensions import db, limiter
-from notifications import services as notices
 
 bp.before_app_request(load_logged_in_user)
 
@@ -34,25 +33,15 @@ def login():
             message = _("Too many wrong attempts. Please wait %(seconds)s seconds and try again.", seconds=wait)
             return render_template("accounts/login.html", form=form, wait_message=message), 429
         user = services.authenticate(form.phone.data, form.password.data, request.remote_addr)
-        unseen = notices.take_unseen(user) if user is not None else []
-        db.session.commit()
         if user is not None:
             log_in(user)
-            _flash_notices(unseen)
+            logged_in.send(current_app._get_current_object(), user=user)
+        db.session.commit()
+        if user is not None:
             return redirect(safe_next_url(form.next.data, default=_home_for(user)))
         form.password.errors.append(_("The mobile number or password is wrong."))
     status = 400 if request.method == "POST" else 200
     return render_template("accounts/login.html", form=form), status
-
-
-def _flash_notices(unseen):
-    """Each notice once, right after the log-in, in the language of this session."""
-    locale = get_locale()
-    for notice in unseen:
-        message = notice.text(locale)
-        if notice.detail:
-            message = f"{message} {_('Reason:')} {notice.detail}"
-        flash(message, "notice")
 
 
 def _home_for(user):

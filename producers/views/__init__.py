@@ -13,7 +13,7 @@ bp = Blueprint("producers", __name__, url_prefix="/nha-san-xuat")
 places_api = Blueprint("places_api", __name__, url_prefix="/api")
 claim_links = Blueprint("claim_links", __name__, url_prefix="/n")
 
-from producers.views import behalf, common, documents, links, moved, wizard  # noqa: E402,F401
+from producers.views import behalf, common, documents, links, messages, moved, wizard  # noqa: E402,F401
 
 
 def init_app(app):

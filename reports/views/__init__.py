@@ -16,7 +16,7 @@ from reports.rules import parse_period, recent_periods
 from reports.services import area_for
 from reports.constants import PERIOD_KIND_LABELS, AreaKind, PeriodKind
 from reports.views.sections import area_label, build, charts, period_label
-from notifications.reminders import last_reminders
+from verification.reminders import last_reminders
 from vntext import slugify
 
 bp = Blueprint("reports", __name__, url_prefix="/bao-cao")

@@ -1,5 +1,5 @@
 """The dashboard's "Remind" buttons (one form round the list, one CSRF token): one click writes a message to the producer whose OCOP
-certificate is due for re-evaluation (notifications.reminders; once a day per certificate)."""
+certificate is due for re-evaluation (verification.reminders; once a day per certificate)."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,7 +12,7 @@ from core.forms import EmptyForm
 from core.i18n import format_moment
 from core.urls import safe_next_url
 from extensions import db
-from notifications import reminders
+from verification import reminders
 from reports.views import VIEWERS, bp
 
 

@@ -9,7 +9,8 @@ import pytest
 from accounts.models import User
 from core.clock import utcnow
 from extensions import db
-from notifications import outbox, reminders
+from notifications import outbox
+from verification import reminders
 from notifications.constants import DeliveryStatus, NoticeKind
 from notifications.models import Notification
 from producers.models import Producer, ProducerStatus
@@ -355,7 +356,7 @@ def test_the_daily_command_reminds_once_per_threshold(app, world, receivers):
     days = {"2027-01-01": "0", "2027-02-09": "1", "2027-02-10": "0", "2027-04-10": "1", "2027-05-10": "1",
             "2027-05-25": "0"}
     for day, written in days.items():
-        result = runner.invoke(args=["notifications", "remind-expiring", "--day", day])
+        result = runner.invoke(args=["verification", "remind-expiring", "--day", day])
         assert result.output.startswith(f"{written} reminders written for {day}"), (day, result.output)
     subjects = [message["Subject"] for message in receivers.inbox.to(PRODUCER_EMAIL)]
     assert subjects == ["Chợ Quê: chứng nhận OCOP Mật ong bạc hà hết hạn ngày 10/05/2027"] * 3

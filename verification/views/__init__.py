@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("verification", __name__, url_prefix="/can-bo")
 
-from verification.views import letters, officer  # noqa: E402,F401
+from verification.views import letters, messages, officer  # noqa: E402,F401

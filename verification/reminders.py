@@ -1,17 +1,21 @@
 """Certificates due for re-evaluation (36 months after the decision): the producer is told
 90, 30 and 0 days before, once per certificate and threshold however often the daily run
-goes (`flask notifications remind-expiring`), and whenever an officer presses "Remind" on
+goes (`flask verification remind-expiring`), and whenever an officer presses "Remind" on
 the dashboard (at most once a day per certificate)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+from catalog.certificates import earliest_valid_decision_date
 from core.i18n import format_day
 from extensions import db
 from notifications import rules
 from notifications.constants import EXPIRY_REMINDER_DAYS, NoticeKind
 from notifications.models import Notification
 from notifications.services import notify_producer, page_link
+from producers.constants import ProducerStatus
+from producers.models import Certificate, Producer
+from producers.ocop import certificate_valid_until
 
 # Certificates that expired longer ago than this are not reminded by the daily run (the
 # dashboard lists them; an officer reminds by hand).
@@ -23,8 +27,6 @@ def _already(key) -> bool:
 
 
 def _remind(certificate, today, dedupe_key):
-    from producers.ocop import certificate_valid_until
-
     until = certificate_valid_until(certificate.decision_date)
     kind = NoticeKind.CERTIFICATE_EXPIRED if until < today else NoticeKind.CERTIFICATE_EXPIRING
     producer = certificate.producer
@@ -36,10 +38,6 @@ def _remind(certificate, today, dedupe_key):
 
 def remind_expiring(today: date) -> int:
     """Write the reminders due today (the service: the caller commits); returns how many."""
-    from catalog.rules import earliest_valid_decision_date
-    from producers.models import Certificate, Producer, ProducerStatus
-    from producers.ocop import certificate_valid_until
-
     horizon = today + timedelta(days=max(EXPIRY_REMINDER_DAYS) + 1)
     oldest = earliest_valid_decision_date(today - timedelta(days=EXPIRED_LOOKBACK_DAYS))
     certificates = db.session.scalars(

@@ -4,6 +4,7 @@ producers in the communes it works for (404 otherwise, as for the dossier)."""
 from extensions import db
 from notifications.constants import NoticeKind
 from notifications.models import Notification
+from producers.models import Producer
 
 HISTORY_LIMIT = 50
 # Messages about a producer that went to someone else (the officers): not the producer's history.
@@ -17,15 +18,11 @@ def _received(producer_ids):
 
 
 def for_owner(user, producer_id):
-    from producers.models import Producer
-
     own = db.select(Producer.id).where(Producer.id == producer_id, Producer.owner_id == user.id)
     return db.session.scalars(_received(own.scalar_subquery())).all()
 
 
 def for_officer(visible_producers, producer_id):
     """`visible_producers`: the officer's producer query (verification.services.visible_producers)."""
-    from producers.models import Producer
-
     seen = visible_producers.where(Producer.id == producer_id).with_only_columns(Producer.id)
     return db.session.scalars(_received(seen.scalar_subquery())).all()

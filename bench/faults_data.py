@@ -175,21 +175,15 @@ def small_tmpfs(folder: Path, megabytes: int):
 
 
 def fill(folder: Path) -> Path:
+    """A file taking every free byte (unbuffered, so nothing is left to flush on close)."""
     filler = folder / "filler.bin"
-    with open(filler, "ab") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 65536)
-                fh.flush()
-        except OSError:
-            pass
-    try:
-        with open(filler, "ab") as fh:  # the last few bytes too
-            while True:
-                fh.write(b"\0" * 512)
-                fh.flush()
-    except OSError:
-        pass
+    with open(filler, "ab", buffering=0) as fh:
+        for chunk in (65536, 512, 1):
+            try:
+                while True:
+                    fh.write(b"\0" * chunk)
+            except OSError:
+                pass
     return filler
 
 

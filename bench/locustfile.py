@@ -13,7 +13,7 @@ log-ins and photo files this run uses) and names the user classes per scenario:
 | L2 search | Searcher |
 | L3 mixed: 90% browse, 7% search, 2% edits, 1% 3–8 MB uploads | MixedVisitor |
 | L4 5 simultaneous 8 MB uploads | BigUploader |
-| L5 /login flood at 200 req/s beside buyers | LoginFlood, Browser |
+| L5 /login flood at 200 req/s beside buyers | LoginFlood (40 users), PacedBrowser (10) |
 | L6 half of L3, long | MixedVisitor |
 
 Each simulated buyer comes from its own address (X-Forwarded-For, as nginx passes it on; the
@@ -33,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from locust import FastHttpUser, HttpUser, between, constant, constant_throughput, events, task  # noqa: E402
+from locust import FastHttpUser, HttpUser, constant, constant_throughput, events, task  # noqa: E402
 
 from bench.html_forms import CSRF, form_having, replace_fields  # noqa: E402
 
@@ -253,16 +253,6 @@ class LoginFlood(FastHttpUser):
                               data={"csrf_token": self.token, "phone": "0999999999",
                                     "password": "not-the-password", "next": ""}) as response:
             _judge(response, (400, 429))
-
-
-class SlowBrowser(Buyer, FastHttpUser):
-    """Buyers with think time, beside a fault (bench_faults.py): the site must keep answering."""
-
-    wait_time = between(0.05, 0.2)
-
-    @task
-    def page(self):
-        self.browse()
 
 
 class PacedBrowser(Buyer, FastHttpUser):

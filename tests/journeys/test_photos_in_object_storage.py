@@ -110,3 +110,25 @@ def test_backup_takes_the_bucket_and_restore_fills_another_sites_bucket(app, mak
         assert bucket_objects(client, other_settings["S3_BUCKET"]) == source_objects
         assert local_photo_files(site) == []
         assert public_photo(site.test_client(), product_id)[:2] == (photo_url, data)
+
+
+def test_zip_export_and_jpeg_copies_read_the_bucket(app, make_user, auth, runner, bucket, tmp_path):
+    """Our ZIP export carries the 1200 rendition from the bucket; the JPEG copy for feeds that
+    refuse WebP is made from it once and kept in the bucket."""
+    import zipfile
+
+    settings, client = bucket
+    product_id = publish_with_photo(app, make_user, auth, jpeg())
+    with app.app_context():
+        key = db.session.scalar(db.select(ProductPhoto.image_key).where(ProductPhoto.product_id == product_id))
+
+    output = tmp_path / "catalogue.zip"
+    exported = runner.invoke(args=["catalog", "export", "--format", "zip", "--output", str(output)])
+    assert exported.exit_code == 0, exported.output
+    with zipfile.ZipFile(output) as archive:
+        photo = archive.read(f"{key}.webp")
+    assert photo == bucket_objects(client, settings["S3_BUCKET"])[f"{key[:2]}/{key}-1200.webp"]
+
+    copy = app.test_client().get(f"/anh/{key}/480.jpg")
+    assert copy.status_code == 200 and copy.mimetype == "image/jpeg" and copy.get_data()[:3] == b"\xff\xd8\xff"
+    assert bucket_objects(client, settings["S3_BUCKET"])[f"{key[:2]}/{key}-480.jpg"] == copy.get_data()

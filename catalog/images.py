@@ -162,8 +162,7 @@ def srcset(key: str, widths=WIDTHS) -> str:
 def rendition(key: str, width: int):
     """A rendition to send: its local file, its bytes (object store), or None when it is
     missing (deleted or never written)."""
-    image_store = store()
-    return image_store.local_path(key, width) or image_store.read(key, width)
+    return store().for_sending(key, width)
 
 
 @dataclass(frozen=True)

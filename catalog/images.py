@@ -161,8 +161,13 @@ def srcset(key: str, widths=WIDTHS) -> str:
 
 def rendition(key: str, width: int):
     """A rendition to send: its local file, its bytes (object store), or None when it is
-    missing (deleted or never written)."""
-    return store().for_sending(key, width)
+    missing (deleted or never written) or the bucket cannot be reached just now (the page then
+    shows the placeholder, cached briefly, rather than an error)."""
+    try:
+        return store().for_sending(key, width)
+    except OSError as error:
+        current_app.logger.warning("photo storage unavailable for %s-%s: %s", key, width, error)
+        return None
 
 
 @dataclass(frozen=True)

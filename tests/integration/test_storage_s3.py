@@ -111,3 +111,31 @@ def test_an_unreachable_bucket_is_a_storage_error_and_a_missing_one_too(s3):
     with pytest.raises(StorageError) as refused:
         missing.save(processed(160))
     assert refused.value.errno == errno.ENOENT
+
+
+def test_a_bucket_that_cannot_be_reached_shows_buyers_the_placeholder(app_with_unreachable_bucket):
+    """F12's promise (a page still shows something) holds when the bucket is down, not only
+    when a file is gone; the placeholder is cached for minutes, not a year."""
+    from catalog.models import ProductPhoto
+    from extensions import db
+    from tests.integration.catalog_world import add_product, make_producer
+
+    app = app_with_unreachable_bucket
+    product_id = add_product(app, make_producer(app))
+    key = "0123456789abcdef0123456789abcdef"
+    with app.app_context():
+        db.session.add(ProductPhoto(product_id=product_id, image_key=key, position=0, width=640, height=480))
+        db.session.commit()
+    answer = app.test_client().get(f"/anh/{key}/480.webp")
+    status, mimetype, max_age = answer.status_code, answer.mimetype, answer.cache_control.max_age
+    answer.close()
+    assert status == 200 and mimetype == "image/webp" and max_age == 300
+
+
+@pytest.fixture
+def app_with_unreachable_bucket(tmp_path):
+    from tests.integration.fresh_site import empty_site
+
+    with empty_site(tmp_path / "site", S3_BUCKET="photos", S3_ENDPOINT_URL="http://127.0.0.1:9",
+                    S3_ACCESS_KEY_ID="x", S3_SECRET_ACCESS_KEY="y") as site:
+        yield site

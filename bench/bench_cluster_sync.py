@@ -75,6 +75,7 @@ def main() -> None:
             print(f"catch-up of {behind} logged changes: {catch_up_seconds:.2f} s "
                   f"({behind / catch_up_seconds:.0f} changes/s)")
 
+            sync.catch_up_before_search()  # a process's first search waits for a full catch-up
             started = time.perf_counter()
             sync.catch_up_before_search()
             print(f"check before a search when current (one MAX(seq)): {(time.perf_counter() - started) * 1000:.1f} ms")

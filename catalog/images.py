@@ -159,14 +159,18 @@ def srcset(key: str, widths=WIDTHS) -> str:
 
 def rendition(key: str, width: int):
     """A rendition to send: its local file, its bytes (object store), or None when it is
-    missing (deleted or never written) or, on disk, cut short (a damaged disk or a partial
-    copy; docs/PHOTOS.md, Faults): the page then shows the placeholder instead of a broken
-    picture."""
+    missing (deleted or never written), on disk cut short (a damaged disk or a partial copy;
+    docs/PHOTOS.md, Faults), or the bucket cannot be reached just now: the page then shows the
+    placeholder, cached briefly, rather than a broken picture or an error."""
     image_store = store()
     path = image_store.local_path(key, width)
     if path is not None:
         return path if _whole_webp(path) else None
-    return image_store.read(key, width)
+    try:
+        return image_store.read(key, width)
+    except OSError as error:
+        current_app.logger.warning("photo storage unavailable for %s-%s: %s", key, width, error)
+        return None
 
 
 def _whole_webp(path) -> bool:

@@ -31,8 +31,8 @@ CONTENT_TYPES = {".webp": "image/webp", ".jpg": "image/jpeg", ".png": "image/png
 
 def check_name(name: str) -> str:
     """A relative name made only of plain parts (never absolute, never `..`)."""
-    path = PurePosixPath(name)
-    if not name or path.is_absolute() or any(part in ("", ".", "..") for part in path.parts) or "\\" in name:
+    if not isinstance(name, str) or any(part in ("", ".", "..") for part in name.split("/")) \
+            or "\\" in name or "\x00" in name:
         raise ValueError(f"invalid object name: {name!r}")
     return name
 

@@ -122,6 +122,11 @@ class ImageStore:
         """The rendition as a local file (filesystem store, file present), for a zero-copy send."""
         return self.backend.local_path(self.name_for(key, width))
 
+    def for_sending(self, key: str, width: int) -> Path | bytes | None:
+        """What a route sends (core.http.send_stored): the local file, else the object's bytes;
+        None when the rendition is missing."""
+        return self.local_path(key, width) or self.read(key, width)
+
     def derived(self, key: str, width: int, suffix: str, make) -> bytes | None:
         """`<key>-<width><suffix>` beside the `width` rendition, made from its bytes by
         `make(data) -> bytes` on first use and kept (JPEG copies, share cards); None when the

@@ -196,8 +196,7 @@ def document_image(producer_id, key, width):
     if width not in services.DOCUMENT_WIDTHS or not services.image_belongs_to(producer, key):
         abort(404)
     try:
-        image_store = services.image_store()
-        found = image_store.local_path(key, width) or image_store.read(key, width)
+        found = services.image_store().for_sending(key, width)
     except InvalidImageKey:
         abort(404)
     if found is None:

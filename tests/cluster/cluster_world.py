@@ -156,10 +156,13 @@ def start_cluster(folder: Path, extra_env: dict | None = None) -> Cluster:
 
 
 def stop_cluster(cluster: Cluster) -> None:
+    import redis
+
     try:
         cluster.run("stop", timeout=120)
     finally:
         drop_database()
+        redis.Redis.from_url(REDIS_URL).flushdb()
 
 
 def an_address() -> str:

@@ -58,7 +58,9 @@ def public_photo(client, product_id):
     photo_url = IMG_SRC.findall(page.get_data(as_text=True))[0]
     photo = client.get(photo_url)
     assert photo.status_code == 200 and photo.mimetype == "image/webp"
-    return photo_url, photo.get_data(), photo.headers.get("ETag")
+    data, etag = photo.get_data(), photo.headers.get("ETag")
+    photo.close()  # a file sent from a folder stays open until the response is closed
+    return photo_url, data, etag
 
 
 def local_photo_files(app):
@@ -110,3 +112,50 @@ def test_backup_takes_the_bucket_and_restore_fills_another_sites_bucket(app, mak
         assert bucket_objects(client, other_settings["S3_BUCKET"]) == source_objects
         assert local_photo_files(site) == []
         assert public_photo(site.test_client(), product_id)[:2] == (photo_url, data)
+
+
+def test_zip_export_and_jpeg_copies_read_the_bucket(app, make_user, auth, runner, bucket, tmp_path):
+    """Our ZIP export carries the 1200 rendition from the bucket; the JPEG copy for feeds that
+    refuse WebP is made from it once and kept in the bucket."""
+    import zipfile
+
+    settings, client = bucket
+    product_id = publish_with_photo(app, make_user, auth, jpeg())
+    with app.app_context():
+        key = db.session.scalar(db.select(ProductPhoto.image_key).where(ProductPhoto.product_id == product_id))
+
+    output = tmp_path / "catalogue.zip"
+    exported = runner.invoke(args=["catalog", "export", "--format", "zip", "--output", str(output)])
+    assert exported.exit_code == 0, exported.output
+    with zipfile.ZipFile(output) as archive:
+        photo = archive.read(f"{key}.webp")
+    assert photo == bucket_objects(client, settings["S3_BUCKET"])[f"{key[:2]}/{key}-1200.webp"]
+
+    copy = app.test_client().get(f"/anh/{key}/480.jpg")
+    assert copy.status_code == 200 and copy.mimetype == "image/jpeg" and copy.get_data()[:3] == b"\xff\xd8\xff"
+    assert bucket_objects(client, settings["S3_BUCKET"])[f"{key[:2]}/{key}-480.jpg"] == copy.get_data()
+
+
+def test_a_site_with_photos_in_its_folder_moves_them_into_a_bucket_by_backup_and_restore(
+        app, bucket, monkeypatch, tmp_path):
+    """docs/OPERATIONS.md "Moving photos into a bucket": an archive of a folder site restores into
+    a site whose photos live in a bucket."""
+    from tests.integration.backup_world import load_short_demo, upload_files
+
+    settings, client = bucket
+    old_site = tmp_path / "old-site"
+    with empty_site(old_site, BACKUP_DIR=str(old_site / "backups")) as source:
+        load_short_demo(source.test_cli_runner(), monkeypatch)
+        photos = {name: data for name, data in upload_files(source).items() if name.endswith(".webp")}
+        with source.app_context():
+            product_id = db.session.scalar(db.select(Product.id).order_by(Product.id))
+        photo_url, data, _etag = public_photo(source.test_client(), product_id)
+        archive = tmp_path / "site.tar.gz"
+        created = source.test_cli_runner().invoke(args=["backup", "create", "--output", str(archive)])
+        assert created.exit_code == 0, created.output
+
+    restored = app.test_cli_runner().invoke(args=["backup", "restore", str(archive), "--yes"])
+    assert restored.exit_code == 0, restored.output
+    assert photos and bucket_objects(client, settings["S3_BUCKET"]) == photos
+    assert local_photo_files(app) == []
+    assert public_photo(app.test_client(), product_id)[:2] == (photo_url, data)

@@ -290,9 +290,8 @@ def certificate_image(certificate_id, width):
 
 
 def _private_image(image_key, width):
-    store = image_store_for(current_app.config)
     try:
-        found = store.local_path(image_key, width) or store.read(image_key, width)
+        found = image_store_for(current_app.config).for_sending(image_key, width)
     except InvalidImageKey:
         abort(404)
     if found is None:

@@ -118,7 +118,7 @@ def test_a_bucket_that_cannot_be_reached_shows_buyers_the_placeholder(app_with_u
     when a file is gone; the placeholder is cached for minutes, not a year."""
     from catalog.models import ProductPhoto
     from extensions import db
-    from tests.integration.catalog_world import add_product, make_producer
+    from tests.factories import add_product, make_producer
 
     app = app_with_unreachable_bucket
     product_id = add_product(app, make_producer(app))

@@ -140,7 +140,7 @@ def test_a_site_with_photos_in_its_folder_moves_them_into_a_bucket_by_backup_and
         app, bucket, monkeypatch, tmp_path):
     """docs/OPERATIONS.md "Moving photos into a bucket": an archive of a folder site restores into
     a site whose photos live in a bucket."""
-    from tests.integration.backup_world import load_short_demo, upload_files
+    from tests.factories import load_short_demo, upload_files
 
     settings, client = bucket
     old_site = tmp_path / "old-site"

@@ -1,5 +1,5 @@
 """Every event's message reaches a real SMTP server (aiosmtpd) or the local SMS / Zalo ZNS
-gateway stub (tests/integration/outbox_world.py names the published forms it follows):
+gateway stub (tests/receivers.py names the published forms it follows):
 sent once, retried after a refusal (SMTP 451 / HTTP 500) once the back-off has passed, and
 never sent twice however often the task runs."""
 from datetime import date, timedelta
@@ -15,7 +15,7 @@ from notifications.constants import DeliveryStatus, NoticeKind
 from notifications.models import Notification
 from producers.models import Producer, ProducerStatus
 from tests import factories as vw
-from tests.integration.outbox_world import Receivers
+from tests.receivers import Receivers
 
 PRODUCER_EMAIL = "htx.matong.giaphu@example.vn"
 OFFICER_EMAILS = ("canbo.a@giaphu.example.vn", "canbo.a2@giaphu.example.vn")

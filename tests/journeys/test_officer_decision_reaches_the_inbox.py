@@ -9,7 +9,7 @@ import pytest
 from accounts.models import Role
 from tests.browser.test_verification_flow import click_and_wait, log_in, log_out
 from tests import factories as w
-from tests.integration.outbox_world import Receivers
+from tests.receivers import Receivers
 
 pytestmark = pytest.mark.browser
 INBOX = "lo.thi.mai@giaphu.example.vn"

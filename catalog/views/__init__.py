@@ -1,8 +1,9 @@
-"""The catalogue's web layer: one blueprint, "catalog", whose pages have no common prefix
-(the home page "/", "/san-pham", a producer's products under "/nha-san-xuat/<id>/san-pham",
-"/nhap-du-lieu", "/xuat-du-lieu", photos under "/anh", the API under "/api/products" and the
-feeds under "/feeds"), so each route names its whole path. Templates link to its endpoints
-(`catalog.browse`, `catalog.product`, ...) by these names.
+"""The catalogue's web layer. Each back-office area and the API is a blueprint with its prefix:
+"catalog_manage" (a producer's products, under the back office's "/nha-san-xuat"),
+"catalog_imports" ("/nhap-du-lieu"), "catalog_exports" ("/xuat-du-lieu") and "catalog_api"
+("/api/products"). "catalog" itself is the public shop front at the site's root: the home page
+"/", "/san-pham", a producer's public page "/co-so", photos "/anh", the feeds "/feeds" and the
+sitemaps, which share no prefix by nature (docs/ARCHITECTURE.md, the URL rule).
 
 Only the app factory imports this package (app.py `_register_blueprints`)."""
 from flask import Blueprint
@@ -12,6 +13,8 @@ bp = Blueprint("catalog", __name__)
 
 def init_app(app):
     present.init_app(app)
+    for area in (manage.bp, imports.bp, exports.exports_bp, api.bp):
+        app.register_blueprint(area)
 
 
 # The route modules register themselves on `bp`.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import jsonify, request, url_for
+from flask import Blueprint, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from catalog import images, queries
@@ -14,7 +14,8 @@ from core.http import conditional
 from core.urls import absolute
 from catalog.urls import producer_path, product_path
 from catalog.views.present import commune_name, province_name
-from catalog.views import bp
+
+bp = Blueprint("catalog_api", __name__, url_prefix="/api/products")
 
 MAX_PER_PAGE = 100
 
@@ -70,7 +71,7 @@ def product_detail(product, today: date) -> dict:
     return data
 
 
-@bp.get("/api/products")
+@bp.get("")
 def api_products():
     try:
         query = parse_catalogue_args(request.args, per_page=queries.page_size(),
@@ -81,7 +82,7 @@ def api_products():
     page = queries.catalogue_page(query, today)
     next_url = None
     if page.has_more:
-        next_url = absolute(url_for("catalog.api_products", **query_args(query, page=query.page + 1),
+        next_url = absolute(url_for("catalog_api.api_products", **query_args(query, page=query.page + 1),
                                     per_page=query.per_page))
     return conditional(jsonify({
         "items": [product_summary(product, today) for product in page.items],
@@ -92,7 +93,7 @@ def api_products():
     }))
 
 
-@bp.get("/api/products/<int:product_id>")
+@bp.get("/<int:product_id>")
 def api_product(product_id):
     product = queries.public_product(product_id)
     if product is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-from flask import abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -34,7 +34,7 @@ from catalog.importer.sheet import ZIP_MAGIC
 from catalog.listings import EXPORTING_ROLES, PAGE_LINK_FORMATS, ExportScope, find_producers, problem_message, \
     product_id_of
 from catalog.models import Product
-from catalog.views import bp
+from catalog.views import bp  # the feeds and JPEG copies are public catalogue doors
 from core.http import send_stored
 from core.urls import absolute
 from extensions import db, limiter
@@ -42,6 +42,9 @@ from jobs.queue import JobKind, register_kind
 from jobs.services import enqueue, start_job
 from places import units
 from producers.models import Producer
+
+# The back office's export pages (officers, helpers, producers).
+exports_bp = Blueprint("catalog_exports", __name__, url_prefix="/xuat-du-lieu")
 
 EXPORT_LIMIT = "30 per hour"
 TEMPLATE_MAX_BYTES = 5 * 1024 * 1024
@@ -138,7 +141,7 @@ def _scope_from(form) -> ExportScope | None:
     return ExportScope.for_user(g.user, province_code=province_code, producer_id=found[0].id)
 
 
-@bp.route("/xuat-du-lieu", methods=["GET", "POST"])
+@exports_bp.route("", methods=["GET", "POST"])
 @roles_required(*EXPORTING_ROLES)
 @limiter.limit(EXPORT_LIMIT, methods=["POST"])
 def export_page():
@@ -182,7 +185,7 @@ def render_export_result(job):
         needs_page=exporter.name in PAGE_LINK_FORMATS)
 
 
-register_kind(JobKind(EXPORT_KIND, _l("Export products"), "catalog.export_page", run=run_export_job,
+register_kind(JobKind(EXPORT_KIND, _l("Export products"), "catalog_exports.export_page", run=run_export_job,
                       render=render_export_result, explain=explain))
 
 
@@ -200,7 +203,7 @@ def _described(issues) -> list[dict]:
             "id": issue.listing_id,
             "name": product.name if product else "",
             "ref": product.ref if product else "",
-            "edit_url": url_for("catalog.product_edit", producer_id=product.producer_id, product_id=product.id)
+            "edit_url": url_for("catalog_manage.product_edit", producer_id=product.producer_id, product_id=product.id)
             if product else None,
             "reasons": [problem_message(problem) for problem in issue.problems],
         })
@@ -217,7 +220,7 @@ def _download_data(token: str) -> dict:
     return data
 
 
-@bp.get("/xuat-du-lieu/tai/<token>")
+@exports_bp.get("/tai/<token>")
 @roles_required(*EXPORTING_ROLES)
 def export_download(token):
     data = _download_data(token)
@@ -230,7 +233,7 @@ def export_download(token):
     return response
 
 
-@bp.get("/xuat-du-lieu/tai/<token>/bao-cao.csv")
+@exports_bp.get("/tai/<token>/bao-cao.csv")
 @roles_required(*EXPORTING_ROLES)
 def export_issues(token):
     data = _download_data(token)
@@ -248,7 +251,7 @@ def _stored_path(name) -> Path:
     path = Path(current_app.config["UPLOAD_DIR"]) / "exports" / name
     if not path.is_file():
         flash(_("That download has expired. Please export again."), "error")
-        abort(redirect(url_for("catalog.export_page")))
+        abort(redirect(url_for("catalog_exports.export_page")))
     return path
 
 

@@ -19,7 +19,7 @@ import secrets
 import zipfile
 from io import BytesIO
 
-from flask import current_app, flash, g, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -37,10 +37,11 @@ from catalog.importer.scope import IMPORTING_ROLES
 from catalog.importer.sheet import ZIP_MAGIC
 from catalog.importer.texts import ACTION_LABELS, SEVERITY_LABELS, SUMMARY_LABELS, file_error_message, \
     issue_message
-from catalog.views import bp
 from extensions import db, limiter
 from jobs.queue import JobKind, register_kind
 from jobs.services import enqueue, start_job
+
+bp = Blueprint("catalog_imports", __name__, url_prefix="/nhap-du-lieu")
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 TOKEN_MAX_AGE_SECONDS = 8 * 3600
@@ -138,11 +139,11 @@ def _explain(code, params):
     return None
 
 
-register_kind(JobKind(IMPORT_KIND, _l("Import products from a spreadsheet"), "catalog.import_upload",
+register_kind(JobKind(IMPORT_KIND, _l("Import products from a spreadsheet"), "catalog_imports.import_upload",
                       run=run_import_job, render=render_import_result, explain=_explain))
 
 
-@bp.route("/nhap-du-lieu", methods=["GET", "POST"])
+@bp.route("", methods=["GET", "POST"])
 @roles_required(*IMPORTING_ROLES)
 @limiter.limit(UPLOAD_LIMIT, methods=["POST"])
 def import_upload():
@@ -160,7 +161,7 @@ def import_upload():
     return _start_import(stored, original_name, dry_run=bool(form.dry_run.data), verify=verify)
 
 
-@bp.post("/nhap-du-lieu/nhap")
+@bp.post("/nhap")
 @roles_required(*IMPORTING_ROLES)
 @limiter.limit(UPLOAD_LIMIT)
 def import_apply():
@@ -168,5 +169,5 @@ def import_apply():
     stored = _file_for(form.token.data) if form.validate_on_submit() else None
     if stored is None:
         flash(_("That import has expired or was already done. Please upload the file again."), "error")
-        return redirect(url_for("catalog.import_upload"))
+        return redirect(url_for("catalog_imports.import_upload"))
     return _start_import(stored["file"], stored["name"], dry_run=False, verify=bool(stored.get("verify")))

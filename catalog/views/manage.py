@@ -4,7 +4,7 @@ the same pages on the producer's behalf; the producer comes from the URL and the
 from the query, so anything else is a 404."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -18,12 +18,13 @@ from catalog import images, services
 from catalog.views.forms import ProductForm
 from catalog.models import MAX_PHOTOS, Product, ProductStatus
 from catalog.services import ProductRuleBroken, managed_producer_or_404, managed_product_or_404
-from catalog.views import bp
 from core import conflicts
 from core.uploads import chosen_uploads
 from extensions import db, limiter
 from media.storage import StorageError
 from producers.models import Producer
+
+bp = Blueprint("catalog_manage", __name__, url_prefix="/nha-san-xuat")
 
 UPLOAD_LIMIT = "200 per hour"
 RULE_MESSAGES = {
@@ -45,16 +46,16 @@ def _locale():
     return str(get_locale())
 
 
-@bp.get("/nha-san-xuat/san-pham")
+@bp.get("/san-pham")
 @login_required
 def my_products():
     producers = db.session.scalars(services.managed_producers(g.user).order_by(Producer.legal_name).limit(300)).all()
     if len(producers) == 1 and g.user.role == Role.PRODUCER:
-        return redirect(url_for("catalog.product_list", producer_id=producers[0].id))
+        return redirect(url_for("catalog_manage.product_list", producer_id=producers[0].id))
     return render_template("catalog/manage/choose.html", producers=producers)
 
 
-@bp.get("/nha-san-xuat/<int:producer_id>/san-pham")
+@bp.get("/<int:producer_id>/san-pham")
 @login_required
 def product_list(producer_id):
     producer = managed_producer_or_404(g.user, producer_id)
@@ -129,7 +130,7 @@ def _render_form(producer, form, product=None, status=200):
                            max_photos=MAX_PHOTOS, verified=producer.is_public), status
 
 
-@bp.route("/nha-san-xuat/<int:producer_id>/san-pham/moi", methods=["GET", "POST"])
+@bp.route("/<int:producer_id>/san-pham/moi", methods=["GET", "POST"])
 @login_required
 @limiter.limit(UPLOAD_LIMIT, methods=["POST"])
 def product_new(producer_id):
@@ -155,7 +156,7 @@ def product_new(producer_id):
         return _render_form(producer, form, status=400)
     images.commit_or_discard(keys)
     flash(_("The product “%(name)s” was saved.", name=product.name), "success")
-    return redirect(url_for("catalog.product_edit", producer_id=producer.id, product_id=product.id))
+    return redirect(url_for("catalog_manage.product_edit", producer_id=producer.id, product_id=product.id))
 
 
 REF_TRIES = 3
@@ -185,7 +186,7 @@ def _attach_rule_error(form, error):
     field.errors = list(field.errors or []) + [rule_message(error)]
 
 
-@bp.route("/nha-san-xuat/<int:producer_id>/san-pham/<int:product_id>", methods=["GET", "POST"])
+@bp.route("/<int:producer_id>/san-pham/<int:product_id>", methods=["GET", "POST"])
 @login_required
 @limiter.limit(UPLOAD_LIMIT, methods=["POST"])
 def product_edit(producer_id, product_id):
@@ -227,14 +228,14 @@ def product_edit(producer_id, product_id):
         product = managed_product_or_404(producer, product_id)
         return _render_conflict(producer, product, form, _conflicting(producer, product, form))
     flash(_("Your changes were saved."), "success")
-    return redirect(url_for("catalog.product_edit", producer_id=producer.id, product_id=product.id))
+    return redirect(url_for("catalog_manage.product_edit", producer_id=producer.id, product_id=product.id))
 
 
 def _back_to_photos(producer, product):
-    return redirect(url_for("catalog.product_edit", producer_id=producer.id, product_id=product.id) + "#anh")
+    return redirect(url_for("catalog_manage.product_edit", producer_id=producer.id, product_id=product.id) + "#anh")
 
 
-@bp.post("/nha-san-xuat/<int:producer_id>/san-pham/<int:product_id>/anh")
+@bp.post("/<int:producer_id>/san-pham/<int:product_id>/anh")
 @login_required
 @limiter.limit(UPLOAD_LIMIT)
 def photo_upload(producer_id, product_id):
@@ -258,7 +259,7 @@ def photo_upload(producer_id, product_id):
     return _back_to_photos(producer, product)
 
 
-@bp.post("/nha-san-xuat/<int:producer_id>/san-pham/<int:product_id>/anh/<int:photo_id>/<action>")
+@bp.post("/<int:producer_id>/san-pham/<int:product_id>/anh/<int:photo_id>/<action>")
 @login_required
 def photo_action(producer_id, product_id, photo_id, action):
     producer = managed_producer_or_404(g.user, producer_id)
@@ -280,7 +281,7 @@ def photo_action(producer_id, product_id, photo_id, action):
     return _back_to_photos(producer, product)
 
 
-@bp.post("/nha-san-xuat/<int:producer_id>/san-pham/<int:product_id>/trang-thai")
+@bp.post("/<int:producer_id>/san-pham/<int:product_id>/trang-thai")
 @login_required
 def product_status(producer_id, product_id):
     producer = managed_producer_or_404(g.user, producer_id)
@@ -291,16 +292,16 @@ def product_status(producer_id, product_id):
     except ProductRuleBroken as error:
         db.session.rollback()
         flash(rule_message(error), "error")
-        return redirect(url_for("catalog.product_edit", producer_id=producer.id, product_id=product.id))
+        return redirect(url_for("catalog_manage.product_edit", producer_id=producer.id, product_id=product.id))
     db.session.commit()
     if changed:
         flash({ProductStatus.PUBLISHED: _("Published: buyers can now see this product."),
                ProductStatus.HIDDEN: _("Hidden: buyers no longer see this product."),
                ProductStatus.DRAFT: _("Back to draft.")}[status], "success")
-    return redirect(url_for("catalog.product_edit", producer_id=producer.id, product_id=product.id))
+    return redirect(url_for("catalog_manage.product_edit", producer_id=producer.id, product_id=product.id))
 
 
-@bp.post("/nha-san-xuat/<int:producer_id>/san-pham/<int:product_id>/nhan-ban")
+@bp.post("/<int:producer_id>/san-pham/<int:product_id>/nhan-ban")
 @login_required
 def product_duplicate(producer_id, product_id):
     producer = managed_producer_or_404(g.user, producer_id)
@@ -318,8 +319,8 @@ def product_duplicate(producer_id, product_id):
         db.session.rollback()
         images.discard(new_keys)
         flash(images.storage_failure_message(error), "error")
-        return redirect(url_for("catalog.product_edit", producer_id=producer.id, product_id=product.id))
+        return redirect(url_for("catalog_manage.product_edit", producer_id=producer.id, product_id=product.id))
     images.commit_or_discard(new_keys)
     flash(_("A copy was made as a draft with the reference %(ref)s. Change what differs and publish it.",
             ref=copy.ref), "success")
-    return redirect(url_for("catalog.product_edit", producer_id=producer.id, product_id=copy.id))
+    return redirect(url_for("catalog_manage.product_edit", producer_id=producer.id, product_id=copy.id))

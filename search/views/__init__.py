@@ -1,5 +1,5 @@
-"""Search's web layer: one blueprint, "search", for the page /tim-kiem and the JSON APIs
-/api/search and /api/suggest (no common prefix: pages are Vietnamese, the API English).
+"""Search's web layer: the blueprint "search" for the page /tim-kiem, and "search_api" for the
+JSON APIs /api/search and /api/suggest (pages are Vietnamese, the API English).
 
 Only the app factory imports this package (app.py `_register_blueprints`); `init_app` also
 hooks the index's change log into the session, which every request that writes products needs."""
@@ -7,11 +7,13 @@ from flask import Blueprint
 
 from search import sync
 
-bp = Blueprint("search", __name__)
+bp = Blueprint("search", __name__, url_prefix="/tim-kiem")
+api_bp = Blueprint("search_api", __name__, url_prefix="/api")
 
 
 def init_app(app):
     sync.register_session_hooks()
+    app.register_blueprint(api_bp)
 
 
 # The route module registers itself on `bp`.

@@ -20,7 +20,7 @@ from catalog import images
 from catalog.queries import page_size
 from catalog.urls import product_page
 from search.facets import GROUP_CODES
-from search.views import bp
+from search.views import api_bp, bp
 from search.views.forms import SearchForm
 from search.highlight import highlight, snippet
 from search.service import load_products, search_products, suggestions
@@ -78,7 +78,7 @@ def _card(product, terms, today) -> dict:
     return card
 
 
-@bp.get("/tim-kiem")
+@bp.get("")
 @limiter.limit(_search_limit)
 def results():
     form = SearchForm(request.args)
@@ -118,7 +118,7 @@ def _bad_request(form):
     return response
 
 
-@bp.get("/api/search")
+@api_bp.get("/search")
 @limiter.limit(_search_limit)
 def api_search():
     form = SearchForm(request.args)
@@ -140,7 +140,7 @@ def api_search():
     })
 
 
-@bp.get("/api/suggest")
+@api_bp.get("/suggest")
 @limiter.limit(_suggest_limit)
 def api_suggest():
     text = SearchForm(request.args).q.data or ""

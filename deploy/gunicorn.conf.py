@@ -26,8 +26,8 @@ graceful_timeout = 30
 keepalive = 5  # nginx keeps upstream connections open (deploy/nginx/choque.conf)
 # A worker is replaced after this many requests (plus jitter, so they do not all restart at
 # once): whatever memory Pillow or a long search left behind is given back.
-max_requests = 5000
-max_requests_jitter = 500
+max_requests = 20000
+max_requests_jitter = 2000
 # No preload: each worker opens its own database connections after the fork, never shares one
 # made in the master (SQLite and psycopg connections must not cross a fork).
 preload_app = False

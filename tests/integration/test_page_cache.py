@@ -4,6 +4,7 @@ are their own."""
 import re
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -182,3 +183,16 @@ def test_two_servers_share_the_cache_through_redis(app, shop, tmp_path, pg_schem
         for server in (server_a, server_b):
             with server.app_context():
                 db.engine.dispose()
+
+
+def test_a_new_day_is_a_new_page(app, shop, monkeypatch):
+    """Stars expire and seasonal products turn at midnight: pages are kept per day."""
+    import serving.pagecache as pagecache
+    from core.clock import utcnow
+
+    client = app.test_client()
+    client.get("/san-pham")
+    assert client.get("/san-pham").headers[CACHE_HEADER] == "hit"
+    tomorrow = utcnow() + timedelta(days=1)
+    monkeypatch.setattr(pagecache, "utcnow", lambda: tomorrow)
+    assert client.get("/san-pham").headers[CACHE_HEADER] == "miss"

@@ -12,9 +12,9 @@ query string. Everything else, and every logged-in view, goes through untouched.
 The key (`page_key`): endpoint, path, the query arguments sorted, the language, the calendar
 days the pages read (stars expire and seasons turn at midnight) and the catalogue version
 (`catalogue_version`): the newest number of the `search_changes` log, which database triggers
-advance in the transaction of every change a buyer could see of a product, producer,
-certificate or photo, plus the newest audit event, which every payment-detail change, approval
-and rejection writes (the QR codes on producer and product pages). A change commits, the next
+advance in the transaction of every change a buyer could see of a product: the product, its
+photos, producer, certificate and the producer's payment details (the QR codes and the order
+form on product and producer pages: search/changes.py). A change commits, the next
 request reads a new version and misses the cache: a change shows at once, with no
 invalidation to forget. Old entries simply expire (`PAGE_CACHE_SECONDS`).
 
@@ -111,7 +111,8 @@ def cache_config(app) -> dict:
 
 def catalogue_version(connection=None) -> str:
     """Changes whenever anything a buyer sees of the catalogue changes (see the module doc):
-    one statement of two or three index lookups, compiled once per database kind."""
+    one statement (an index lookup; on PostgreSQL a short index range too), compiled once per
+    database kind."""
     connection = connection or db.session.connection()
     sql = _version_sql(connection.dialect)
     return ".".join(str(value) for value in connection.exec_driver_sql(sql).one())
@@ -123,11 +124,10 @@ _version_sql_by_dialect: dict = {}
 def _version_sql(dialect) -> str:
     sql = _version_sql_by_dialect.get(dialect.name)
     if sql is None:
-        from producers.models import AuditEvent
         from search.changes import SearchChange
 
         newest = select(func.coalesce(func.max(SearchChange.seq), 0)).scalar_subquery()
-        parts = [newest, select(func.coalesce(func.max(AuditEvent.id), 0)).scalar_subquery()]
+        parts = [newest]
         if dialect.name == "postgresql":
             parts.append(select(func.count()).where(SearchChange.seq > newest - LATE_COMMIT_WINDOW)
                          .scalar_subquery())

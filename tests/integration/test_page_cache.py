@@ -13,10 +13,9 @@ from sqlalchemy import event
 from catalog.models import Product
 from serving.pagecache import CACHE_HEADER, page_cache
 from extensions import db
-from producers.models import AuditEvent
 from tests.conftest import csrf_token_from, make_test_config
 from tests.integration.catalog_world import add_certificate, add_product, make_producer
-from tests.integration.payments_factories import make_seller
+from tests.integration.payments_factories import inline_qr_codes, make_seller, submit_new_bank_details
 
 STARTED_RE = re.compile(r'name="started" type="hidden" value="([^"]+)"')
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -82,15 +81,22 @@ def test_a_product_edit_shows_at_once(app, shop):
     assert "135.000" in listing
 
 
-def test_a_payment_detail_decision_changes_the_key(app, shop):
-    """Approving or rejecting bank details writes no catalogue row but always an audit event:
-    the QR codes on product and producer pages must not outlive the decision."""
+def test_new_bank_details_hide_the_kept_qr_code_at_once(app, make_user):
+    """A change of payment details hides the producer's QR code and the order form until an
+    officer approves it (security.md §5): no kept page may show the old ones a moment longer."""
+    seller = make_seller(app, make_user)
     client = app.test_client()
-    client.get(shop["path"])
-    with app.app_context():
-        db.session.add(AuditEvent(producer_id=shop["producer"], action="payment_account_approved", changes={}))
-        db.session.commit()
-    assert client.get(shop["path"]).headers[CACHE_HEADER] == "miss"
+    product = client.get(f"/san-pham/{seller.product_id}", follow_redirects=True).request.path
+    producer = client.get(f"/nha-san-xuat/htx-{seller.producer_id}", follow_redirects=True).request.path
+    for page in (product, producer):
+        assert client.get(page).headers[CACHE_HEADER] == "hit"
+    assert 'name="started"' in client.get(product).get_data(as_text=True)
+    assert inline_qr_codes(client.get(producer).get_data(as_text=True))
+    submit_new_bank_details(app, seller.producer_id, ("970436", "0071000995443", "HTX MAT ONG MOI"))
+    after_product, after_producer = client.get(product), client.get(producer)
+    assert after_product.headers[CACHE_HEADER] == after_producer.headers[CACHE_HEADER] == "miss"
+    assert 'name="started"' not in after_product.get_data(as_text=True)
+    assert inline_qr_codes(after_producer.get_data(as_text=True)) == []
 
 
 def test_logged_in_people_never_get_a_kept_page(app, shop, auth, make_user):

@@ -202,3 +202,21 @@ def test_a_new_day_is_a_new_page(app, shop, monkeypatch):
     tomorrow = utcnow() + timedelta(days=1)
     monkeypatch.setattr(pagecache, "utcnow", lambda: tomorrow)
     assert client.get("/san-pham").headers[CACHE_HEADER] == "miss"
+
+
+def test_a_file_system_cache_is_shared_by_a_servers_workers(app, shop, tmp_path, pg_schema):
+    """FLASK_PAGE_CACHE_DIR: pages kept in files, so every worker of one server shares them."""
+    from app import create_app
+
+    settings = {"PAGE_CACHE_DIR": str(tmp_path / "pages"),
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    workers = [create_app(make_test_config(tmp_path / name, pg_schema, **settings)) for name in ("w1", "w2")]
+    try:
+        assert workers[0].test_client().get("/san-pham").headers[CACHE_HEADER] == "miss"
+        assert workers[1].test_client().get("/san-pham").headers[CACHE_HEADER] == "hit"
+        assert any((tmp_path / "pages").iterdir())
+    finally:
+        for worker in workers:
+            with worker.app_context():
+                db.engine.dispose()

@@ -5,6 +5,7 @@ Environment:
   sync workers: one waits on the database or the disk while another computes).
 - GUNICORN_BIND: where to listen (default 127.0.0.1:8000; nginx in front, deploy/nginx/choque.conf).
 - GUNICORN_THREADS: threads per worker (default 1: sync workers behind a buffering nginx).
+- GUNICORN_MAX_REQUESTS: recycle a worker after this many requests (default 0: never).
 - FLASK_LOG_JSON=true: gunicorn's own lines (start, worker boot, timeouts) become JSON objects
   like the app's (core/logs.py); the app writes the access line itself, with the request id,
   so gunicorn's access log stays off.
@@ -24,10 +25,12 @@ worker_class = "gthread" if threads > 1 else "sync"
 timeout = 30
 graceful_timeout = 30
 keepalive = 5  # nginx keeps upstream connections open (deploy/nginx/choque.conf)
-# A worker is replaced after this many requests (plus jitter, so they do not all restart at
-# once): whatever memory Pillow or a long search left behind is given back.
-max_requests = 5000
-max_requests_jitter = 500
+# GUNICORN_MAX_REQUESTS: replace a worker after this many requests (plus 10% jitter, so they
+# do not all restart at once), should memory be seen to grow (bench L6). Off by default: at
+# 800 requests a second a restart every minute or so costs more (a cold worker, a p99 spike in
+# bench_serving) than it saves.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))  # 0: never
+max_requests_jitter = max_requests // 10
 # No preload: each worker opens its own database connections after the fork, never shares one
 # made in the master (SQLite and psycopg connections must not cross a fork).
 preload_app = False

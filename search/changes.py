@@ -1,7 +1,7 @@
 """The catalogue change log: ``search_changes`` (seq, product id) in the database.
 
-Database triggers on products, product photos, producers and certificates add a
-row for every product a change touches, in the same transaction as the change:
+Database triggers on products, product photos, producers, certificates and
+payment details (bank accounts, payment links) add a row for every product a change touches, in the same transaction as the change:
 ORM saves, bulk imports and raw SQL alike, so a change and its log row commit or
 vanish together. Each search index applies the rows after the commit and keeps
 its ``LogPosition`` inside the index (``search.engine``); a process that dies at
@@ -144,6 +144,12 @@ def prune(connection, keep_days: int) -> int:
 
 # --- The triggers that write the log (snapshotted in the initial migration) ------------------
 
+# A producer's payment details (bank account and payment-link versions) decide the QR code and the
+# order form on each of its product pages, so their changes are logged for its products too: the
+# page cache (serving/pagecache.py) keys on this log, and a changed or rejected account must never
+# stay on a kept page.
+PAYMENT_TABLES = ("payment_accounts", "payment_links")
+
 SQLITE_TRIGGERS = [
     "CREATE TRIGGER IF NOT EXISTS search_log_product_insert AFTER INSERT ON products BEGIN "
     "INSERT INTO search_changes (product_id) VALUES (NEW.id); END",
@@ -166,6 +172,9 @@ SQLITE_TRIGGERS = [
     "INSERT INTO search_changes (product_id) SELECT id FROM products WHERE certificate_id = NEW.id; END",
     "CREATE TRIGGER IF NOT EXISTS search_log_certificate_delete BEFORE DELETE ON certificates BEGIN "
     "INSERT INTO search_changes (product_id) SELECT id FROM products WHERE certificate_id = OLD.id; END",
+    *(f"CREATE TRIGGER IF NOT EXISTS search_log_{table}_{event} AFTER {event.upper()} ON {table} BEGIN "
+      f"INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = {row}.producer_id; END"
+      for table in PAYMENT_TABLES for event, row in (("insert", "NEW"), ("update", "NEW"), ("delete", "OLD"))),
 ]
 POSTGRES_TRIGGERS = [
     "CREATE OR REPLACE FUNCTION search_log_product() RETURNS trigger AS $$ BEGIN "
@@ -193,6 +202,12 @@ POSTGRES_TRIGGERS = [
     "FOR EACH ROW EXECUTE FUNCTION search_log_certificate()",
     "CREATE OR REPLACE TRIGGER search_log_certificate_delete BEFORE DELETE ON certificates "
     "FOR EACH ROW EXECUTE FUNCTION search_log_certificate()",
+    "CREATE OR REPLACE FUNCTION search_log_payment() RETURNS trigger AS $$ BEGIN "
+    "INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = "
+    "(CASE WHEN TG_OP = 'DELETE' THEN OLD.producer_id ELSE NEW.producer_id END); "
+    "RETURN NULL; END; $$ LANGUAGE plpgsql",
+    *(f"CREATE OR REPLACE TRIGGER search_log_{table} AFTER INSERT OR UPDATE OR DELETE ON {table} "
+      "FOR EACH ROW EXECUTE FUNCTION search_log_payment()" for table in PAYMENT_TABLES),
 ]
 # After every table exists (the triggers name four other tables).
 for _statement in SQLITE_TRIGGERS:

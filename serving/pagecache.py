@@ -9,12 +9,12 @@ What makes a request cacheable (`_cacheable_request`): a GET to one of `CACHEABL
 no logged-in account in the session (not even a stale one), no flash message waiting, a short
 query string. Everything else, and every logged-in view, goes through untouched.
 
-The key (`page_key`): endpoint, path, the query arguments sorted, the language, the buyer's
-calendar day in Vietnam (stars expire and seasons turn at midnight) and the catalogue version
+The key (`page_key`): endpoint, path, the query arguments sorted, the language, the calendar
+days the pages read (stars expire and seasons turn at midnight) and the catalogue version
 (`catalogue_version`): the newest number of the `search_changes` log, which database triggers
-advance in the transaction of every change a buyer could see of a product, producer,
-certificate or photo, plus the newest audit event, which every payment-detail change, approval
-and rejection writes (the QR codes on producer and product pages). A change commits, the next
+advance in the transaction of every change a buyer could see of a product: the product, its
+photos, producer, certificate and the producer's payment details (the QR codes and the order
+form on product and producer pages: search/changes.py). A change commits, the next
 request reads a new version and misses the cache: a change shows at once, with no
 invalidation to forget. Old entries simply expire (`PAGE_CACHE_SECONDS`).
 
@@ -27,7 +27,7 @@ What is stored is a response without cookies: only a 200 from the view, with no 
 its own, that left the session as it found it (apart from a CSRF secret). The session cookie
 the page needs is made per request, as without the cache. Pages carry per-visitor values in
 hidden form fields: the CSRF token of the language and order forms, and the signed moment the
-order form was shown (`payments.forms`). They are replaced on every hit with values made for
+order form was shown (`payments.views.forms`). They are replaced on every hit with values made for
 this visitor and this moment (`FRESH_FIELDS`), so a cached page never hands one buyer's token
 to another.
 
@@ -39,7 +39,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from datetime import datetime, timezone, timedelta
+from datetime import date, timedelta
 from urllib.parse import urlencode
 
 from flask import current_app, g, request, session
@@ -48,6 +48,7 @@ from flask_caching import Cache
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import func, select
 
+from core.clock import utcnow
 from extensions import db
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ DEFAULTS = {
 }
 MAX_QUERY_STRING = 512  # longer addresses are served, just not kept
 LATE_COMMIT_WINDOW = 1000
-VIETNAM = timezone(timedelta(hours=7))
+VIETNAM_OFFSET = timedelta(hours=7)  # no daylight saving
 CACHE_HEADER = "X-Page-Cache"  # "hit" or "miss": for operators and the tests
 KEPT_HEADERS = ("Content-Type", "Cache-Control", "Vary", "Content-Language", "Link")
 _HIDDEN_FIELD = re.compile(r'(<input id="[^"]*" name="(csrf_token|started)" type="hidden" value=")([^"]*)(")')
@@ -77,7 +78,7 @@ def _fresh_csrf(_old: str) -> str:
 
 
 def _fresh_order_start(old: str) -> str:
-    from payments.forms import restamp_started
+    from payments.views.forms import restamp_started
 
     return restamp_started(old)
 
@@ -110,7 +111,8 @@ def cache_config(app) -> dict:
 
 def catalogue_version(connection=None) -> str:
     """Changes whenever anything a buyer sees of the catalogue changes (see the module doc):
-    one statement of two or three index lookups, compiled once per database kind."""
+    one statement (an index lookup; on PostgreSQL a short index range too), compiled once per
+    database kind."""
     connection = connection or db.session.connection()
     sql = _version_sql(connection.dialect)
     return ".".join(str(value) for value in connection.exec_driver_sql(sql).one())
@@ -122,11 +124,10 @@ _version_sql_by_dialect: dict = {}
 def _version_sql(dialect) -> str:
     sql = _version_sql_by_dialect.get(dialect.name)
     if sql is None:
-        from producers.models import AuditEvent
         from search.changes import SearchChange
 
         newest = select(func.coalesce(func.max(SearchChange.seq), 0)).scalar_subquery()
-        parts = [newest, select(func.coalesce(func.max(AuditEvent.id), 0)).scalar_subquery()]
+        parts = [newest]
         if dialect.name == "postgresql":
             parts.append(select(func.count()).where(SearchChange.seq > newest - LATE_COMMIT_WINDOW)
                          .scalar_subquery())
@@ -135,10 +136,15 @@ def _version_sql(dialect) -> str:
     return sql
 
 
+def _days() -> str:
+    """The dates pages depend on: the server's (stars: `date.today()` in the views) and Vietnam's
+    (the month of seasonal products: payments.services.current_month)."""
+    return f"{date.today().isoformat()}/{(utcnow() + VIETNAM_OFFSET).date().isoformat()}"
+
+
 def page_key() -> str:
     args = urlencode(sorted(request.args.items(multi=True)))
-    day = datetime.now(VIETNAM).date().isoformat()
-    text = "|".join((request.endpoint, str(get_locale()), day, catalogue_version(), request.path, args))
+    text = "|".join((request.endpoint, str(get_locale()), _days(), catalogue_version(), request.path, args))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -160,6 +166,7 @@ def serve_cached_page():
         stored = page_cache.get(key)
     except Exception:  # the cache (Redis) being away must never take the pages with it
         log.warning("page cache unavailable", exc_info=True)
+        db.session.rollback()  # a failed version query must not poison the view's transaction
         return None
     g.page_cache_key = key
     g.page_cache_session = _session_snapshot()

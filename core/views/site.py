@@ -21,10 +21,6 @@ def set_language():
     return redirect(target)
 
 
-def health():
-    return {"status": "ok"}
-
-
 # Back-office and personal pages stay out of search engines; the public producer pages
 # (/nha-san-xuat/<name>-<id>) share the producers' prefix, so their back-office paths are
 # listed one by one. `$` ends a path (Google's and Bing's robots.txt rules).

@@ -460,6 +460,12 @@ def upgrade():
         op.execute('CREATE TRIGGER IF NOT EXISTS search_log_producer_delete BEFORE DELETE ON producers BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = OLD.id; END')
         op.execute('CREATE TRIGGER IF NOT EXISTS search_log_certificate_update AFTER UPDATE ON certificates BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE certificate_id = NEW.id; END')
         op.execute('CREATE TRIGGER IF NOT EXISTS search_log_certificate_delete BEFORE DELETE ON certificates BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE certificate_id = OLD.id; END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_payment_accounts_insert AFTER INSERT ON payment_accounts BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = NEW.producer_id; END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_payment_accounts_update AFTER UPDATE ON payment_accounts BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = NEW.producer_id; END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_payment_accounts_delete AFTER DELETE ON payment_accounts BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = OLD.producer_id; END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_payment_links_insert AFTER INSERT ON payment_links BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = NEW.producer_id; END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_payment_links_update AFTER UPDATE ON payment_links BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = NEW.producer_id; END')
+        op.execute('CREATE TRIGGER IF NOT EXISTS search_log_payment_links_delete AFTER DELETE ON payment_links BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = OLD.producer_id; END')
     elif bind.dialect.name == "postgresql":
         op.execute("CREATE OR REPLACE FUNCTION search_log_product() RETURNS trigger AS $$ BEGIN INSERT INTO search_changes (product_id) VALUES (CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END); RETURN NULL; END; $$ LANGUAGE plpgsql")
         op.execute('CREATE OR REPLACE TRIGGER search_log_product AFTER INSERT OR UPDATE OR DELETE ON products FOR EACH ROW EXECUTE FUNCTION search_log_product()')
@@ -471,6 +477,9 @@ def upgrade():
         op.execute("CREATE OR REPLACE FUNCTION search_log_certificate() RETURNS trigger AS $$ BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE certificate_id = OLD.id; IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW; END; $$ LANGUAGE plpgsql")
         op.execute('CREATE OR REPLACE TRIGGER search_log_certificate_update AFTER UPDATE ON certificates FOR EACH ROW EXECUTE FUNCTION search_log_certificate()')
         op.execute('CREATE OR REPLACE TRIGGER search_log_certificate_delete BEFORE DELETE ON certificates FOR EACH ROW EXECUTE FUNCTION search_log_certificate()')
+        op.execute("CREATE OR REPLACE FUNCTION search_log_payment() RETURNS trigger AS $$ BEGIN INSERT INTO search_changes (product_id) SELECT id FROM products WHERE producer_id = (CASE WHEN TG_OP = 'DELETE' THEN OLD.producer_id ELSE NEW.producer_id END); RETURN NULL; END; $$ LANGUAGE plpgsql")
+        op.execute('CREATE OR REPLACE TRIGGER search_log_payment_accounts AFTER INSERT OR UPDATE OR DELETE ON payment_accounts FOR EACH ROW EXECUTE FUNCTION search_log_payment()')
+        op.execute('CREATE OR REPLACE TRIGGER search_log_payment_links AFTER INSERT OR UPDATE OR DELETE ON payment_links FOR EACH ROW EXECUTE FUNCTION search_log_payment()')
 
 
 def downgrade():

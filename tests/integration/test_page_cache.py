@@ -4,6 +4,7 @@ are their own."""
 import re
 import threading
 import uuid
+from datetime import timedelta
 
 import pytest
 from itsdangerous import URLSafeTimedSerializer
@@ -12,10 +13,8 @@ from sqlalchemy import event
 from catalog.models import Product
 from serving.pagecache import CACHE_HEADER, page_cache
 from extensions import db
-from producers.models import AuditEvent
 from tests.conftest import csrf_token_from, make_test_config
-from tests.factories import add_certificate, add_product, make_producer
-from tests.factories import make_seller
+from tests.factories import add_certificate, add_product, inline_qr_codes, make_producer, make_seller, submit_new_bank_details
 
 STARTED_RE = re.compile(r'name="started" type="hidden" value="([^"]+)"')
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -81,15 +80,22 @@ def test_a_product_edit_shows_at_once(app, shop):
     assert "135.000" in listing
 
 
-def test_a_payment_detail_decision_changes_the_key(app, shop):
-    """Approving or rejecting bank details writes no catalogue row but always an audit event:
-    the QR codes on product and producer pages must not outlive the decision."""
+def test_new_bank_details_hide_the_kept_qr_code_at_once(app, make_user):
+    """A change of payment details hides the producer's QR code and the order form until an
+    officer approves it (security.md §5): no kept page may show the old ones a moment longer."""
+    seller = make_seller(app, make_user)
     client = app.test_client()
-    client.get(shop["path"])
-    with app.app_context():
-        db.session.add(AuditEvent(producer_id=shop["producer"], action="payment_account_approved", changes={}))
-        db.session.commit()
-    assert client.get(shop["path"]).headers[CACHE_HEADER] == "miss"
+    product = client.get(f"/san-pham/{seller.product_id}", follow_redirects=True).request.path
+    producer = client.get(f"/nha-san-xuat/htx-{seller.producer_id}", follow_redirects=True).request.path
+    for page in (product, producer):
+        assert client.get(page).headers[CACHE_HEADER] == "hit"
+    assert 'name="started"' in client.get(product).get_data(as_text=True)
+    assert inline_qr_codes(client.get(producer).get_data(as_text=True))
+    submit_new_bank_details(app, seller.producer_id, ("970436", "0071000995443", "HTX MAT ONG MOI"))
+    after_product, after_producer = client.get(product), client.get(producer)
+    assert after_product.headers[CACHE_HEADER] == after_producer.headers[CACHE_HEADER] == "miss"
+    assert 'name="started"' not in after_product.get_data(as_text=True)
+    assert inline_qr_codes(after_producer.get_data(as_text=True)) == []
 
 
 def test_logged_in_people_never_get_a_kept_page(app, shop, auth, make_user):
@@ -181,4 +187,35 @@ def test_two_servers_share_the_cache_through_redis(app, shop, tmp_path, pg_schem
             page_cache.clear()
         for server in (server_a, server_b):
             with server.app_context():
+                db.engine.dispose()
+
+
+def test_a_new_day_is_a_new_page(app, shop, monkeypatch):
+    """Stars expire and seasonal products turn at midnight: pages are kept per day."""
+    import serving.pagecache as pagecache
+    from core.clock import utcnow
+
+    client = app.test_client()
+    client.get("/san-pham")
+    assert client.get("/san-pham").headers[CACHE_HEADER] == "hit"
+    tomorrow = utcnow() + timedelta(days=1)
+    monkeypatch.setattr(pagecache, "utcnow", lambda: tomorrow)
+    assert client.get("/san-pham").headers[CACHE_HEADER] == "miss"
+
+
+def test_a_file_system_cache_is_shared_by_a_servers_workers(app, shop, tmp_path, pg_schema):
+    """FLASK_PAGE_CACHE_DIR: pages kept in files, so every worker of one server shares them."""
+    from app import create_app
+
+    settings = {"PAGE_CACHE_DIR": str(tmp_path / "pages"),
+                "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
+    workers = [create_app(make_test_config(tmp_path / name, pg_schema, **settings)) for name in ("w1", "w2")]
+    try:
+        assert workers[0].test_client().get("/san-pham").headers[CACHE_HEADER] == "miss"
+        assert workers[1].test_client().get("/san-pham").headers[CACHE_HEADER] == "hit"
+        assert any((tmp_path / "pages").iterdir())
+    finally:
+        for worker in workers:
+            with worker.app_context():
                 db.engine.dispose()

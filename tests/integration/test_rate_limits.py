@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.ratelimits import CEILINGS
+from extensions import db
 from tests.conftest import make_test_config
 from tests.factories import add_product, make_producer
 
@@ -108,6 +109,8 @@ def test_two_servers_share_the_counters_through_redis(app, shop, tmp_path, pg_sc
     finally:
         with server_a.app_context():
             limiter.reset()
+            db.session.remove()
+            db.engine.dispose()
 
 
 DOC = ROOT / "docs" / "SECURITY.md"

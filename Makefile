@@ -71,7 +71,7 @@ bench: install
 	@for script in $(filter-out bench/bench_load.py bench/bench_faults.py,$(wildcard bench/bench_*.py)); do \
 	  echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
-# Load scenarios L1–L6 (Locust) and faults F1–F12 of security.md against `gunicorn -w 2 wsgi:app`,
+# Load scenarios L1–L6 (Locust) and faults F1–F12 of docs/SECURITY-REFERENCE.md against `gunicorn -w 2 wsgi:app`,
 # on SQLite and, when PostgreSQL answers, on PostgreSQL too (figures: docs/PERFORMANCE.md).
 BENCH_PG = $(shell pg_isready -q -h 127.0.0.1 2>/dev/null && echo --pg)
 bench-load: translations

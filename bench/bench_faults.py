@@ -1,4 +1,4 @@
-"""Faults F1–F12 of ../shared/reference/security.md §7, each injected into a real site under
+"""Faults F1–F12 of docs/SECURITY-REFERENCE.md §7, each injected into a real site under
 `gunicorn -w 2 wsgi:app` and judged against the recovery the reference asks for; prints
 PASS/FAIL per fault with what happened.
 
@@ -109,7 +109,7 @@ def f11(folder: Path, database_name: str, seconds_before=8, seconds_after=20, th
     failed = [moment for moment, code in records if code >= 500 or code == 0]
     codes = sorted({code for _moment, code in records if code != 200})
     window = (max(failed) - min(failed)) if failed else 0.0
-    # security.md: "< 1% 5xx for < 10 s": the errors fit in a window shorter than 10 s (PostgreSQL
+    # docs/SECURITY-REFERENCE.md: "< 1% 5xx for < 10 s": the errors fit in a window shorter than 10 s (PostgreSQL
     # itself is down for part of it), and outside that window fewer than 1% of requests fail.
     outside = [code for moment, code in records if not failed or not min(failed) <= moment <= max(failed)]
     share_outside = sum(1 for code in outside if code >= 500 or code == 0) / max(1, len(outside))

@@ -1,4 +1,4 @@
-"""Load scenarios L1–L6 (../shared/reference/security.md §8) with Locust against
+"""Load scenarios L1–L6 (docs/SECURITY-REFERENCE.md §8) with Locust against
 `gunicorn -w 2 wsgi:app`, on SQLite and, with --pg, on PostgreSQL; prints a table.
 
     .venv/bin/python bench/bench_load.py                       # SQLite, 30 s per scenario
@@ -212,7 +212,7 @@ def run_scenario(site, server: Gunicorn, scenario: Scenario, plan: Path, seconds
 
 
 def checks(result: Result) -> list[str]:
-    """security.md §8's target for the scenario, each as `what=figure OK|MISS`."""
+    """docs/SECURITY-REFERENCE.md §8's target for the scenario, each as `what=figure OK|MISS`."""
     key = result.scenario.key
 
     def check(label, value, good, unit=""):
@@ -260,7 +260,7 @@ def print_results(label: str, results: list[Result]) -> None:
     ceiling = next((r.rps for r in results if r.scenario.key == "ceiling"), float("nan"))
     print(f"\n{label}")
     print(f"   {'scenario':<9}{'users':>6}{'s':>5}{'req/s':>8}{'÷healthz':>9}{'p50':>7}{'p95':>7}{'p99':>7}"
-          f"{'requests':>9}{'fail':>6}{'5xx':>5}{'429':>6}{'RSS MB':>8}{'CPU%':>6}   targets (security.md §8)")
+          f"{'requests':>9}{'fail':>6}{'5xx':>5}{'429':>6}{'RSS MB':>8}{'CPU%':>6}   targets (docs/SECURITY-REFERENCE.md §8)")
     for result in results:
         print(f"   {result.scenario.key:<9}{result.scenario.users:>6}{result.seconds:>5}{result.rps:>8.1f}"
               f"{result.rps / ceiling:>9.3f}{result.figure('50%'):>7.0f}{result.figure('95%'):>7.0f}"
@@ -300,7 +300,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--products", type=int, default=20_000)
     parser.add_argument("--duration", type=int, default=30, help="seconds per scenario")
-    parser.add_argument("--long-duration", type=int, default=60, help="seconds for L6 (security.md: 30 min)")
+    parser.add_argument("--long-duration", type=int, default=60, help="seconds for L6 (docs/SECURITY-REFERENCE.md: 30 min)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--scenarios", default="L1,L2,L3,L4,L5,L6")
     parser.add_argument("--pg", action="store_true", help="PostgreSQL after SQLite")

@@ -1,4 +1,4 @@
-"""Faults on the database and the photo files (security.md §7): F1, F2, F7, F8, F9, F12.
+"""Faults on the database and the photo files (docs/SECURITY-REFERENCE.md §7): F1, F2, F7, F8, F9, F12.
 Each `fN(ctx)` returns (passed, what happened). Run by bench/bench_faults.py.
 
 F1 and F2 kill a child process with SIGKILL at a chosen moment (the child is the app itself,

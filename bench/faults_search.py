@@ -1,4 +1,4 @@
-"""Faults on the search index (security.md §7): F3 truncated segment, F4 index deleted,
+"""Faults on the search index (docs/SECURITY-REFERENCE.md §7): F3 truncated segment, F4 index deleted,
 F5 writer lock held elsewhere, F6 stale lock files. Each `fN(ctx)` returns (passed, what
 happened). A product renamed to an unusual word shows whether search still finds the truth."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Locust users for the load scenarios L1–L6 of ../shared/reference/security.md §8.
+"""Locust users for the load scenarios L1–L6 of docs/SECURITY-REFERENCE.md §8.
 
 Run by bench/bench_load.py, which builds the site, writes the plan (the URLs, queries, demo
 log-ins and photo files this run uses) and names the user classes per scenario:

@@ -20,7 +20,7 @@ def address_key() -> str:
 
 
 # Counted per address whoever asks. Log-in keeps the reference's 10 a minute per address
-# (security.md P1): only producers, helpers and officers have accounts, they log in a few times a
+# (docs/SECURITY-REFERENCE.md P1): only producers, helpers and officers have accounts, they log in a few times a
 # day, and an attacker could otherwise start a new browser session for every guess.
 ADDRESS_KEYED_ENDPOINTS = frozenset({"accounts.login"})
 

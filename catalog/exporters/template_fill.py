@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import BinaryIO, Iterable, Mapping
 
-from openpyxl import load_workbook
 
 from .problems import ExportError
 from .record import nfc_clean
@@ -79,6 +78,8 @@ def fill_template(template, out: BinaryIO, find_header, rows: Iterable[Mapping[s
 
     ``find_header(workbook)`` returns a TemplateHeader or raises ExportError. Required columns
     we cannot fill refuse the whole template before anything is written."""
+    from openpyxl import load_workbook  # only filling a seller's template needs it: importing exporters stays light
+
     workbook = load_workbook(template)
     header = find_header(workbook)
     if header.unfillable:

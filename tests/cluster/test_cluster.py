@@ -6,7 +6,7 @@ with its own Whoosh index following the search_changes log, photos in an S3-comp
 - server B is SIGKILLed during writes, restarted, and finds everything written while it was down
   (nginx sends buyers elsewhere meanwhile);
 - rate limits and the page cache are shared through Redis;
-- an L3-like mix (security.md §8: 90% browse, 7% search, 2% edits, 1% 3–8 MB uploads) over the
+- an L3-like mix (docs/SECURITY-REFERENCE.md §8: 90% browse, 7% search, 2% edits, 1% 3–8 MB uploads) over the
   three through nginx, with no error.
 
 Runs in `make test` when PostgreSQL, Redis and nginx are there; skipped, with the reason, otherwise.
@@ -205,7 +205,7 @@ def test_l3_like_mix_over_the_three_through_nginx_has_no_error(cluster, producer
     photos = sorted(set(re.findall(r'src="(/anh/[0-9a-f]{32}/\d+\.webp)"', listing)))
     browse = ["/", "/san-pham", "/san-pham?page=1"] + products + producers + photos
     words = ["chè", "mật ong", "tra shan", "gạo", "mứt", "nuoc mam", "cá"]
-    # 300 requests: 270 browse, 21 search, 6 edits, 3 uploads of 3–8 MB (security.md L3's mix).
+    # 300 requests: 270 browse, 21 search, 6 edits, 3 uploads of 3–8 MB (docs/SECURITY-REFERENCE.md L3's mix).
     plan = ["browse"] * 270 + ["search"] * 21 + ["edit"] * 6 + ["upload"] * 3
     random.Random(14).shuffle(plan)
     big_photo = photo_bytes((1900, 1500), seed=3, quality=97)

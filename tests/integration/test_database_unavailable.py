@@ -1,4 +1,4 @@
-"""When the database cannot take a request (security.md §7, faults F9 and F11) a person gets
+"""When the database cannot take a request (docs/SECURITY-REFERENCE.md §7, faults F9 and F11) a person gets
 "The site is busy, try again" (503 with Retry-After), nothing half-saved, never a 500 page.
 
 Each test builds its own app on the database it breaks, so it runs the same in `make test`

@@ -1,4 +1,4 @@
-"""Failed log-ins arriving at the same moment for one account (security.md §2: the DB
+"""Failed log-ins arriving at the same moment for one account (docs/SECURITY-REFERENCE.md §2: the DB
 failed-login counter). bench/bench_load.py L5 (a login flood) on PostgreSQL had two workers
 both insert the account's first counter row: one got a 500. Every failure must count once
 and every answer stay 400 (wrong password) or 429 (wait)."""

@@ -82,7 +82,7 @@ def test_a_product_edit_shows_at_once(app, shop):
 
 def test_new_bank_details_hide_the_kept_qr_code_at_once(app, make_user):
     """A change of payment details hides the producer's QR code and the order form until an
-    officer approves it (security.md §5): no kept page may show the old ones a moment longer."""
+    officer approves it (docs/SECURITY-REFERENCE.md §5): no kept page may show the old ones a moment longer."""
     seller = make_seller(app, make_user)
     client = app.test_client()
     product = client.get(f"/san-pham/{seller.product_id}", follow_redirects=True).request.path

@@ -1,4 +1,4 @@
-"""A photo file cut short on disk (fault F12, security.md §7: a damaged disk, a partial copy
+"""A photo file cut short on disk (fault F12, docs/SECURITY-REFERENCE.md §7: a damaged disk, a partial copy
 from a restore) gets the placeholder, as a missing one does; the whole file is served as it is."""
 import os
 

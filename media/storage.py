@@ -16,6 +16,7 @@ import os
 import re
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 
@@ -51,7 +52,7 @@ class ImageStore:
         self.root = Path(root_dir).resolve()
         self.root.mkdir(parents=True, exist_ok=True)
 
-    def save(self, processed, wanted_key: str | None = None) -> str:
+    def save(self, processed, wanted_key: str | None = None, *, sync: bool = True) -> str:
         """Write every rendition of a `media.images.ProcessedImage` (anything with `.renditions`
         of objects with `.target_width` and `.data`) and return the new key.
 
@@ -60,6 +61,9 @@ class ImageStore:
         is linked into place without replacing anything, so two saves never share a key.
 
         All or nothing: on any OS error the files of this save are removed and StorageError raised.
+        With ``sync=False`` the files are not fsynced yet: a bulk import writes many photos, then
+        makes them all durable at once with `make_durable` before committing the rows that name
+        them (one fsync after another cost more than the photo encoding).
         """
         renditions = list(processed.renditions)
         if not renditions:
@@ -67,12 +71,27 @@ class ImageStore:
         if wanted_key is not None:
             _check_key(wanted_key)
             try:
-                return self._save_as(wanted_key, renditions, exclusive=True)
+                return self._save_as(wanted_key, renditions, exclusive=True, sync=sync)
             except FileExistsError:
                 pass
-        return self._save_as(uuid.uuid4().hex, renditions)
+        return self._save_as(uuid.uuid4().hex, renditions, sync=sync)
 
-    def _save_as(self, key: str, renditions, exclusive: bool = False) -> str:
+    def make_durable(self, keys, workers: int = 8) -> None:
+        """fsync the files of `keys` (saved with ``sync=False``) and their directories.
+
+        The calls run on a few threads: fsync waits on the disk without holding the GIL, and the
+        file system merges concurrent flushes into fewer journal commits. Raises StorageError."""
+        paths = {path for key in keys for _, path in self._rendition_files(key)}
+        paths |= {path.parent for path in list(paths)} | ({self.root} if paths else set())
+        if not paths:
+            return
+        try:
+            with ThreadPoolExecutor(max_workers=min(workers, len(paths))) as pool:
+                list(pool.map(_fsync_path, paths))
+        except OSError as error:
+            raise StorageError(f"could not store image: {error.strerror or error}", error.errno) from error
+
+    def _save_as(self, key: str, renditions, exclusive: bool = False, sync: bool = True) -> str:
         directory = self.root / key[:2]
         planned = [(self.path_for(key, rendition.target_width), rendition.data) for rendition in renditions]
         written: list[Path] = []
@@ -82,11 +101,12 @@ class ImageStore:
             if exclusive and self._rendition_files(key):
                 raise FileExistsError(key)
             for index, (target, data) in enumerate(planned):
-                _write_atomically(target, data, replace=not (exclusive and index == 0))
+                _write_atomically(target, data, replace=not (exclusive and index == 0), sync=sync)
                 written.append(target)
-            _fsync_directory(directory)
-            if directory_is_new:
-                _fsync_directory(self.root)
+            if sync:
+                _fsync_directory(directory)
+                if directory_is_new:
+                    _fsync_directory(self.root)
         except FileExistsError:
             raise  # the key is taken and nothing of this save was written: the caller picks another
         except OSError as error:
@@ -211,7 +231,7 @@ def _check_key(key) -> None:
         raise InvalidImageKey(f"invalid image key: {key!r}")
 
 
-def _write_atomically(target: Path, data: bytes, replace: bool = True) -> None:
+def _write_atomically(target: Path, data: bytes, replace: bool = True, sync: bool = True) -> None:
     """Temp file beside `target`, fully written and fsynced, then renamed over it: readers see the
     whole file or none. The temp file is removed on any failure, even an interrupt. With
     `replace=False` the file is linked into place instead, and FileExistsError raised when
@@ -226,7 +246,8 @@ def _write_atomically(target: Path, data: bytes, replace: bool = True) -> None:
                 if count <= 0:
                     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
                 remaining = remaining[count:]
-            os.fsync(descriptor)
+            if sync:
+                os.fsync(descriptor)
         finally:
             os.close(descriptor)
         if replace:
@@ -238,6 +259,14 @@ def _write_atomically(target: Path, data: bytes, replace: bool = True) -> None:
         with suppress(OSError):
             os.unlink(temp_path)
         raise
+
+
+def _fsync_path(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if path.is_dir() else 0))
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _fsync_directory(directory: Path) -> None:

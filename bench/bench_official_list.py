@@ -147,8 +147,10 @@ def show(label: str, figures: dict) -> None:
           f"producers +{figures['producers_created']}  photos +{figures['photos_added']}  "
           f"refused {figures['rows_refused']}  warnings {figures['warnings']}")
     if figures["worker_cpu_s"]:
+        busy = figures["cpu_s"] + figures["worker_cpu_s"]
         print(f"{'':<34} CPU {figures['cpu_s']:.1f} s in the importer, {figures['worker_cpu_s']:.1f} s in photo "
-              f"workers (largest worker {figures['worker_peak_mb']:.0f} MB RSS)")
+              f"workers (largest worker {figures['worker_peak_mb']:.0f} MB RSS): {busy:.0f} CPU-seconds, "
+              f"{busy / (os.cpu_count() or 1):.0f} s on {os.cpu_count()} idle cores at best")
 
 
 def photo_cost(photo_px: int) -> float:

@@ -105,9 +105,13 @@ class _Run:
         for label in self.sheet.header.ignored:
             self.report.issues.append(Issue(self.sheet.header_row, "", label, "column_ignored",
                                             {"column": label}, WARNING))
+        from search.sync import DEFER_SYNC  # here: search.sync reads catalog models itself
+
         session = db.session()
         # Cached producers and products stay usable across the batch commits.
         expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+        # The search index catches up once at the end, not after each of the import's commits.
+        session.info[DEFER_SYNC] = True
         try:
             if not self.options.dry_run:
                 _begin_write_transaction()
@@ -124,12 +128,15 @@ class _Run:
                 db.session.rollback()
             else:
                 self._commit()
+                session.info.pop(DEFER_SYNC, None)
+                db.session.commit()  # ends the deferral: the index takes in the whole import
         except BaseException:
             db.session.rollback()
             self._discard(self.unsaved_keys + [key for key, _ in self.batch_saved])
             raise
         finally:
             session.expire_on_commit = expire_on_commit
+            session.info.pop(DEFER_SYNC, None)
             self.work.close()
         return self.report
 

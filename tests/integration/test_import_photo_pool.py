@@ -7,6 +7,7 @@ from catalog.importer.apply import ImportOptions, import_file
 from catalog.models import Product, ProductPhoto
 from extensions import db
 from media.storage import ImageStore
+from search import sync
 from tests.unit.importer_files import csv_bytes, jpeg_bytes, product_row, write
 
 
@@ -65,3 +66,20 @@ def test_the_same_import_without_workers_gives_the_same_photos(app, tmp_path, mo
         again = import_file(path, ImportOptions(source_name="ds.csv"), ImageStore(app.config["UPLOAD_DIR"]),
                             photo_dir=tmp_path)
         assert (again.products_created, again.photos_added) == (0, 0)  # the same photos are not added twice
+
+
+def test_the_search_index_catches_up_once_when_the_import_ends(app, tmp_path, monkeypatch):
+    """An import commits every chunk of photos; the index follows once, at the end, not per commit."""
+    calls = []
+    real_catch_up = sync.catch_up
+    monkeypatch.setattr(sync, "catch_up", lambda *args, **kwargs: calls.append(1) or real_catch_up(*args, **kwargs))
+    monkeypatch.setattr(photo_work, "CHUNK_PHOTOS", 2)  # a commit every two rows
+    path = catalogue(tmp_path, 6)
+    with app.app_context():
+        sync.rebuild()  # an index at its log position, as on a running site (it catches up itself)
+        calls.clear()
+        report = import_file(path, ImportOptions(source_name="ds.csv"), ImageStore(app.config["UPLOAD_DIR"]),
+                             photo_dir=tmp_path)
+        assert report.products_created == 8
+        assert calls == [1]
+        assert sync.lag().behind == 0  # searchable at once

@@ -125,13 +125,15 @@ def _issues_from_json(rows) -> list[ListingIssue]:
 
 def report_to_json(report: ExportReport) -> dict:
     data = {"report_format": report.format, "exported": report.exported,
-            "skipped": _issues_to_json(report.skipped), "warnings": _issues_to_json(report.warnings)}
+            "skipped": _issues_to_json(report.skipped), "warnings": _issues_to_json(report.warnings),
+            "notices": [[p.field, p.code, dict(p.params)] for p in report.notices]}
     return json.loads(json.dumps(data, default=str))
 
 
 def report_from_json(data: dict) -> ExportReport:
     return ExportReport(format=data["report_format"], exported=data["exported"],
-                        skipped=_issues_from_json(data["skipped"]), warnings=_issues_from_json(data["warnings"]))
+                        skipped=_issues_from_json(data["skipped"]), warnings=_issues_from_json(data["warnings"]),
+                        notices=[Problem(field, code, params) for field, code, params in data.get("notices", [])])
 
 
 def explain(code: str, params: dict) -> str | None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import errno
 import os
+from concurrent.futures import ThreadPoolExecutor
 import threading
 import uuid
 from contextlib import suppress
@@ -52,10 +53,11 @@ class FileBackend:
     def path(self, name: str) -> Path:
         return self.root / check_name(name)
 
-    def put_all(self, items: list[tuple[str, bytes]], exclusive_first: bool = False) -> None:
+    def put_all(self, items: list[tuple[str, bytes]], exclusive_first: bool = False, sync: bool = True) -> None:
         """Write every `(name, data)`; all or nothing (on OSError the ones written are removed).
         With `exclusive_first` the first is linked into place and FileExistsError raised when
-        it exists (nothing of this call is left then)."""
+        it exists (nothing of this call is left then). With `sync=False` nothing is fsynced:
+        the caller calls `make_durable` for many files at once (imports) before its commit."""
         written: list[Path] = []
         directories: dict[Path, bool] = {}
         try:
@@ -64,9 +66,9 @@ class FileBackend:
                 if target.parent not in directories:
                     directories[target.parent] = not target.parent.is_dir()
                     target.parent.mkdir(parents=True, exist_ok=True)
-                write_atomically(target, data, replace=not (exclusive_first and index == 0))
+                write_atomically(target, data, replace=not (exclusive_first and index == 0), sync=sync)
                 written.append(target)
-            for directory, is_new in directories.items():
+            for directory, is_new in (directories.items() if sync else ()):
                 fsync_directory(directory)
                 if is_new:
                     fsync_directory(directory.parent)
@@ -78,6 +80,16 @@ class FileBackend:
 
     def put(self, name: str, data: bytes) -> None:
         self.put_all([(name, data)])
+
+    def make_durable(self, names, workers: int = 8) -> None:
+        """fsync these files and their folders. The calls run on a few threads: fsync waits on
+        the disk without holding the GIL, and the file system merges concurrent flushes into
+        fewer journal commits."""
+        paths = {self.path(name) for name in names}
+        paths |= {path.parent for path in list(paths)} | ({self.root} if paths else set())
+        if paths:
+            with ThreadPoolExecutor(max_workers=min(workers, len(paths))) as pool:
+                list(pool.map(fsync_path, paths))
 
     def get(self, name: str) -> bytes | None:
         try:
@@ -145,8 +157,9 @@ class S3Backend:
     def _key(self, name: str) -> str:
         return self.prefix + check_name(name)
 
-    def put_all(self, items: list[tuple[str, bytes]], exclusive_first: bool = False) -> None:
-        """PUT each object; on a failure the ones written are deleted and OSError raised.
+    def put_all(self, items: list[tuple[str, bytes]], exclusive_first: bool = False, sync: bool = True) -> None:
+        """PUT each object (stored once answered, whatever `sync`); on a failure the ones written
+        are deleted and OSError raised.
         `exclusive_first` is checked before writing (the caller's keys are random, so a race
         between two savers of one wanted key is not a concern here)."""
         if exclusive_first and items and self.exists(items[0][0]):
@@ -166,6 +179,9 @@ class S3Backend:
 
     def put(self, name: str, data: bytes) -> None:
         self.put_all([(name, data)])
+
+    def make_durable(self, names, workers: int = 8) -> None:
+        """Nothing to do: a PUT that answered is stored."""
 
     def get(self, name: str) -> bytes | None:
         try:
@@ -259,7 +275,7 @@ def backend_for(config, folder_key: str = "UPLOAD_DIR"):
     return FileBackend(config[folder_key])
 
 
-def write_atomically(target: Path, data: bytes, replace: bool = True) -> None:
+def write_atomically(target: Path, data: bytes, replace: bool = True, sync: bool = True) -> None:
     """Temp file beside `target`, fully written and fsynced, then renamed over it: readers see the
     whole file or none. The temp file is removed on any failure, even an interrupt. With
     `replace=False` the file is linked into place instead, and FileExistsError raised when
@@ -274,7 +290,8 @@ def write_atomically(target: Path, data: bytes, replace: bool = True) -> None:
                 if count <= 0:
                     raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
                 remaining = remaining[count:]
-            os.fsync(descriptor)
+            if sync:
+                os.fsync(descriptor)
         finally:
             os.close(descriptor)
         if replace:
@@ -286,6 +303,14 @@ def write_atomically(target: Path, data: bytes, replace: bool = True) -> None:
         with suppress(OSError):
             os.unlink(temp_path)
         raise
+
+
+def fsync_path(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY | (getattr(os, "O_DIRECTORY", 0) if path.is_dir() else 0))
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def fsync_directory(directory: Path) -> None:

@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import segno
-from fpdf import FPDF
 
 from media import typefaces
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT = "DejaVu"
 PRODUCTS_SHOWN = 12  # more would push the steps off the page; the rest are counted
@@ -44,6 +47,8 @@ STEPS = (
 
 def claim_letters_pdf(letters, site_name: str = "Chợ Quê") -> bytes:
     """The letters as one PDF, a page each (an empty list gives no pages, so callers check)."""
+    from fpdf import FPDF  # here, not at import: fpdf2 adds 25 MB to every process that loads the app
+
     pdf = FPDF(format="A4", unit="mm")
     pdf.set_auto_page_break(False)
     pdf.set_margins(18, 18, 18)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
-from fpdf import FPDF
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -66,23 +65,27 @@ def xlsx_bytes(title: str, subtitle: str, sections: list) -> bytes:
     return buffer.getvalue()
 
 
-class _Report(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(orientation="P", unit="mm", format="A4")
-        self.footer_text = footer_text
-        self.add_font("DejaVu", "", str(typefaces.REGULAR))
-        self.add_font("DejaVu", "B", str(typefaces.BOLD))
-        self.set_auto_page_break(auto=True, margin=15)
-        self.set_margins(15, 15, 15)
+def _report_pdf(footer_text: str):
+    """An A4 FPDF with our font and a page footer. fpdf2 is imported here, not with the module:
+    it adds 25 MB to every process that loads the app (imports, exports), and only PDFs need it."""
+    from fpdf import FPDF
 
-    def footer(self):
-        self.set_y(-12)
-        self.set_font("DejaVu", "", 8)
-        self.cell(0, 5, f"{self.footer_text} · {self.page_no()}", align="R")
+    class Report(FPDF):
+        def footer(self):
+            self.set_y(-12)
+            self.set_font("DejaVu", "", 8)
+            self.cell(0, 5, f"{footer_text} · {self.page_no()}", align="R")
+
+    pdf = Report(orientation="P", unit="mm", format="A4")
+    pdf.add_font("DejaVu", "", str(typefaces.REGULAR))
+    pdf.add_font("DejaVu", "B", str(typefaces.BOLD))
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.set_margins(15, 15, 15)
+    return pdf
 
 
 def pdf_bytes(title: str, subtitle: str, sections: list, footer: str = "Chợ Quê") -> bytes:
-    pdf = _Report(footer)
+    pdf = _report_pdf(footer)
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 15)
     pdf.multi_cell(0, 7, title, new_x="LMARGIN", new_y="NEXT")

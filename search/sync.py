@@ -39,6 +39,9 @@ MAX_STORES = 8  # index roots kept open per process (tests create one per app)
 _rebuild_threads = {}
 _caught_up_once = set()  # index roots this process has fully caught up since it started
 CATALOGUE_TABLES = frozenset({"products", "product_photos", "producers", "certificates"})
+# Set in session.info by a bulk import: its many commits leave the index alone, and the first
+# commit after it is lifted catches up once (catalog/importer/apply.py).
+DEFER_SYNC = "search_sync_deferred"
 
 
 def store(app=None) -> IndexStore:
@@ -91,6 +94,8 @@ def _forget(session, previous_transaction) -> None:
 
 def _after_commit(session) -> None:
     # Fires for the outermost commit only; a savepoint's release is not a commit.
+    if session.info.get(DEFER_SYNC):
+        return  # "catalogue_changed" stays set for the commit that ends the deferral
     if not session.info.pop("catalogue_changed", False) or not has_app_context():
         return
     if not current_app.config["SEARCH_SYNC"]:

@@ -4,19 +4,21 @@ certificates and photos, one row at a time.
     report = import_file(path, ImportOptions(actor=user, scope=Scope.for_user(user)), store)
 
 Each row is planned first (reads only), then written inside a SAVEPOINT: a row lands whole or
-not at all. Rows without photos share a batch savepoint and one flush (the ORM flushing each
-row alone is ten times slower); if anything in a batch fails, the batch is rolled back and its
-rows are written again one by one, each in its own savepoint, so only the failing row is
-refused. A row with photos is written alone: its photos are read and re-encoded outside any
-write transaction first, and its files are deleted if the row fails.
+not at all. Rows share a batch savepoint and one flush (the ORM flushing each row alone is ten
+times slower); if anything in a batch fails, the batch is rolled back, its photo files deleted,
+and its rows written again one by one, each in its own savepoint, so only the failing row is
+refused. Photos are read and re-encoded ahead of their rows, a chunk at a time, by a pool of
+worker processes (photo_work.py), outside any write transaction; their files are written
+without an fsync each and made durable together just before the commit that names them.
 
-A real import commits after every `commit_every` rows and before any photo work, because a
-long SQLite write transaction would block every other writer of the site; each commit holds
-only whole rows, and importing the file again finishes what a crash interrupted. A dry run
+A real import commits after every `commit_every` rows and before each chunk of photo work,
+because a long SQLite write transaction would block every other writer of the site; each commit
+holds only whole rows, and importing the file again finishes what a crash interrupted. A dry run
 plans every row the same way and writes nothing, so its report is what an import would do.
 """
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
@@ -31,12 +33,16 @@ from vntext import slugify
 
 from .changes import audit_changes
 from .messages import ERROR, WARNING, ImportFileError, Issue
+from .photo_work import PhotoWork, upcoming_names
 from .photos import PhotoFingerprints, plan_photos
 from .planner import IMPORT_SOURCE, Plan, Planner
 from .report import CREATED, UPDATED, ImportReport, RowChange
 from .rows import validate_row
 from .scope import RowRefused, Scope
 from .sheet import Sheet, open_sheet
+
+
+LOOKAHEAD_ROWS = 200  # rows looked at ahead for photos to prepare
 
 
 @dataclass
@@ -84,6 +90,13 @@ class _Run:
         self.audits: list[tuple] = []  # audit events waiting for the ids the next flush gives
         self.rows_since_commit = 0
         self.unsaved_keys: list[str] = []  # files written since the last commit
+        self.batch_saved: list[tuple] = []  # (key, processed) of photos saved for the open batch
+        self.unsynced: list[str] = []  # photo keys saved without fsync, made durable before a commit
+        self.work = PhotoWork(sheet.photos)
+        self.validated: dict[int, object] = {}  # sheet row number -> validation done ahead
+        self.prepared_until = 0  # index of the first row whose photos are not ready yet
+        self.submitted_until = 0  # index of the first row whose photos are not submitted yet
+        self.chunk_has_photos: deque[bool] = deque()  # per submitted chunk, oldest first
 
     # --- the loop -------------------------------------------------------------------------
 
@@ -92,13 +105,20 @@ class _Run:
         for label in self.sheet.header.ignored:
             self.report.issues.append(Issue(self.sheet.header_row, "", label, "column_ignored",
                                             {"column": label}, WARNING))
+        from search.sync import DEFER_SYNC  # here: search.sync reads catalog models itself
+
         session = db.session()
         # Cached producers and products stay usable across the batch commits.
         expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
+        # The search index catches up once at the end, not after each of the import's commits.
+        session.info[DEFER_SYNC] = True
         try:
             if not self.options.dry_run:
                 _begin_write_transaction()
-            for sheet_row in self.sheet.rows:
+            rows = self.sheet.rows
+            for index, sheet_row in enumerate(rows):
+                if index >= self.prepared_until:
+                    self._prepare_photos(rows, index)
                 self._row(sheet_row)
                 if progress is not None:
                     progress(1)
@@ -108,33 +128,65 @@ class _Run:
                 db.session.rollback()
             else:
                 self._commit()
+                session.info.pop(DEFER_SYNC, None)
+                db.session.commit()  # ends the deferral: the index takes in the whole import
         except BaseException:
             db.session.rollback()
-            self._discard(self.unsaved_keys)
+            self._discard(self.unsaved_keys + [key for key, _ in self.batch_saved])
             raise
         finally:
             session.expire_on_commit = expire_on_commit
+            session.info.pop(DEFER_SYNC, None)
+            self.work.close()
         return self.report
 
-    def _row(self, sheet_row, alone: bool = False) -> None:
+    def _validate(self, sheet_row):
+        """The row's validation, done ahead by `_prepare_photos` or now."""
+        done = self.validated.pop(sheet_row.number, None)
+        if done is not None:
+            return done
         cells = {**sheet_row.cells, **self.sheet.defaults} if self.sheet.defaults else sheet_row.cells
-        result = validate_row(sheet_row.number, cells, self.labels)
+        return validate_row(sheet_row.number, cells, self.labels)
+
+    def _prepare_photos(self, rows, start: int) -> None:
+        """Have the photos of the chunk of rows from `start` ready, and the next chunk started.
+
+        What is written so far is committed before waiting for photos, so no write transaction
+        waits on photo work; the workers re-encode the next chunk while this one is written."""
+        if self.submitted_until <= start:
+            self.submitted_until = self._submit_chunk(rows, start)
+        end, has_photos = self.submitted_until, self.chunk_has_photos.popleft()
+        self.submitted_until = self._submit_chunk(rows, end)
+        if has_photos:
+            self._commit()
+        self.work.wait_next()
+        self.prepared_until = end
+
+    def _submit_chunk(self, rows, start: int) -> int:
+        """Validate the rows from `start` on and submit their photos, up to a chunk of them;
+        returns where the chunk ends (rows validated past it keep their result for later)."""
+        ahead = []
+        for sheet_row in rows[start:start + LOOKAHEAD_ROWS]:
+            result = self.validated[sheet_row.number] = self._validate(sheet_row)
+            ahead.append(None if result.refused else result.record)
+        names, used = upcoming_names(ahead)
+        self.work.submit(names)
+        self.chunk_has_photos.append(bool(names))
+        return start + max(used, 1)
+
+    def _row(self, sheet_row, alone: bool = False) -> None:
+        result = self._validate(sheet_row)
         issues = list(result.issues)
         if result.refused:
             return self._refuse(issues)
         record = result.record
-        if record.image_names:
-            alone = True
-            # Photos are decoded outside the write transaction; closing the batch first also
-            # means a batch that fails and is replayed cannot leave this row's plan stale.
-            self._commit()
         try:
             plan = self.planner.plan(record, issues)
         except RowRefused as refusal:
             return self._refuse(issues + [refusal.issue(record.row, self.labels)])
         if record.image_names:
             existing = [photo.image_key for photo in plan.product.photos] if plan.product is not None else []
-            plan.photos = plan_photos(record.image_names, existing, self.sheet.photos, self.fingerprints)
+            plan.photos = plan_photos(record.image_names, existing, self.sheet.photos, self.fingerprints, self.work)
             issues.extend(Issue(record.row, "images", self.labels.get("images", "images"), problem.code,
                                 problem.params, problem.severity) for problem in plan.photos.problems)
         if self.options.dry_run:
@@ -165,8 +217,10 @@ class _Run:
         if self.batch_savepoint is None:
             self.batch_savepoint = db.session.begin_nested()
         self.batch.append((sheet_row, plan, issues))
+        saved = self._save_photos(plan, issues, sync=False)
+        self.batch_saved.extend(saved)
         try:
-            self._write_rows(plan, [])
+            self._write_rows(plan, saved)
         except SQLAlchemyError:
             return self._replay_batch()
         self.planner.remember(plan)
@@ -182,28 +236,40 @@ class _Run:
         for _, plan, issues in self.batch:
             self._count(plan)
             self.report.issues.extend(issues)
+        for key, processed in self.batch_saved:
+            self.fingerprints.remember(key, processed)
+        keys = [key for key, _ in self.batch_saved]
+        self.unsaved_keys.extend(keys)
+        self.unsynced.extend(keys)
         self.rows_since_commit += len(self.batch)
-        self.batch, self.batch_savepoint = [], None
+        self.batch, self.batch_savepoint, self.batch_saved = [], None, []
 
     def _replay_batch(self) -> None:
         rows = [sheet_row for sheet_row, _, _ in self.batch]
         self.batch_savepoint.rollback()  # also after a failed flush left it inactive
-        self.batch, self.batch_savepoint, self.audits = [], None, []
+        self._discard([key for key, _ in self.batch_saved])
+        self.batch, self.batch_savepoint, self.audits, self.batch_saved = [], None, [], []
         self.planner.forget_database()
         self.planner.forget_rows(row.number for row in rows)
         for sheet_row in rows:
             self._row(sheet_row, alone=True)
 
-    def _write_alone(self, plan: Plan, issues) -> bool:
-        """One row in its own savepoint, with its photo files; False (row refused) if it fails."""
+    def _save_photos(self, plan: Plan, issues, sync: bool) -> list[tuple]:
+        """Write the row's new photo files; (key, processed) of each one saved."""
         saved, kept = [], []
         for photo in plan.photos.new:
             try:
-                saved.append((self.store.save(photo.processed, self._free_key(photo.wanted_key)), photo.processed))
+                key = self.store.save(photo.processed, self._free_key(photo.wanted_key), sync=sync)
+                saved.append((key, photo.processed))
                 kept.append(photo)
             except StorageError:
                 self._warn(issues, plan.record.row, "images", "photo_not_saved", name=photo.name)
         plan.photos.new = kept
+        return saved
+
+    def _write_alone(self, plan: Plan, issues) -> bool:
+        """One row in its own savepoint, with its photo files; False (row refused) if it fails."""
+        saved = self._save_photos(plan, issues, sync=True)
         try:
             with db.session.begin_nested():
                 self._write_rows(plan, saved)
@@ -223,10 +289,11 @@ class _Run:
     @staticmethod
     def _free_key(key: str | None) -> str | None:
         """The photo's own key when no photo row of this site uses it (the store checks files)."""
-        if key is None or db.session.scalar(
-                db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1)) is not None:
+        if key is None:
             return None
-        return key
+        with db.session.no_autoflush:  # rows of the open batch are flushed with it, not here
+            taken = db.session.scalar(db.select(ProductPhoto.id).where(ProductPhoto.image_key == key).limit(1))
+        return None if taken is not None else key
 
     def _flush_with_audits(self) -> None:
         """Flush the written rows, then their audit events (new producers need their ids first)."""
@@ -341,11 +408,14 @@ class _Run:
         if not self.rows_since_commit:
             return
         try:
+            if self.unsynced:
+                self.store.make_durable(self.unsynced)  # the files before the rows that name them
+                self.unsynced = []
             db.session.commit()
-        except SQLAlchemyError:
+        except (SQLAlchemyError, StorageError):
             db.session.rollback()
             self._discard(self.unsaved_keys)
-            self.unsaved_keys = []
+            self.unsaved_keys, self.unsynced = [], []
             raise
         self.unsaved_keys = []
         self.rows_since_commit = 0

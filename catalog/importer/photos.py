@@ -95,23 +95,31 @@ class PhotoFingerprints:
         self._cache[key] = frozenset(_digest(rendition.data) for rendition in processed.renditions)
 
 
-def plan_photos(names, existing_keys, library: PhotoLibrary, fingerprints: PhotoFingerprints) -> PhotoPlan:
-    """Which of `names` are new for a product holding `existing_keys`; problems are warnings."""
+def plan_photos(names, existing_keys, library: PhotoLibrary, fingerprints: PhotoFingerprints,
+                work=None) -> PhotoPlan:
+    """Which of `names` are new for a product holding `existing_keys`; problems are warnings.
+
+    `work` (photo_work.PhotoWork) may hold photos already read and re-encoded ahead."""
     plan = PhotoPlan()
     known: set[str] = set()
     for key in existing_keys:
         known |= fingerprints.of(key)
     room = MAX_PHOTOS - len(existing_keys)
     for name in names:
+        prepared = work.take(name) if work is not None else None
         try:
-            data = library.read(name)
+            data, outcome = prepared if prepared is not None else (library.read(name), None)
+            if isinstance(outcome, CellProblem):
+                raise outcome
         except CellProblem as problem:
             plan.problems.append(problem)
             continue
         if _digest(data) in known:
             continue
         try:
-            processed = process_upload(data)
+            if isinstance(outcome, ImageRejected):
+                raise outcome
+            processed = outcome if outcome is not None else process_upload(data)
         except ImageRejected as error:
             plan.problems.append(CellProblem("photo_rejected", WARNING, name=name, reason=error.code,
                                              image_code=error.code, image_params=dict(error.params)))

@@ -145,9 +145,9 @@ def test_server_b_killed_during_writes_restarts_and_catches_up(cluster, producer
 
 def test_rate_limits_are_shared_between_servers(cluster):
     """One buyer's searches, alternately on A and B, meet one limit (SEARCH_RATE_LIMIT)."""
-    from search import DEFAULTS
+    import config as settings
 
-    limit = int(re.match(r"\d+", DEFAULTS["SEARCH_RATE_LIMIT"]).group())
+    limit = int(re.match(r"\d+", settings.defaults(tempfile.gettempdir())["SEARCH_RATE_LIMIT"]).group())
     address = world.an_address()
     statuses = []
     for number in range(limit + 1):
@@ -195,13 +195,18 @@ def test_page_cache_is_shared_between_servers(cluster):
     assert first.status_code == second.status_code == 200
     assert added_by_a, "server A cached nothing in Redis"
     assert cache_keys() - before == added_by_a  # B answered from A's entry
-    assert second.text == first.text
+    # The same page, but for the form tokens each visitor gets (signed values, made per hit).
+    assert without_signed_values(second.text) == without_signed_values(first.text)
+
+
+def without_signed_values(html: str) -> str:
+    return re.sub(r'value="[\w-]+\.[\w-]+\.[\w-]+"', 'value=""', html)
 
 
 def test_l3_like_mix_over_the_three_through_nginx_has_no_error(cluster, producer):
     listing = requests.get(f"{cluster.site}/san-pham", timeout=30).text
     products = sorted(set(re.findall(r'href="(/san-pham/[a-z0-9-]+-\d+)"', listing)))
-    producers = sorted(set(re.findall(r'href="(/nha-san-xuat/[a-z0-9-]+-\d+)"', listing)))
+    producers = sorted(set(re.findall(r'href="(/co-so/[a-z0-9-]+-\d+)"', listing)))
     photos = sorted(set(re.findall(r'src="(/anh/[0-9a-f]{32}/\d+\.webp)"', listing)))
     browse = ["/", "/san-pham", "/san-pham?page=1"] + products + producers + photos
     words = ["chè", "mật ong", "tra shan", "gạo", "mứt", "nuoc mam", "cá"]

@@ -262,3 +262,13 @@ def test_each_product_without_a_category_id_says_so_and_is_still_exported(format
     assert noted == [(item.id, item.category_code, marketplace) for item in listings]
     message = report.warnings[0].problems[0].message
     assert message.startswith(f"No category id for OCOP product set 4 on {marketplace}")
+
+
+def test_notices_and_per_product_notes_survive_the_export_jobs_stored_report():
+    """The web export stores its report as JSON on the job; the results page reads it back."""
+    from catalog.export_jobs import report_from_json, report_to_json
+
+    _, report = export("lazada-xlsx", [listing(1)], category_ids={})
+    back = report_from_json(report_to_json(report))
+    assert [n.code for n in back.notices] == ["package_dimensions_needed"]
+    assert back.warnings == report.warnings and back.warnings[0].problems[0].code == "category_unmapped"

@@ -272,3 +272,17 @@ def test_crash_between_temp_file_and_commit_is_cleaned_and_the_next_upload_works
 
 def test_cleanup_of_an_empty_store_is_a_no_op(store):
     assert store.cleanup_orphans(set()) == []
+
+
+def test_a_bulk_save_without_fsync_is_made_durable_before_its_rows_commit(store, monkeypatch):
+    """An import writes many photos with sync=False, then fsyncs their files and folders at once."""
+    synced = []
+    real_fsync = os.fsync
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+    keys = [store.save(processed(160, 480), sync=False) for _ in range(3)]
+    assert synced == []  # nothing synced while writing
+    store.make_durable(keys)
+    files = {str(store.path_for(key, width)) for key in keys for width in (160, 480)}
+    assert files <= set(synced)
+    assert {str(store.path_for(key, 160).parent) for key in keys} <= set(synced) and str(store.root) in synced
+    assert all(store.widths(key) == [160, 480] for key in keys)

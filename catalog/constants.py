@@ -71,3 +71,8 @@ FILTER_MESSAGES = {
 }
 
 MAX_PHOTOS = 8  # per product
+
+# Set in a session's `info` while an import writes the catalogue in many commits: whoever follows
+# the catalogue after each commit (the search index, search/sync.py) waits for the commit that
+# clears it, and then takes in the whole import at once.
+BULK_WRITE_SESSION_FLAG = "catalog_bulk_write"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from flask import current_app, has_app_context
 from sqlalchemy import event, func, select
 
+from catalog.constants import BULK_WRITE_SESSION_FLAG
 from extensions import db
 from search import changes
 from search.changes import LogPosition
@@ -41,7 +42,6 @@ _caught_up_once = set()  # index roots this process has fully caught up since it
 CATALOGUE_TABLES = frozenset({"products", "product_photos", "producers", "certificates"})
 # Set in session.info by a bulk import: its many commits leave the index alone, and the first
 # commit after it is lifted catches up once (catalog/importer/apply.py).
-DEFER_SYNC = "search_sync_deferred"
 
 
 def store(app=None) -> IndexStore:
@@ -94,7 +94,7 @@ def _forget(session, previous_transaction) -> None:
 
 def _after_commit(session) -> None:
     # Fires for the outermost commit only; a savepoint's release is not a commit.
-    if session.info.get(DEFER_SYNC):
+    if session.info.get(BULK_WRITE_SESSION_FLAG):  # an import writes in many commits
         return  # "catalogue_changed" stays set for the commit that ends the deferral
     if not session.info.pop("catalogue_changed", False) or not has_app_context():
         return

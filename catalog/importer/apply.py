@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from catalog.constants import BULK_WRITE_SESSION_FLAG
 from core.clock import utcnow
 from catalog.models import Product, ProductPhoto, ProductStatus
 from extensions import db
@@ -105,13 +106,11 @@ class _Run:
         for label in self.sheet.header.ignored:
             self.report.issues.append(Issue(self.sheet.header_row, "", label, "column_ignored",
                                             {"column": label}, WARNING))
-        from search.sync import DEFER_SYNC  # here: search.sync reads catalog models itself
-
         session = db.session()
         # Cached producers and products stay usable across the batch commits.
         expire_on_commit, session.expire_on_commit = session.expire_on_commit, False
         # The search index catches up once at the end, not after each of the import's commits.
-        session.info[DEFER_SYNC] = True
+        session.info[BULK_WRITE_SESSION_FLAG] = True
         try:
             if not self.options.dry_run:
                 _begin_write_transaction()
@@ -128,7 +127,7 @@ class _Run:
                 db.session.rollback()
             else:
                 self._commit()
-                session.info.pop(DEFER_SYNC, None)
+                session.info.pop(BULK_WRITE_SESSION_FLAG, None)
                 db.session.commit()  # ends the deferral: the index takes in the whole import
         except BaseException:
             db.session.rollback()
@@ -136,7 +135,7 @@ class _Run:
             raise
         finally:
             session.expire_on_commit = expire_on_commit
-            session.info.pop(DEFER_SYNC, None)
+            session.info.pop(BULK_WRITE_SESSION_FLAG, None)
             self.work.close()
         return self.report
 

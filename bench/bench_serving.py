@@ -101,7 +101,7 @@ def build_site(folder: Path, products: int) -> dict:
 
 
 def _producer_path(app, producer_id) -> str:
-    from catalog.present import producer_path
+    from catalog.urls import producer_path
     from extensions import db
     from producers.models import Producer
 

@@ -72,11 +72,11 @@ DOMAINS = ("core", "accounts", "producers", "verification", "catalog", "payments
 
 
 def _domain_module(domain, part):
-    """`<domain>.<part>` when the domain has it; the package itself while it is being reshaped."""
+    """`<domain>.<part>`, or None for a domain without one (backup and demo have no pages)."""
     name = f"{domain}.{part}"
-    if importlib.util.find_spec(name) is not None:
-        return importlib.import_module(name)
-    return importlib.import_module(domain)
+    if importlib.util.find_spec(name) is None:
+        return None
+    return importlib.import_module(name)
 
 
 def _register_blueprints(app):
@@ -100,9 +100,6 @@ def _register_blueprints(app):
 
 
 def _register_commands(app):
-    from accounts.cli import users_cli
-
-    app.cli.add_command(users_cli)
     for name in DOMAINS:
         command = getattr(_domain_module(name, "cli"), "cli_group", None)
         if command is not None:

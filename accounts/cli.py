@@ -12,7 +12,6 @@ from extensions import db
 from places import units
 
 cli_group = AppGroup("users", help="Create administrator, officer and helper accounts.")
-users_cli = cli_group  # the name app.py registers it by
 
 
 def _checked_phone(phone):

@@ -1,6 +1,6 @@
 """Search pages and APIs: /tim-kiem, /api/search, /api/suggest.
 
-Thin views: the form validates, ``search.service`` searches, these functions
+Thin views: the form validates, ``search.services`` searches, these functions
 shape the answer. The results page works without JavaScript; filters live in
 the URL so every state can be bookmarked and shared.
 """
@@ -23,7 +23,7 @@ from search.facets import GROUP_CODES
 from search.views import api_bp, bp
 from search.views.forms import SearchForm
 from search.highlight import highlight, snippet
-from search.service import load_products, search_products, suggestions
+from search.services import load_products, search_products, suggestions
 
 SUGGEST_MAX_BYTES = 2048
 SUGGEST_NAME_CHARS = 80

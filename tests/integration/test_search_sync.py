@@ -129,7 +129,7 @@ def test_stars_expire_without_any_change(app, client, world, monkeypatch):
             return date.fromordinal(date.today().toordinal() + 1)
 
     monkeypatch.setattr("search.views.pages.date", Tomorrow)
-    monkeypatch.setattr("search.service.date", Tomorrow)
+    monkeypatch.setattr("search.services.date", Tomorrow)
     assert api(client, q="mộc nhĩ")["facets"]["stars"] == []
 
 

@@ -1081,3 +1081,15 @@ def upload_files(app) -> dict:
             path = Path(folder) / name
             files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
+
+
+def redis_reachable(url: str) -> bool:
+    """Whether a Redis server answers at `url` (tests of sharing through Redis need one; every
+    Redis feature also has an embedded default, which the rest of the suite uses)."""
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+        return True
+    except Exception:
+        return False

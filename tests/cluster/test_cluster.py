@@ -16,7 +16,6 @@ https://nginx.org/en/docs/http/ngx_http_proxy_module.html#proxy_next_upstream.
 """
 from __future__ import annotations
 
-import importlib.util
 import io
 import random
 import re
@@ -161,27 +160,9 @@ def test_rate_limits_are_shared_between_servers(cluster):
     assert on_c.status_code == 429
 
 
-def has_page_cache(cluster) -> bool:
-    """Whether this build wires a Flask-Caching page cache (issue 14's web part) for these settings."""
-    if importlib.util.find_spec("flask_caching") is None:
-        return False
-    from app import create_app
-
-    folder = Path(tempfile.mkdtemp(prefix="choque-cache-probe-"))
-    try:
-        probe = create_app({"SQLALCHEMY_DATABASE_URI": cluster.database_uri, "REDIS_URL": world.REDIS_URL,
-                            "SECRET_KEY": "probe", "UPLOAD_DIR": str(folder / "uploads"),
-                            "SEARCH_INDEX_DIR": str(folder / "index")})
-        return bool(probe.extensions.get("cache"))
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-
-
 def test_page_cache_is_shared_between_servers(cluster):
     import redis
 
-    if not has_page_cache(cluster):
-        pytest.skip("this build has no page cache (Flask-Caching with Redis comes with issue 14's web part)")
     store = redis.Redis.from_url(world.REDIS_URL)
 
     def cache_keys():

@@ -14,7 +14,7 @@ from catalog.models import Product
 from serving.pagecache import CACHE_HEADER, page_cache
 from extensions import db
 from tests.conftest import csrf_token_from, make_test_config
-from tests.factories import add_certificate, add_product, inline_qr_codes, make_producer, make_seller, submit_new_bank_details
+from tests.factories import redis_reachable, add_certificate, add_product, inline_qr_codes, make_producer, make_seller, submit_new_bank_details
 
 STARTED_RE = re.compile(r'name="started" type="hidden" value="([^"]+)"')
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -151,17 +151,7 @@ def test_a_page_with_a_message_waiting_is_not_kept_or_served(app, shop):
     assert CACHE_HEADER not in response.headers and "Đã lưu" in response.get_data(as_text=True)
 
 
-def _redis_available():
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-        return True
-    except Exception:
-        return False
-
-
-@pytest.mark.skipif(not _redis_available(), reason="no Redis at 127.0.0.1:6379 to share the cache through")
+@pytest.mark.skipif(not redis_reachable(REDIS_URL), reason="no Redis at 127.0.0.1:6379 to share the cache through")
 def test_two_servers_share_the_cache_through_redis(app, shop, tmp_path, pg_schema):
     """Two app instances on one database and one Redis: what one keeps, the other serves."""
     prefix = f"test-{uuid.uuid4().hex[:8]}"

@@ -16,7 +16,7 @@ import pytest
 from core.ratelimits import CEILINGS
 from extensions import db
 from tests.conftest import make_test_config
-from tests.factories import add_product, make_producer
+from tests.factories import redis_reachable, add_product, make_producer
 
 NAT_ADDRESS = "100.64.7.9"  # RFC 6598 shared address space: what carrier-grade NAT uses
 REDIS_URL = "redis://127.0.0.1:6379/13"
@@ -72,17 +72,7 @@ def test_a_logged_in_account_counts_on_its_own(app, shop, auth, make_user):
     assert browser(app).get("/api/search?q=mat").status_code == 200
 
 
-def _redis_available():
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=0.5).ping()
-        return True
-    except Exception:
-        return False
-
-
-@pytest.mark.skipif(not _redis_available(), reason="no Redis at 127.0.0.1:6379 to share the counters through")
+@pytest.mark.skipif(not redis_reachable(REDIS_URL), reason="no Redis at 127.0.0.1:6379 to share the counters through")
 def test_two_servers_share_the_counters_through_redis(app, shop, tmp_path, pg_schema):
     """Server B, in its own process, uses 40 of the address's 45 searches; server A then allows 5."""
     # One process keeps one limiter, whose key prefix is the first app's: the default one here.

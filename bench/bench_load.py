@@ -4,6 +4,7 @@
     .venv/bin/python bench/bench_load.py                       # SQLite, 30 s per scenario
     .venv/bin/python bench/bench_load.py --pg --duration 20    # SQLite, then PostgreSQL
     .venv/bin/python bench/bench_load.py --only-pg --scenarios L1,L3
+    .venv/bin/python bench/bench_load.py --threads 4           # the reference's -w 2 --threads 4
 
 The site: migrations, the demo data (README's log-ins) and --products generated products
 (bench/gen_products.py, one producer per ten products), the search index built. One gunicorn
@@ -285,7 +286,8 @@ def run_backend(label: str, site, args, out: Path) -> list[Result]:
     plan = write_plan(site, site.folder, photos)
     results = []
     wanted = {key.strip() for key in args.scenarios.split(",")} | {"ceiling"}
-    with Gunicorn(site, workers=args.workers) as server:
+    threads = ["--threads", str(args.threads), "--worker-class", "gthread"] if args.threads > 1 else []
+    with Gunicorn(site, workers=args.workers, extra_args=threads) as server:
         for scenario in SCENARIOS:
             if scenario.key not in wanted:
                 continue
@@ -302,6 +304,8 @@ def main():
     parser.add_argument("--duration", type=int, default=30, help="seconds per scenario")
     parser.add_argument("--long-duration", type=int, default=60, help="seconds for L6 (docs/SECURITY-REFERENCE.md: 30 min)")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads per worker (gthread); the reference's other set-up is -w 2 --threads 4")
     parser.add_argument("--scenarios", default="L1,L2,L3,L4,L5,L6")
     parser.add_argument("--pg", action="store_true", help="PostgreSQL after SQLite")
     parser.add_argument("--only-pg", action="store_true")
@@ -311,7 +315,8 @@ def main():
     stamp = datetime.now(timezone.utc)
     print(f"Load bench {stamp:%Y-%m-%d %H:%M} UTC: {about['cpus']} CPUs ({about['cpu_model']}), "
           f"{about['ram_gb']:.1f} GB RAM, load average {about['load'][0]:.2f} {about['load'][1]:.2f} "
-          f"{about['load'][2]:.2f}; gunicorn -w {args.workers} (sync), {args.products:,} generated products + demo")
+          f"{about['load'][2]:.2f}; gunicorn -w {args.workers} "
+          f"{f'--threads {args.threads} (gthread)' if args.threads > 1 else '(sync)'}, {args.products:,} generated products + demo")
     backends = ([] if args.only_pg else ["SQLite"]) + (["PostgreSQL"] if args.pg or args.only_pg else [])
     for backend in backends:
         folder = OUT / backend.lower()

@@ -310,6 +310,15 @@ def _rebuild_quietly(app) -> None:
             log.exception("search index rebuild failed")
 
 
+def wait_for_rebuilds(timeout: float | None = None) -> None:
+    """Block until this process's background rebuilds are done (tests, before an engine is
+    disposed: a rebuild still holding a connection would leave it open)."""
+    for root, thread in list(_rebuild_threads.items()):
+        thread.join(timeout)
+        if not thread.is_alive():
+            _rebuild_threads.pop(root, None)
+
+
 def rebuild_running() -> bool:
     return store().building()
 

@@ -63,6 +63,23 @@ def app_config():
     return {}
 
 
+def close_app(application) -> None:
+    """Let the app's background threads (a search index rebuild started by a search, a feed
+    refresh) finish, then close every pooled connection. A thread still holding a connection
+    when the engine is disposed would hand it back to a dropped pool, where PostgreSQL's
+    connection is left open until garbage collection (a ResourceWarning in a later test)."""
+    from catalog import feeds
+    from search import sync
+
+    sync.wait_for_rebuilds(timeout=120)
+    feeds.wait_for_refreshes(timeout=120)
+    with application.app_context():
+        db.session.remove()
+        checked_out = getattr(db.engine.pool, "checkedout", lambda: 0)()
+        db.engine.dispose()
+    assert checked_out == 0, f"{checked_out} database connection(s) never given back to the pool"
+
+
 @pytest.fixture
 def app(tmp_path, pg_schema, _pg_tables_created, app_config):
     application = create_app(make_test_config(tmp_path, pg_schema, **app_config))
@@ -78,9 +95,7 @@ def app(tmp_path, pg_schema, _pg_tables_created, app_config):
             db.create_all()
     limiter.reset()
     yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    close_app(application)
 
 
 @pytest.fixture

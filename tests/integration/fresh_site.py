@@ -8,7 +8,7 @@ from contextlib import contextmanager
 import sqlalchemy as sa
 
 from extensions import db
-from tests.conftest import PG_URI, make_test_config
+from tests.conftest import PG_URI, close_app, make_test_config
 
 
 @contextmanager
@@ -30,9 +30,7 @@ def empty_site(folder, create_tables=True, **config):
                 db.create_all()
         yield site
     finally:
-        with site.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(site)
         if schema:
             with engine.begin() as connection:
                 connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))

@@ -6,6 +6,7 @@ import re
 from accounts.models import Role
 from catalog.models import Product, ProductPhoto
 from extensions import db
+from tests.conftest import close_app
 from tests.factories import build_world, parse_google_xml, parse_own_csv
 from tests.integration.test_import_roundtrip import create_fresh_app
 from tests.unit.importer_files import csv_bytes, jpeg_bytes, product_row, write
@@ -52,9 +53,7 @@ def test_export_into_an_empty_catalogue_exports_the_same(app, runner, make_user,
         assert "Products added: 8" in output
         assert export_csv(fresh_runner, tmp_path / "again.csv") == first
     finally:
-        with fresh.app_context():
-            db.session.remove()
-            db.engine.dispose()
+        close_app(fresh)
 
 
 def test_non_ascii_photo_names_leave_as_ascii_urls(client, runner, make_user, tmp_path):

@@ -9,7 +9,7 @@ from catalog.listings import ExportScope, run_export
 from catalog.models import Product
 from extensions import db
 from media.storage import ImageStore
-from tests.conftest import make_test_config
+from tests.conftest import close_app, make_test_config
 from tests.unit.importer_files import csv_bytes, jpeg_bytes, product_row, write, zip_bytes
 
 RECENT = (date.today() - timedelta(days=100)).isoformat()
@@ -81,10 +81,11 @@ def test_export_imported_into_an_empty_catalogue_exports_the_same(app, tmp_path)
         exported = export()
     other = create_fresh_app(tmp_path / "fresh")
     do_import(other, write(tmp_path / "fresh", "export.csv", exported))
-    with other.app_context():
-        assert export() == exported
-        db.session.remove()
-        db.engine.dispose()
+    try:
+        with other.app_context():
+            assert export() == exported
+    finally:
+        close_app(other)
 
 
 def create_fresh_app(folder):

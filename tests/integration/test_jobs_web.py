@@ -132,7 +132,7 @@ def test_a_plain_task_runs_in_an_app_context(tmp_path, pg_schema):
 
     from app import create_app
     from jobs.queue import _TASKS, enqueue_task, register_task
-    from tests.conftest import make_test_config
+    from tests.conftest import close_app, make_test_config
 
     seen = []
     register_task("tests.note", lambda text: seen.append((current_app.name, text)), retries=2)
@@ -140,6 +140,7 @@ def test_a_plain_task_runs_in_an_app_context(tmp_path, pg_schema):
         application = create_app(make_test_config(tmp_path, pg_schema))
         with application.test_request_context():
             enqueue_task("tests.note", "xin chào")
+        close_app(application)
     finally:
         del _TASKS["tests.note"]
     assert seen == [("app", "xin chào")]

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from catalog.models import Product
 from serving.pagecache import CACHE_HEADER, page_cache
 from extensions import db
-from tests.conftest import csrf_token_from, make_test_config
+from tests.conftest import close_app, csrf_token_from, make_test_config
 from tests.factories import redis_reachable, add_certificate, add_product, inline_qr_codes, make_producer, make_seller, submit_new_bank_details
 
 STARTED_RE = re.compile(r'name="started" type="hidden" value="([^"]+)"')
@@ -176,8 +176,7 @@ def test_two_servers_share_the_cache_through_redis(app, shop, tmp_path, pg_schem
         with server_a.app_context():
             page_cache.clear()
         for server in (server_a, server_b):
-            with server.app_context():
-                db.engine.dispose()
+            close_app(server)
 
 
 def test_a_new_day_is_a_new_page(app, shop, monkeypatch):
@@ -207,5 +206,4 @@ def test_a_file_system_cache_is_shared_by_a_servers_workers(app, shop, tmp_path,
         assert any((tmp_path / "pages").iterdir())
     finally:
         for worker in workers:
-            with worker.app_context():
-                db.engine.dispose()
+            close_app(worker)

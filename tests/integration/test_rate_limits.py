@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 
 from core.ratelimits import CEILINGS
-from extensions import db
-from tests.conftest import make_test_config
+from tests.conftest import close_app, make_test_config
 from tests.factories import redis_reachable, add_product, make_producer
 
 NAT_ADDRESS = "100.64.7.9"  # RFC 6598 shared address space: what carrier-grade NAT uses
@@ -99,8 +98,7 @@ def test_two_servers_share_the_counters_through_redis(app, shop, tmp_path, pg_sc
     finally:
         with server_a.app_context():
             limiter.reset()
-            db.session.remove()
-            db.engine.dispose()
+        close_app(server_a)
 
 
 DOC = ROOT / "docs" / "SECURITY.md"

@@ -65,10 +65,10 @@ def test_background_rebuild(app, client, world):
     assert api(client, q="vai thieu")["degraded"] is False
 
 
-def test_fallback_keeps_user_text_literal(app, client, world):
+def test_fallback_keeps_user_text_literal(app, client, world, monkeypatch):
     shutil.rmtree(app.config["SEARCH_INDEX_DIR"])
     app.config["SEARCH_REBUILD_IN_BACKGROUND"] = True  # keep answering from SQL in this test
-    sync._rebuild_threads[app.config["SEARCH_INDEX_DIR"]] = _Alive()
+    monkeypatch.setitem(sync._rebuild_threads, app.config["SEARCH_INDEX_DIR"], _RunningRebuild())
     for text in ("%", "_", "' OR 1=1 --", "\\", "100%"):
         data = api(client, q=text)
         assert data["degraded"] is True and data["total"] == 0, text
@@ -76,9 +76,14 @@ def test_fallback_keeps_user_text_literal(app, client, world):
     assert api(client, q="", province=19)["total"] == 1
 
 
-class _Alive:
+class _RunningRebuild:
+    """Stands for a rebuild thread that never ends: no new rebuild is started."""
+
     def is_alive(self):
         return True
+
+    def join(self, timeout=None):
+        pass
 
 
 def test_busy_writer_lock_never_fails_a_save(app, client, auth, make_user, world):  # F5

@@ -4,6 +4,8 @@
                                                     keeping the newest BACKUP_KEEP archives there
     flask --app app backup restore FILE [--yes]     verify every checksum, then replace the site
     flask --app app backup list                     the archives in BACKUP_DIR
+    flask --app app backup clean-photos [--older-than-hours 24] [--dry-run]
+                                                    remove stored photos no row names (a crash's leftovers)
 
 The search index is not in the archive: `restore` rebuilds it from the restored database.
 """
@@ -13,7 +15,7 @@ import click
 from flask.cli import AppGroup
 from flask_babel import force_locale, gettext
 
-from backup import services
+from backup import orphans, services
 from backup.rules import ArchiveRejected
 
 cli_group = AppGroup("backup", help="Back up and restore the database and the uploads.")
@@ -102,3 +104,21 @@ def list_command(lang):
             click.echo(gettext("No backups yet."))
         for path in archives:
             click.echo(f"{path}  {_megabytes(path.stat().st_size)} MB")
+
+
+@cli_group.command("clean-photos")
+@click.option("--older-than-hours", type=click.FloatRange(min=1), default=24, show_default=True,
+              help="Leave younger files alone: they may belong to an upload still being saved.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+@LANG_OPTION
+def clean_photos_command(older_than_hours, dry_run, lang):
+    """Remove the stored files of photos that no product, certificate or document names any more
+    (left by a crash between saving a photo and saving its row). Safe to run daily from cron."""
+    with force_locale(lang):
+        found = orphans.remove_orphan_photos(older_than_hours * 3600, dry_run=dry_run)
+        for where in found:
+            click.echo(where)
+        if dry_run:
+            click.echo(gettext("%(count)s unused photo files would be removed.", count=len(found)))
+        else:
+            click.echo(gettext("%(count)s unused photo files removed.", count=len(found)))

@@ -44,6 +44,10 @@ def init_app(app):
     # First of all before-request steps, so CSRF protection never reads an unreadable form.
     app.before_request_funcs.setdefault(None, []).insert(0, encoding.refuse_unreadable_request)
     app.after_request(_security_headers)
+    # After-request functions run last-registered first; at the front of the list this one runs
+    # after Flask-Limiter's, which would otherwise stretch a "busy, try again" answer's
+    # Retry-After to the end of the route's rate-limit window (an hour for uploads).
+    app.after_request_funcs.setdefault(None, []).insert(0, _keep_own_retry_after)
     logs.init_app(app)
     http.init_app(app)
     app.register_error_handler(CSRFError, _csrf_error)
@@ -73,6 +77,20 @@ def _security_headers(response):
         response.cache_control.max_age = 365 * 24 * 3600
         response.cache_control.public = True
         response.cache_control.immutable = True
+    return response
+
+
+def retry_after(response, seconds: int):
+    """Ask the client to come back in `seconds` (503 answers): kept over any rate-limit header."""
+    response.headers["Retry-After"] = str(seconds)
+    g.own_retry_after = str(seconds)
+    return response
+
+
+def _keep_own_retry_after(response):
+    own = g.get("own_retry_after")
+    if own is not None and response.status_code == 503:
+        response.headers["Retry-After"] = own
     return response
 
 
@@ -135,9 +153,7 @@ def _database_unavailable(error):
     if not transient:
         return _unexpected_error(error)
     current_app.logger.warning("database unavailable on %s: %s", request.path, original)
-    response = make_response(error_response(503))
-    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
-    return response
+    return retry_after(make_response(error_response(503)), RETRY_AFTER_SECONDS)
 
 
 def _unexpected_error(error):

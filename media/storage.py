@@ -175,6 +175,11 @@ class ImageStore:
                     removed += 1
         return removed
 
+    def orphans(self, referenced_keys, older_than_seconds: float = DEFAULT_ORPHAN_AGE_SECONDS, *,
+                now: float | None = None) -> list[str]:
+        """Where the objects are that `cleanup_orphans` would remove (it removes nothing)."""
+        return [self.backend.locate(name) for name in self._orphan_names(referenced_keys, older_than_seconds, now)]
+
     def cleanup_orphans(
         self,
         referenced_keys,
@@ -186,15 +191,18 @@ class ImageStore:
         when last modified more than `older_than_seconds` ago (younger ones may belong to an
         upload that has not committed its row yet). Objects this store did not name are left
         alone. Returns where the removed objects were (paths, or s3:// URLs for a bucket)."""
+        removed: list[str] = []
+        for name in self._orphan_names(referenced_keys, older_than_seconds, now):
+            with suppress(FileNotFoundError):
+                self.backend.delete(name)
+                removed.append(self.backend.locate(name))
+        return removed
+
+    def _orphan_names(self, referenced_keys, older_than_seconds: float, now: float | None) -> list[str]:
         referenced = set(referenced_keys)
         cutoff = (time.time() if now is None else now) - older_than_seconds
-        removed: list[str] = []
-        for name, modified in self.backend.walk(top_level=_FANOUT_DIR_PATTERN.fullmatch):
-            if modified < cutoff and self._is_orphan(name, referenced):
-                with suppress(FileNotFoundError):
-                    self.backend.delete(name)
-                    removed.append(self.backend.locate(name))
-        return removed
+        return [name for name, modified in self.backend.walk(top_level=_FANOUT_DIR_PATTERN.fullmatch)
+                if modified < cutoff and self._is_orphan(name, referenced)]
 
     @staticmethod
     def _is_orphan(name: str, referenced: set) -> bool:

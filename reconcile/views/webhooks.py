@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 
 from core.clock import utcnow
+from core.web import retry_after
 from extensions import db
 from reconcile import services
 from reconcile.notifications import NotificationRefused, parse_casso, parse_json, parse_sepay
@@ -63,7 +64,7 @@ def _receive(service: Service, hook_id: str, parse):
         db.session.rollback()
         current_app.logger.exception("Could not store a %s notification", service)
         response = _answer(503, error="unavailable", message=_("Please deliver this notification again later."))
-        response[0].headers["Retry-After"] = "60"
+        retry_after(response[0], 60)
         return response
     return _answer(200, **answer)
 

@@ -169,7 +169,7 @@ def test_a_database_failure_answers_503_so_the_service_retries(app, client, sell
     code = place_order(app.test_client(), seller.product_id, quantity="1")
     monkeypatch.setattr(services, "record_incoming", broken)
     response = post_sepay(client, sepay, sepay_payload(9101, 120_000, code))
-    assert response.status_code == 503 and response.headers["Retry-After"]
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
     monkeypatch.undo()
     assert post_sepay(client, sepay, sepay_payload(9101, 120_000, code)).status_code == 200
     assert order_row(app, code)["status"] == OrderStatus.PAID

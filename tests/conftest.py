@@ -3,6 +3,10 @@ TEST_DATABASE_URI points at one (each run gets its own schema, so parallel
 runs on the same server never meet)."""
 import os
 import re
+import shutil
+import socket
+import subprocess
+import time
 import uuid
 
 import pytest
@@ -28,6 +32,43 @@ def pg_schema():
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     engine.dispose()
+
+
+MACHINE_REDIS = "redis://127.0.0.1:6379"
+
+
+@pytest.fixture(scope="session")
+def redis_base_url(tmp_path_factory):
+    """A Redis for the tests of sharing through Redis: the machine's at 127.0.0.1:6379 (running
+    here and in CI; .ci/run starts it), else one this run starts from `redis-server`, keeping
+    nothing on disk. Append a database number: f"{redis_base_url}/13"."""
+    from tests.factories import redis_reachable
+
+    if redis_reachable(MACHINE_REDIS):
+        yield MACHINE_REDIS
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("These tests need Redis: none answers at 127.0.0.1:6379 and redis-server is not "
+                    "installed (Debian: apt-get install redis-server).")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen([binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+                               "--appendonly", "no", "--dir", str(folder)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"redis://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 10
+        while not redis_reachable(url):
+            if server.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"redis-server did not start on port {port}")
+            time.sleep(0.05)
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,5 @@
 """A real worker process (`flask --app app jobs worker`) runs web imports queued in Huey's
-SQLite storage (the embedded default) and in Redis (FLASK_REDIS_URL; Redis runs here and in CI)."""
+SQLite storage (the embedded default) and in Redis (FLASK_REDIS_URL; the `redis_base_url` fixture)."""
 import uuid
 
 import pytest
@@ -10,7 +10,6 @@ from extensions import db
 from jobs.models import Job
 from tests.factories import Worker, follow, job_id_of, post_sheet, sheet_csv
 
-REDIS_URL = "redis://127.0.0.1:6379/0"
 ROWS = 600
 
 
@@ -18,7 +17,7 @@ ROWS = 600
 def app_config(request):
     config = {"JOBS_IMMEDIATE": False, "JOBS_QUEUE_NAME": f"choque-test-{uuid.uuid4().hex[:8]}"}
     if request.param == "redis":
-        config["REDIS_URL"] = REDIS_URL
+        config["REDIS_URL"] = f"{request.getfixturevalue('redis_base_url')}/0"
     return config
 
 

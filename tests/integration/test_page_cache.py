@@ -14,10 +14,9 @@ from catalog.models import Product
 from serving.pagecache import CACHE_HEADER, page_cache
 from extensions import db
 from tests.conftest import close_app, csrf_token_from, make_test_config
-from tests.factories import redis_reachable, add_certificate, add_product, inline_qr_codes, make_producer, make_seller, submit_new_bank_details
+from tests.factories import add_certificate, add_product, inline_qr_codes, make_producer, make_seller, submit_new_bank_details
 
 STARTED_RE = re.compile(r'name="started" type="hidden" value="([^"]+)"')
-REDIS_URL = "redis://127.0.0.1:6379/13"
 
 
 @pytest.fixture
@@ -151,11 +150,10 @@ def test_a_page_with_a_message_waiting_is_not_kept_or_served(app, shop):
     assert CACHE_HEADER not in response.headers and "Đã lưu" in response.get_data(as_text=True)
 
 
-@pytest.mark.skipif(not redis_reachable(REDIS_URL), reason="no Redis at 127.0.0.1:6379 to share the cache through")
-def test_two_servers_share_the_cache_through_redis(app, shop, tmp_path, pg_schema):
+def test_two_servers_share_the_cache_through_redis(app, shop, tmp_path, pg_schema, redis_base_url):
     """Two app instances on one database and one Redis: what one keeps, the other serves."""
     prefix = f"test-{uuid.uuid4().hex[:8]}"
-    settings = {"REDIS_URL": REDIS_URL, "JOBS_QUEUE_NAME": prefix,
+    settings = {"REDIS_URL": f"{redis_base_url}/13", "JOBS_QUEUE_NAME": prefix,
                 "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
                 "SQLALCHEMY_ENGINE_OPTIONS": app.config["SQLALCHEMY_ENGINE_OPTIONS"]}
     from app import create_app
